@@ -1,0 +1,26 @@
+# The two set-up commands of the README.  Both install what they need first.
+PYTHON ?= python3
+
+.PHONY: install run test browser-deps lint
+
+install:
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+
+# Installs, then starts the app; the database is built from sample_data/ on first start.
+run: install
+	$(PYTHON) -m streamlit run app.py
+
+# Debian's Chromium drives the browser tests; Playwright's own browser download is never used.
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get install -y -qq chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium; }; \
+	  else sudo apt-get install -y -qq chromium || { sudo apt-get update -qq && sudo apt-get install -y -qq chromium; }; fi; }
+	@command -v chromium >/dev/null 2>&1 || { echo "chromium could not be installed: browser tests cannot run" >&2; exit 1; }
+
+# Installs everything (Python packages and Chromium) and runs the whole suite, browser tests included.
+test: install browser-deps
+	$(PYTHON) -m ruff check .
+	$(PYTHON) -m pytest -n 2 -q
+
+lint:
+	$(PYTHON) -m ruff check .

@@ -1,0 +1,56 @@
+"""Shared fixtures: a database built from the committed sample, and AppTest as a given user.
+
+The sample database is built once per test process (each xdist worker builds its own copy),
+then copied per test that needs to write to it.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from workforce import auth
+from workforce.db import SAMPLE_DATA_DIR
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def sample_db_path(tmp_path_factory) -> Path:
+    """A loaded database of sample_data/ with the demo accounts. Treat as read-only."""
+    from etl.load import load_folder
+
+    folder = tmp_path_factory.mktemp("sample_db")
+    db_path = folder / "workforce.duckdb"
+    load_folder(SAMPLE_DATA_DIR, db_path, key_path=folder / "pseudonym.key")
+    con = duckdb.connect(str(db_path))
+    auth.ensure_demo_accounts(con)
+    con.close()
+    return db_path
+
+
+@pytest.fixture
+def writable_db(sample_db_path, tmp_path) -> Path:
+    """A private copy of the sample database (and its key) a test may change."""
+    target = tmp_path / "workforce.duckdb"
+    shutil.copy(sample_db_path, target)
+    shutil.copy(sample_db_path.parent / "pseudonym.key", tmp_path / "pseudonym.key")
+    return target
+
+
+@pytest.fixture
+def sample_con(sample_db_path):
+    con = duckdb.connect(str(sample_db_path), read_only=True)
+    yield con
+    con.close()
+
+
+@pytest.fixture
+def app_db(monkeypatch, writable_db) -> Path:
+    """Point the app (AppTest runs in this process) at a private copy of the sample database."""
+    monkeypatch.setenv("WORKFORCE_DB", str(writable_db))
+    monkeypatch.setenv("WORKFORCE_KEY_FILE", str(writable_db.parent / "pseudonym.key"))
+    return writable_db

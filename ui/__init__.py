@@ -1,0 +1,1 @@
+"""Streamlit glue shared by the pages: connection, sign-in, navigation, filters, downloads."""

@@ -1,0 +1,40 @@
+"""The audit log: sign-ins, pages viewed with their filters, downloads and admin changes.
+
+It records who did what and never holds survey answers or comments.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import duckdb
+
+DDL = """
+CREATE TABLE IF NOT EXISTS app_audit_log (
+    at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+    username VARCHAR NOT NULL,
+    action VARCHAR NOT NULL,   -- sign_in, sign_in_failed, view, download, admin_change, load, ...
+    target VARCHAR,            -- page, file or object acted on
+    detail VARCHAR             -- JSON: filters, counts; never survey answers
+)
+"""
+
+
+def ensure_table(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(DDL)
+
+
+def record(
+    con: duckdb.DuckDBPyConnection,
+    username: str,
+    action: str,
+    target: str | None = None,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    ensure_table(con)
+    con.execute(
+        "INSERT INTO app_audit_log (at, username, action, target, detail) "
+        "VALUES (now()::TIMESTAMP, ?, ?, ?, ?)",
+        [username, action, target, json.dumps(detail, default=str, sort_keys=True) if detail else None],
+    )

@@ -1,0 +1,33 @@
+"""The filters a page applies, as one hashable value passed to query functions.
+
+Org narrowing is always re-checked against the viewer's scope by `workforce.viewer.allowed_orgs`;
+a filter can only narrow what the viewer may see, never widen it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Filters:
+    start: date | None = None
+    end: date | None = None  # inclusive
+    orgs: tuple[str, ...] = ()  # empty: every org in scope
+    teams: tuple[str, ...] = ()  # empty: every team of those orgs
+    vendors: tuple[str, ...] = ()
+    tools: tuple[str, ...] = ()
+    extra: tuple[tuple[str, str], ...] = field(default=())  # page-specific choices, e.g. (("grain", "week"),)
+
+    def with_(self, **changes) -> Filters:
+        return replace(self, **changes)
+
+    def as_log(self) -> dict[str, object]:
+        """What the audit log records of a view."""
+        return {k: v for k, v in self.__dict__.items() if v not in (None, (), "")}
+
+    @staticmethod
+    def as_list(values: tuple[str, ...]) -> list[str] | None:
+        """A filter list for binding: None means no narrowing (`? IS NULL OR list_contains(?, x)`)."""
+        return list(values) if values else None
