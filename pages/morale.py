@@ -1,9 +1,86 @@
-"""Placeholder until its issue lands (owned by the engineer building it)."""
+"""Morale & survey results: participation, morale index and eNPS trends, theme heatmap, answers, comments.
+
+Everything shown comes through the confidentiality layer (workforce.privacy) via survey_results.
+"""
 
 import streamlit as st
 
-from ui.session import require_page
+from ui.filters import sidebar_filters
+from ui.session import cached, log_view, require_page
+from workforce import survey_results
+from workforce.charts import survey as charts
+
+GROUPINGS = {"org": "Org", "team": "Team", "all": "Everything in my selection"}
 
 viewer = require_page("morale")
-st.title("morale")
-st.info("This page is being built.")
+st.title("Morale & survey results")
+filters = sidebar_filters(viewer, dates=False)
+waves = cached(survey_results.waves)
+if waves.empty:
+    st.info("No survey results yet.")
+    st.stop()
+titles = dict(zip(waves["wave_id"], waves["title"], strict=True))
+with st.sidebar:
+    by = st.radio("Group by", list(GROUPINGS), format_func=GROUPINGS.get, key="morale_by")
+    wave_id = st.selectbox("Wave", list(titles), index=len(titles) - 1, format_func=titles.get, key="morale_wave")
+log_view(viewer, "morale", filters.as_log() | {"by": by, "wave": wave_id})
+rules = cached(survey_results.min_group_sizes)
+st.caption(f"Groups with fewer than {rules.min_scores} respondents (comments: fewer than {rules.min_comments}), "
+           "or whose figures would let someone work out a smaller group, are not shown anywhere on this page.")
+
+trend_tab, themes_tab, questions_tab, comments_tab = st.tabs(
+    ["Participation & trend", "Themes", "Questions", "Comments"]
+)
+
+with trend_tab:
+    trend = cached(survey_results.morale_trend, viewer, filters, by)
+    if trend.empty:
+        st.info("No group in this selection is large enough to show.")
+    else:
+        events = cached(survey_results.survey_events, viewer, filters)
+        st.altair_chart(charts.trend_chart(trend, "morale_index", events), width="stretch")
+        st.altair_chart(charts.trend_chart(trend, "enps", events), width="stretch")
+        rates = cached(survey_results.response_rates, viewer, filters, by)
+        st.altair_chart(charts.response_rate_chart(rates), width="stretch")
+        st.dataframe(rates, hide_index=True, width="stretch",
+                     column_config={"response_rate": st.column_config.NumberColumn("response rate", format="percent")})
+
+with themes_tab:
+    heat = cached(survey_results.theme_heatmap, viewer, filters, wave_id, by)
+    if heat.empty:
+        st.info("No group in this selection is large enough to show for this wave.")
+    else:
+        shown = st.radio("Colour by", ["score", "change_vs_previous", "vs_company"], horizontal=True,
+                         format_func={"score": "Score", "change_vs_previous": "Change vs previous wave",
+                                      "vs_company": "Difference from company"}.get, key="heat_value")
+        st.altair_chart(charts.theme_heatmap_chart(heat, shown), width="stretch")
+
+with questions_tab:
+    answers = cached(survey_results.likert_distribution, viewer, filters, wave_id)
+    if answers.empty:
+        st.info("This selection is too small to show answer distributions for this wave.")
+    else:
+        st.altair_chart(charts.likert_chart(answers), width="stretch")
+
+with comments_tab:
+    comment_by = st.radio("Comments of", list(GROUPINGS), index=2, format_func=GROUPINGS.get, horizontal=True,
+                          key="comment_by")
+    found = cached(survey_results.comments, viewer, filters, wave_id, comment_by)
+    if found.empty:
+        st.info(f"No group in this selection has {rules.min_comments} or more respondents, "
+                "so no comments can be shown.")
+    else:
+        st.caption("Sentiment is an offline lexicon score (VADER) from −1 (negative) to +1 (positive): a rough guide.")
+        grouping = st.radio("Group comments by", ["theme", "keyword"], horizontal=True, key="comment_grouping")
+        if grouping == "theme":
+            st.dataframe(survey_results.theme_sentiment(found), hide_index=True, width="stretch")
+            st.dataframe(found.sort_values(["theme", "sentiment"]), hide_index=True, width="stretch")
+        else:
+            keywords = survey_results.comment_keywords(found)
+            if keywords.empty:
+                st.info("No keyword is shared by two or more comments.")
+                st.dataframe(found, hide_index=True, width="stretch")
+            else:
+                st.altair_chart(charts.keyword_chart(keywords), width="stretch")
+                keyword = st.selectbox("Comments mentioning", keywords["keyword"], key="comment_keyword")
+                st.dataframe(survey_results.comments_with_keyword(found, keyword), hide_index=True, width="stretch")
