@@ -1,0 +1,38 @@
+-- Adoption against each adoption_target mandate, per org it covers ('*' covers every org in
+-- scope; a named team narrows it) and per week starting on or after its effective date, so
+-- every week counted was wholly under the mandate.
+WITH mandates AS (
+    SELECT m.mandate_id, o.org, m.team, m.effective_date, m.target, m.description
+    FROM stg_ai_mandates AS m
+    JOIN (SELECT unnest($orgs::VARCHAR[]) AS org) AS o ON m.org = '*' OR m.org = o.org
+    WHERE m.kind = 'adoption_target'
+      AND ($teams::VARCHAR[] IS NULL OR m.team IS NULL OR list_contains($teams, m.team))
+),
+heads AS (
+    SELECT m.mandate_id, m.org, h.week, sum(h.headcount) AS headcount
+    FROM mandates AS m
+    JOIN mart_headcount_week AS h
+        ON h.org = m.org AND (m.team IS NULL OR h.team = m.team) AND h.week >= m.effective_date
+    WHERE ($teams::VARCHAR[] IS NULL OR list_contains($teams, h.team))
+      AND ($start::DATE IS NULL OR h.week >= date_trunc('week', $start::DATE))
+      AND ($end::DATE IS NULL OR h.week <= $end::DATE)
+    GROUP BY ALL
+),
+active AS (
+    SELECT m.mandate_id, m.org, p.week, count(DISTINCT p.employee_id) AS active_users
+    FROM mandates AS m
+    JOIN mart_usage_person_week AS p
+        ON p.org = m.org AND (m.team IS NULL OR p.team = m.team) AND p.week >= m.effective_date
+    WHERE ($teams::VARCHAR[] IS NULL OR list_contains($teams, p.team))
+    GROUP BY ALL
+)
+SELECT
+    h.mandate_id, h.org, m.team, m.effective_date, m.target, m.description, h.week,
+    coalesce(a.active_users, 0) AS active_users, h.headcount,
+    coalesce(a.active_users, 0) / h.headcount AS adoption,
+    coalesce(a.active_users, 0) / h.headcount >= m.target AS met
+FROM heads AS h
+JOIN mandates AS m USING (mandate_id, org)
+LEFT JOIN active AS a USING (mandate_id, org, week)
+WHERE h.headcount > 0
+ORDER BY h.mandate_id, h.org, h.week

@@ -1,0 +1,25 @@
+-- Weekly adoption per org: people with at least one usage row in the week ÷ people employed
+-- on the week's Monday (mart_headcount_week). Vendor and tool filters do not apply: a person
+-- is an active AI user whatever the tool.
+WITH heads AS (
+    SELECT week, org, sum(headcount) AS headcount
+    FROM mart_headcount_week
+    WHERE list_contains($orgs, org)
+      AND ($teams::VARCHAR[] IS NULL OR list_contains($teams, team))
+      AND ($start::DATE IS NULL OR week >= date_trunc('week', $start::DATE))
+      AND ($end::DATE IS NULL OR week <= $end::DATE)
+    GROUP BY ALL
+),
+active AS (
+    SELECT week, org, count(DISTINCT employee_id) AS active_users
+    FROM mart_usage_person_week
+    WHERE list_contains($orgs, org)
+      AND ($teams::VARCHAR[] IS NULL OR list_contains($teams, team))
+    GROUP BY ALL
+)
+SELECT h.week, h.org, coalesce(a.active_users, 0) AS active_users, h.headcount,
+    coalesce(a.active_users, 0) / h.headcount AS adoption
+FROM heads AS h
+LEFT JOIN active AS a USING (week, org)
+WHERE h.headcount > 0
+ORDER BY h.week, h.org
