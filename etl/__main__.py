@@ -31,24 +31,13 @@ def _generate(args: argparse.Namespace) -> int:
 
 
 def _load(args: argparse.Namespace) -> int:
-    from etl.load import LoadRejected, load_folder
+    # A folder of the contract tables is a snapshot (all or nothing); vendor exports and lone
+    # usage/outcome files are loaded incrementally with history and rollback.
+    from etl.ingest import cli_load
 
     db_path = Path(args.db) if args.db else default_db_path()
     key_path = Path(args.key_file) if args.key_file else default_key_path(db_path)
-
-    def progress(step: str, fraction: float) -> None:
-        if not args.quiet:
-            print(f"[{fraction:5.0%}] {step}", file=sys.stderr)
-
-    try:
-        report = load_folder(Path(args.source_dir), db_path, key_path=key_path, progress=progress)
-    except LoadRejected as rejected:
-        print(f"Load rejected: nothing was changed in {db_path}.", file=sys.stderr)
-        for problem in rejected.problems:
-            print(f"  - {problem}", file=sys.stderr)
-        return 1
-    print(report)
-    return 0
+    return cli_load(Path(args.source_dir), db_path, key_path, quiet=args.quiet)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -64,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     gen.add_argument("--end-date", default="2026-10-31", help="last day of the data window (YYYY-MM-DD)")
     gen.set_defaults(func=_generate)
 
-    load = commands.add_parser("load", help="validate a folder of contract files and load it all-or-nothing")
+    load = commands.add_parser("load", help="validate and load a folder of contract files (all or nothing) or vendor exports")
     load.add_argument("source_dir")
     load.add_argument("--db", help=f"database file (default {default_db_path()})")
     load.add_argument("--key-file", help="pseudonym secret (default: pseudonym.key beside the database)")

@@ -1,0 +1,80 @@
+"""Anthropic Admin API cost report → reported vendor cost (no person dimension).
+
+Source: `GET /v1/organizations/cost_report` pages: `data[]` buckets with `starting_at` and
+`results[]` of `amount`, `currency`, `cost_type`, `token_type`, `model`, `workspace_id`,
+`description`, `service_tier`, `context_window`.
+
+Trap: `amount` is a decimal STRING in cents ("123.4567" = 1.234567 USD). The report has no
+user, account or API key dimension, so it is never spread over people: it is kept as the
+vendor's invoice-side total to reconcile against priced usage (stg_vendor_cost).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from etl.adapters.base import (
+    COST_COLUMNS,
+    AdapterError,
+    AdapterResult,
+    Problem,
+    empty_usage,
+    money,
+    pages,
+    utc_date,
+)
+
+SOURCE = "anthropic_cost"
+VENDOR = "anthropic"
+
+
+def _results(obj: Any):
+    for page in pages(obj):
+        for bucket in page.get("data") or []:
+            if isinstance(bucket, Mapping) and isinstance(bucket.get("results"), list):
+                for result in bucket["results"]:
+                    yield bucket, result
+
+
+def detect(obj: Any) -> bool:
+    for _bucket, result in _results(obj):
+        return (
+            isinstance(result, Mapping)
+            and "amount" in result
+            and "currency" in result
+            and "uncached_input_tokens" not in result
+        )
+    return False
+
+
+def to_contract(obj: Any, *, file: str = "") -> AdapterResult:
+    rows, problems, n = [], [], 0
+    for bucket, result in _results(obj):
+        n += 1
+        try:
+            currency = str(result.get("currency") or "USD").upper()
+            if currency != "USD":
+                problems.append(Problem(file, n, "currency", "only USD cost reports are read", currency))
+                continue
+            rows.append(
+                {
+                    "cost_date": utc_date(bucket.get("starting_at"), what="starting_at"),
+                    "vendor": VENDOR,
+                    "workspace_id": result.get("workspace_id"),
+                    "model": result.get("model"),
+                    "cost_type": result.get("cost_type"),
+                    "token_type": result.get("token_type"),
+                    "description": result.get("description"),
+                    "amount_usd": money(result.get("amount"), what="amount", cents=True),
+                }
+            )
+        except AdapterError as exc:
+            problems.append(Problem(file, n, "amount", str(exc), str(result.get("amount", ""))))
+    costs = pd.DataFrame(rows, columns=COST_COLUMNS)
+    if not costs.empty:
+        costs["cost_date"] = pd.to_datetime(costs["cost_date"]).dt.date
+        costs["amount_usd"] = costs["amount_usd"].astype("float64")
+    return AdapterResult(SOURCE, empty_usage(), costs=costs, problems=problems, source_rows=n)

@@ -1,0 +1,95 @@
+"""Anthropic Admin API messages usage report → token_usage.
+
+Source: `GET /v1/organizations/usage_report/messages` pages: `data[]` buckets with
+`starting_at`/`ending_at` and `results[]`, each result holding `uncached_input_tokens`,
+`cache_creation.ephemeral_5m_input_tokens`, `cache_creation.ephemeral_1h_input_tokens`,
+`cache_read_input_tokens`, `output_tokens` and the group-by dimensions (`model`,
+`api_key_id`, `workspace_id`, `account_id`, `service_account_id`, ...).
+
+- input = uncached_input_tokens (already excludes cache reads and writes: nothing to subtract)
+- cache_write = 5m + 1h cache creation; cache_read = cache_read_input_tokens
+- requests: the report has no request count, so it stays NULL (never invented)
+- cost: the usage report has none and the cost report has no person dimension, so cost_usd is
+  NULL and the row is priced from model_prices (tokens × list price)
+- who: account_id, else service_account_id, else api_key_id, else workspace_id, else the whole
+  organisation (an identity that maps to nobody unless an admin says so)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from etl.adapters.base import AdapterError, AdapterResult, Problem, count, get, pages, usage_frame, utc_date
+
+SOURCE = "anthropic_usage"
+TOOL = "Claude API"
+VENDOR = "anthropic"
+_MARKERS = ("uncached_input_tokens",)
+# Group-by dimensions in the order that best names a person.
+IDENTITY_FIELDS = ("account_id", "service_account_id", "api_key_id", "workspace_id")
+
+
+def _results(obj: Any):
+    for page in pages(obj):
+        for bucket in page.get("data") or []:
+            if isinstance(bucket, Mapping) and isinstance(bucket.get("results"), list):
+                for result in bucket["results"]:
+                    yield bucket, result
+
+
+def detect(obj: Any) -> bool:
+    for _bucket, result in _results(obj):
+        return isinstance(result, Mapping) and all(m in result for m in _MARKERS)
+    return False
+
+
+def identity_of(result: Mapping[str, Any]) -> tuple[str, str]:
+    for name in IDENTITY_FIELDS:
+        value = result.get(name)
+        if value:
+            return f"anthropic:{name}", str(value)
+    return "anthropic:organization", "(whole organization)"
+
+
+def to_contract(obj: Any, *, file: str = "") -> AdapterResult:
+    records, problems, n = [], [], 0
+    for bucket, result in _results(obj):
+        n += 1
+        try:
+            if not isinstance(result, Mapping):
+                raise AdapterError("each result must be an object")
+            model = result.get("model")
+            if not model:
+                problems.append(Problem(file, n, "model", "model is required: export with group_by=model", ""))
+                continue
+            kind, identity = identity_of(result)
+            records.append(
+                {
+                    "usage_date": utc_date(bucket.get("starting_at"), what="starting_at"),
+                    "identity_kind": kind,
+                    "identity": identity,
+                    "tool": TOOL,
+                    "vendor": VENDOR,
+                    "model": str(model),
+                    "input_tokens": count(result.get("uncached_input_tokens"), what="uncached_input_tokens"),
+                    "output_tokens": count(result.get("output_tokens"), what="output_tokens"),
+                    "cache_read_tokens": count(result.get("cache_read_input_tokens"), what="cache_read_input_tokens"),
+                    "cache_write_tokens": count(
+                        get(result, "cache_creation.ephemeral_5m_input_tokens",
+                            result.get("cache_creation_5m_input_tokens")),
+                        what="cache_creation.ephemeral_5m_input_tokens",
+                    )
+                    + count(
+                        get(result, "cache_creation.ephemeral_1h_input_tokens",
+                            result.get("cache_creation_1h_input_tokens")),
+                        what="cache_creation.ephemeral_1h_input_tokens",
+                    ),
+                    "requests": None,
+                    "agent_seconds": None,
+                    "cost_usd": None,
+                }
+            )
+        except AdapterError as exc:
+            problems.append(Problem(file, n, "result", str(exc), ""))
+    return AdapterResult(SOURCE, usage_frame(records), problems=problems, source_rows=n)

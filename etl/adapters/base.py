@@ -1,0 +1,247 @@
+"""What every vendor adapter returns, and the small parsing helpers they share.
+
+An adapter turns one vendor export (already parsed: a dict/list for JSON, a DataFrame for
+tables) into rows shaped like the contract's `token_usage` table, except that the person is
+not yet known: each row carries the vendor's `identity` (an email, a vendor user id, an API
+key, a workspace) and its `identity_kind`. The identity map (workforce/identity.py) turns
+those into employee ids; rows that map to nobody are kept and reported, never dropped.
+
+Adapters are pure: no database, no files, no clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import pandas as pd
+
+# The contract's token_usage columns, minus employee_id (not known yet), plus who it was.
+USAGE_COLUMNS = [
+    "usage_date",
+    "identity_kind",
+    "identity",
+    "tool",
+    "vendor",
+    "model",
+    "input_tokens",
+    "output_tokens",
+    "cache_read_tokens",
+    "cache_write_tokens",
+    "requests",
+    "agent_seconds",
+    "cost_usd",
+]
+OUTCOME_COLUMNS = [
+    "week_start",
+    "identity_kind",
+    "identity",
+    "changes_landed",
+    "agent_assisted_changes",
+    "reviews_done",
+    "commits",
+    "lines_added",
+    "lines_removed",
+]
+COST_COLUMNS = [
+    "cost_date",
+    "vendor",
+    "workspace_id",
+    "model",
+    "cost_type",
+    "token_type",
+    "description",
+    "amount_usd",
+]
+INT_COLUMNS = ["input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens"]
+GRAIN = ["usage_date", "identity_kind", "identity", "tool", "vendor", "model"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input, shown to admins as a table row."""
+
+    file: str
+    row: int | None  # 1-based record number in the file (data rows, header excluded); None: whole file
+    column: str
+    rule: str
+    value: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"file": self.file, "row": self.row, "column": self.column, "rule": self.rule, "value": self.value}
+
+    def __str__(self) -> str:
+        where = f"row {self.row}, " if self.row is not None else ""
+        value = f" (value: {self.value!r})" if self.value != "" else ""
+        return f"{self.file}: {where}column {self.column}: {self.rule}{value}"
+
+
+@dataclass
+class AdapterResult:
+    source: str  # adapter name, e.g. "openai_usage"
+    token_usage: pd.DataFrame  # USAGE_COLUMNS, one row per day × identity × tool × model
+    outcomes: pd.DataFrame | None = None  # OUTCOME_COLUMNS, one row per week × identity
+    costs: pd.DataFrame | None = None  # COST_COLUMNS (cost reports: no person dimension)
+    problems: list[Problem] = field(default_factory=list)
+    source_rows: int = 0  # records read from the export (results, log lines, user-days)
+
+    @property
+    def rows(self) -> int:
+        return sum(len(f) for f in (self.token_usage, self.outcomes, self.costs) if f is not None)
+
+
+class AdapterError(ValueError):
+    """The export is not of the shape the adapter reads (named field missing, wrong type)."""
+
+
+def empty_usage() -> pd.DataFrame:
+    return _typed(pd.DataFrame({c: [] for c in USAGE_COLUMNS}))
+
+
+def usage_frame(records: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
+    """Records → USAGE_COLUMNS, summed to the contract grain (day, identity, tool, model)."""
+    frame = pd.DataFrame(list(records), columns=USAGE_COLUMNS)
+    if frame.empty:
+        return empty_usage()
+    frame = _typed(frame)
+    grouped = frame.groupby(GRAIN, dropna=False)
+    # min_count=1 keeps "not reported" (NULL) apart from a reported zero after summing.
+    out = pd.concat(
+        [grouped[INT_COLUMNS].sum(), grouped[["requests", "agent_seconds", "cost_usd"]].sum(min_count=1)], axis=1
+    ).reset_index()
+    return _typed(out[USAGE_COLUMNS]).sort_values(GRAIN, ignore_index=True)
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.copy()
+    frame["usage_date"] = pd.to_datetime(frame["usage_date"]).dt.date
+    for column in ["identity_kind", "identity", "tool", "vendor", "model"]:
+        frame[column] = frame[column].astype("object")
+    for column in INT_COLUMNS:
+        frame[column] = pd.to_numeric(frame[column]).fillna(0).astype("int64")
+    for column in ["requests", "agent_seconds"]:
+        frame[column] = pd.to_numeric(frame[column]).astype("Int64")
+    frame["cost_usd"] = pd.to_numeric(frame["cost_usd"]).astype("float64")
+    return frame
+
+
+def outcomes_frame(records: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
+    frame = pd.DataFrame(list(records), columns=OUTCOME_COLUMNS)
+    if frame.empty:
+        return frame
+    keys = ["week_start", "identity_kind", "identity"]
+    values = [c for c in OUTCOME_COLUMNS if c not in keys]
+    for column in values:
+        frame[column] = pd.to_numeric(frame[column]).astype("Int64")
+    out = frame.groupby(keys)[values].sum(min_count=1).reset_index()
+    for column in values:
+        out[column] = out[column].astype("Int64")
+    return out.sort_values(keys, ignore_index=True)
+
+
+# --- parsing helpers -------------------------------------------------------------------------
+
+
+def get(record: Mapping[str, Any], dotted: str, default: Any = None) -> Any:
+    """`record["a"]["b"]` for "a.b"; also accepts a flattened "a.b" key (CSV/Parquet exports)."""
+    if dotted in record:
+        return record[dotted]
+    value: Any = record
+    for part in dotted.split("."):
+        if not isinstance(value, Mapping) or part not in value:
+            return default
+        value = value[part]
+    return default if value is None else value
+
+
+def count(value: Any, *, what: str) -> int:
+    """A token/request count: a non-negative whole number (int, or a string/float holding one)."""
+    if type(value) is int:  # the common case, kept fast for logs of millions of requests
+        if value < 0:
+            raise AdapterError(f"{what} must be ≥ 0, got {value!r}")
+        return value
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return 0
+    if isinstance(value, bool):
+        raise AdapterError(f"{what} must be a whole number, got {value!r}")
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation as exc:
+        raise AdapterError(f"{what} must be a whole number, got {value!r}") from exc
+    if number != number.to_integral_value():
+        raise AdapterError(f"{what} must be a whole number, got {value!r}")
+    if number < 0:
+        raise AdapterError(f"{what} must be ≥ 0, got {value!r}")
+    return int(number)
+
+
+def money(value: Any, *, what: str, cents: bool = False) -> float | None:
+    """USD as float; `cents=True` for amounts the vendor gives in cents (decimal strings included).
+
+    Parsed with Decimal so "1234.5678" cents becomes exactly 12.345678 USD before the float.
+    """
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value == "":
+        return None
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation as exc:
+        raise AdapterError(f"{what} must be a number, got {value!r}") from exc
+    if not number.is_finite():
+        raise AdapterError(f"{what} must be a number, got {value!r}")
+    if number < 0:
+        raise AdapterError(f"{what} must be ≥ 0, got {value!r}")
+    return float(number / 100 if cents else number)
+
+
+def utc_date(value: Any, *, what: str) -> date:
+    """The UTC calendar day of an RFC 3339 timestamp, a unix time in seconds, or a plain date."""
+    if value is None or value == "":
+        raise AdapterError(f"{what} is missing")
+    try:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return datetime.fromtimestamp(float(value), tz=UTC).date()
+        if isinstance(value, datetime):
+            stamp = value if value.tzinfo else value.replace(tzinfo=UTC)
+            return stamp.astimezone(UTC).date()
+        if isinstance(value, date):
+            return value
+        text = str(value).strip()
+        if len(text) == 10 and text[4] == "-" and text[7] == "-":
+            return date.fromisoformat(text)
+        if text.endswith("Z") and "T" in text:  # RFC 3339 in UTC, as every vendor API writes it
+            return datetime.fromisoformat(text[:-1]).date()
+        if text.isdigit():
+            return datetime.fromtimestamp(int(text), tz=UTC).date()
+        stamp = pd.Timestamp(text.replace("Z", "+00:00"))
+        if stamp.tzinfo is not None:
+            stamp = stamp.tz_convert("UTC")
+        return stamp.date()
+    except (ValueError, OverflowError, OSError) as exc:
+        raise AdapterError(f"{what} is not a date or timestamp: {value!r}") from exc
+
+
+def week_start(day: date) -> date:
+    return (pd.Timestamp(day) - pd.Timedelta(days=day.weekday())).date()
+
+
+def pages(obj: Any) -> list[Any]:
+    """A JSON export is one API page (`{"data": [...]}`), a list of pages, or a bare list of records."""
+    if isinstance(obj, Mapping):
+        return [obj]
+    if isinstance(obj, list) and obj and all(isinstance(p, Mapping) and "data" in p for p in obj):
+        return list(obj)
+    return [{"data": obj}] if isinstance(obj, list) else []
+
+
+def data_items(obj: Any) -> list[Any]:
+    items: list[Any] = []
+    for page in pages(obj):
+        data = page.get("data") if isinstance(page, Mapping) else None
+        if isinstance(data, list):
+            items.extend(data)
+    return items

@@ -1,0 +1,112 @@
+"""Claude Code analytics report → token_usage and outcomes.
+
+Source: `GET /v1/organizations/usage_report/claude_code` pages: `data[]` records, one per
+actor and day: `date`, `actor` (`{"type": "user_actor", "email_address"}` or
+`{"type": "api_actor", "api_key_name"}`), `core_metrics` (`num_sessions`,
+`lines_of_code.added/removed`, `commits_by_claude_code`, `pull_requests_by_claude_code`),
+`model_breakdown[]` (`model`, `tokens.input/output/cache_read/cache_creation`,
+`estimated_cost.amount` in cents with `currency`).
+
+- one token_usage row per actor, day and model: tokens as given (input is uncached), cost =
+  estimated_cost.amount / 100 (cents → USD); requests are not reported (NULL)
+- outcomes per actor and ISO week (Monday): changes_landed = agent_assisted_changes =
+  pull requests created with Claude Code (the report only sees agent-assisted work, so this is a
+  lower bound of what the person landed); commits and lines kept beside it
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from etl.adapters.base import (
+    AdapterError,
+    AdapterResult,
+    Problem,
+    count,
+    data_items,
+    get,
+    money,
+    outcomes_frame,
+    usage_frame,
+    utc_date,
+    week_start,
+)
+
+SOURCE = "claude_code"
+TOOL = "Claude Code"
+VENDOR = "anthropic"
+
+
+def detect(obj: Any) -> bool:
+    items = data_items(obj)
+    return bool(items) and isinstance(items[0], Mapping) and "actor" in items[0] and (
+        "model_breakdown" in items[0] or "core_metrics" in items[0]
+    )
+
+
+def identity_of(actor: Any) -> tuple[str, str]:
+    if isinstance(actor, Mapping):
+        if actor.get("email_address"):
+            return "email", str(actor["email_address"]).strip().lower()
+        if actor.get("api_key_name"):
+            return "anthropic:api_key_name", str(actor["api_key_name"])
+    raise AdapterError("actor must have email_address (user_actor) or api_key_name (api_actor)")
+
+
+def to_contract(obj: Any, *, file: str = "") -> AdapterResult:
+    usage, outcomes, problems = [], [], []
+    items = data_items(obj)
+    for n, record in enumerate(items, start=1):
+        column = "record"
+        try:
+            if not isinstance(record, Mapping):
+                raise AdapterError("each record must be an object")
+            column = "date"
+            day = utc_date(record.get("date"), what="date")
+            column = "actor"
+            kind, identity = identity_of(record.get("actor"))
+            column = "model_breakdown"
+            for part in record.get("model_breakdown") or []:
+                currency = str(get(part, "estimated_cost.currency", "USD")).upper()
+                if currency != "USD":
+                    raise AdapterError(f"estimated_cost.currency must be USD, got {currency}")
+                usage.append(
+                    {
+                        "usage_date": day,
+                        "identity_kind": kind,
+                        "identity": identity,
+                        "tool": TOOL,
+                        "vendor": VENDOR,
+                        "model": str(part.get("model") or "unknown"),
+                        "input_tokens": count(get(part, "tokens.input"), what="tokens.input"),
+                        "output_tokens": count(get(part, "tokens.output"), what="tokens.output"),
+                        "cache_read_tokens": count(get(part, "tokens.cache_read"), what="tokens.cache_read"),
+                        "cache_write_tokens": count(get(part, "tokens.cache_creation"), what="tokens.cache_creation"),
+                        "requests": None,
+                        "agent_seconds": None,
+                        "cost_usd": money(get(part, "estimated_cost.amount"), what="estimated_cost.amount", cents=True),
+                    }
+                )
+            column = "core_metrics"
+            core = record.get("core_metrics")
+            if isinstance(core, Mapping):
+                prs = count(core.get("pull_requests_by_claude_code"), what="pull_requests_by_claude_code")
+                outcomes.append(
+                    {
+                        "week_start": week_start(day),
+                        "identity_kind": kind,
+                        "identity": identity,
+                        "changes_landed": prs,
+                        "agent_assisted_changes": prs,
+                        "reviews_done": None,
+                        "commits": count(core.get("commits_by_claude_code"), what="commits_by_claude_code"),
+                        "lines_added": count(get(core, "lines_of_code.added"), what="lines_of_code.added"),
+                        "lines_removed": count(get(core, "lines_of_code.removed"), what="lines_of_code.removed"),
+                    }
+                )
+        except AdapterError as exc:
+            problems.append(Problem(file, n, column, str(exc), ""))
+    return AdapterResult(
+        SOURCE, usage_frame(usage), outcomes=outcomes_frame(outcomes), problems=problems, source_rows=len(items)
+    )

@@ -1,0 +1,193 @@
+"""LiteLLM proxy spend logs and daily per-user roll-up → token_usage.
+
+Two sources, one module (`spend_logs` and `daily_user_spend` are the adapters):
+
+`LiteLLM_SpendLogs` (one row per request; DB export as CSV/Parquet/JSON, or `/spend/logs`
+JSON): `request_id`, `startTime`, `user`, `end_user`, `team_id`, `api_key`, `model`,
+`custom_llm_provider`, `prompt_tokens`, `completion_tokens`, `spend`, `status`, `metadata`
+(JSON; `usage_object` holds `cache_read_input_tokens` / `cache_creation_input_tokens` /
+`prompt_tokens_details.cached_tokens`).
+
+`LiteLLM_DailyUserSpend` (one row per user, day, key, model, provider): `user_id`, `date`,
+`api_key`, `model`, `custom_llm_provider`, `prompt_tokens`, `completion_tokens`,
+`cache_read_input_tokens`, `cache_creation_input_tokens`, `spend`, `api_requests`,
+`successful_requests`, `failed_requests`.
+
+Trap: LiteLLM normalises every provider to the OpenAI convention, so `prompt_tokens`
+INCLUDES cache reads and cache writes. input = prompt_tokens − cache_read − cache_creation.
+Cost: `spend` is USD per row, taken as reported. Requests: one per spend-log row; `api_requests`
+in the roll-up. Never load both sources for the same days: they are the same usage twice
+(ingest refuses rows that overlap usage already loaded).
+Who: `user`/`user_id` (an email when it holds one), else `end_user`, else the (hashed) api_key.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from types import SimpleNamespace
+from typing import Any
+
+import pandas as pd
+
+from etl.adapters.base import AdapterError, AdapterResult, Problem, count, get, money, usage_frame, utc_date
+
+TOOL = "LiteLLM gateway"
+SPEND_LOG_MARKERS = {"request_id", "startTime", "prompt_tokens", "completion_tokens", "spend"}
+DAILY_MARKERS = {"user_id", "date", "prompt_tokens", "completion_tokens", "spend", "api_requests"}
+
+
+def records_of(obj: Any) -> list[Mapping[str, Any]]:
+    """Tabular exports arrive as a DataFrame, JSON as a list of objects or `{"data": [...]}`."""
+    if isinstance(obj, pd.DataFrame):
+        frame = obj.astype(object).where(obj.notna(), None)
+        return frame.to_dict(orient="records")
+    if isinstance(obj, Mapping) and isinstance(obj.get("data"), list):
+        obj = obj["data"]
+    if isinstance(obj, list):
+        return [r for r in obj if isinstance(r, Mapping)]
+    return []
+
+
+def _columns(obj: Any) -> set[str]:
+    if isinstance(obj, pd.DataFrame):
+        return set(obj.columns)
+    records = records_of(obj)
+    return set(records[0]) if records else set()
+
+
+def vendor_and_model(model: Any, provider: Any) -> tuple[str, str]:
+    text = str(model or "").strip()
+    if not text:
+        raise AdapterError("model is missing")
+    prefix, _, rest = text.partition("/")
+    if rest and not provider:
+        provider = prefix
+    if rest and prefix == provider:
+        text = rest
+    return (str(provider).strip().lower() if provider else "litellm"), text
+
+
+def identity_of(record: Mapping[str, Any], user_field: str) -> tuple[str, str]:
+    user = record.get(user_field)
+    if user and str(user).strip():
+        text = str(user).strip()
+        return ("email", text.lower()) if "@" in text else ("litellm:user_id", text)
+    if record.get("end_user"):
+        return "litellm:end_user", str(record["end_user"])
+    if record.get("api_key"):
+        return "litellm:api_key", str(record["api_key"])
+    return "litellm:organization", "(no user or key)"
+
+
+def _usage_object(record: Mapping[str, Any]) -> Mapping[str, Any]:
+    metadata = record.get("metadata")
+    if isinstance(metadata, str) and metadata.strip():
+        try:
+            metadata = json.loads(metadata)
+        except json.JSONDecodeError as exc:
+            raise AdapterError(f"metadata is not valid JSON ({exc.msg})") from exc
+    if not isinstance(metadata, Mapping):
+        return {}
+    usage = metadata.get("usage_object")
+    return usage if isinstance(usage, Mapping) else {}
+
+
+def _split_prompt(prompt: int, cache_read: int, cache_write: int) -> int:
+    if cache_read + cache_write > prompt:
+        raise AdapterError(
+            f"prompt_tokens ({prompt}) includes cache tokens, so cache read + write ({cache_read + cache_write}) cannot exceed it"
+        )
+    return prompt - cache_read - cache_write
+
+
+# --- LiteLLM_SpendLogs ------------------------------------------------------------------------
+
+
+def _detect_spend_logs(obj: Any) -> bool:
+    return SPEND_LOG_MARKERS <= _columns(obj)
+
+
+def _spend_logs(obj: Any, *, file: str = "") -> AdapterResult:
+    rows = records_of(obj)
+    records, problems, seen = [], [], {}
+    for n, row in enumerate(rows, start=1):
+        request_id = row.get("request_id")
+        if request_id in seen:
+            problems.append(Problem(file, n, "request_id", f"duplicate request_id (first on row {seen[request_id]})",
+                                    str(request_id)))
+            continue
+        seen[request_id] = n
+        try:
+            usage = _usage_object(row)
+            cache_read = count(
+                usage.get("cache_read_input_tokens") or get(usage, "prompt_tokens_details.cached_tokens"),
+                what="cache_read_input_tokens",
+            )
+            cache_write = count(usage.get("cache_creation_input_tokens"), what="cache_creation_input_tokens")
+            prompt = count(row.get("prompt_tokens"), what="prompt_tokens")
+            vendor, model = vendor_and_model(row.get("model"), row.get("custom_llm_provider"))
+            kind, identity = identity_of(row, "user")
+            records.append(
+                {
+                    "usage_date": utc_date(row.get("startTime"), what="startTime"),
+                    "identity_kind": kind,
+                    "identity": identity,
+                    "tool": TOOL,
+                    "vendor": vendor,
+                    "model": model,
+                    "input_tokens": _split_prompt(prompt, cache_read, cache_write),
+                    "output_tokens": count(row.get("completion_tokens"), what="completion_tokens"),
+                    "cache_read_tokens": cache_read,
+                    "cache_write_tokens": cache_write,
+                    "requests": 1,
+                    "agent_seconds": None,
+                    "cost_usd": money(row.get("spend"), what="spend") or 0.0,
+                }
+            )
+        except AdapterError as exc:
+            problems.append(Problem(file, n, "row", str(exc), ""))
+    return AdapterResult("litellm_spend_logs", usage_frame(records), problems=problems, source_rows=len(rows))
+
+
+# --- LiteLLM_DailyUserSpend -------------------------------------------------------------------
+
+
+def _detect_daily(obj: Any) -> bool:
+    return DAILY_MARKERS <= _columns(obj)
+
+
+def _daily(obj: Any, *, file: str = "") -> AdapterResult:
+    rows = records_of(obj)
+    records, problems = [], []
+    for n, row in enumerate(rows, start=1):
+        try:
+            cache_read = count(row.get("cache_read_input_tokens"), what="cache_read_input_tokens")
+            cache_write = count(row.get("cache_creation_input_tokens"), what="cache_creation_input_tokens")
+            prompt = count(row.get("prompt_tokens"), what="prompt_tokens")
+            vendor, model = vendor_and_model(row.get("model"), row.get("custom_llm_provider"))
+            kind, identity = identity_of(row, "user_id")
+            records.append(
+                {
+                    "usage_date": utc_date(row.get("date"), what="date"),
+                    "identity_kind": kind,
+                    "identity": identity,
+                    "tool": TOOL,
+                    "vendor": vendor,
+                    "model": model,
+                    "input_tokens": _split_prompt(prompt, cache_read, cache_write),
+                    "output_tokens": count(row.get("completion_tokens"), what="completion_tokens"),
+                    "cache_read_tokens": cache_read,
+                    "cache_write_tokens": cache_write,
+                    "requests": count(row.get("api_requests"), what="api_requests"),
+                    "agent_seconds": None,
+                    "cost_usd": money(row.get("spend"), what="spend") or 0.0,
+                }
+            )
+        except AdapterError as exc:
+            problems.append(Problem(file, n, "row", str(exc), ""))
+    return AdapterResult("litellm_daily_user_spend", usage_frame(records), problems=problems, source_rows=len(rows))
+
+
+spend_logs = SimpleNamespace(SOURCE="litellm_spend_logs", detect=_detect_spend_logs, to_contract=_spend_logs)
+daily_user_spend = SimpleNamespace(SOURCE="litellm_daily_user_spend", detect=_detect_daily, to_contract=_daily)

@@ -1,0 +1,96 @@
+"""OpenAI organisation usage (completions) → token_usage.
+
+Source: `GET /v1/organization/usage/completions` pages: `data[]` buckets (`start_time`,
+`end_time` in unix seconds) with `results[]` of object
+`organization.usage.completions.result`: `input_tokens`, `input_cached_tokens`,
+`output_tokens`, `num_model_requests`, and the group-by fields `model`, `user_id`,
+`api_key_id`, `project_id`, `batch`.
+
+Trap: `input_tokens` INCLUDES `input_cached_tokens` (and, where reported,
+`input_cache_write_tokens`). So input = input_tokens − input_cached_tokens −
+input_cache_write_tokens, cache_read = input_cached_tokens: the cached tokens are counted
+once. A result whose cached tokens exceed its input tokens is rejected, not clipped.
+Cost: none in this report (the cost report has no user dimension): priced from model_prices.
+Who: user_id, else api_key_id, else project_id, else the whole organisation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from etl.adapters.base import AdapterError, AdapterResult, Problem, count, pages, usage_frame, utc_date
+
+SOURCE = "openai_usage"
+TOOL = "OpenAI API"
+VENDOR = "openai"
+RESULT_OBJECT = "organization.usage.completions.result"
+IDENTITY_FIELDS = ("user_id", "api_key_id", "project_id")
+
+
+def _results(obj: Any):
+    for page in pages(obj):
+        for bucket in page.get("data") or []:
+            if isinstance(bucket, Mapping) and isinstance(bucket.get("results"), list):
+                for result in bucket["results"]:
+                    yield bucket, result
+
+
+def detect(obj: Any) -> bool:
+    for _bucket, result in _results(obj):
+        return isinstance(result, Mapping) and (
+            result.get("object") == RESULT_OBJECT or {"num_model_requests", "input_tokens"} <= set(result)
+        )
+    return False
+
+
+def identity_of(result: Mapping[str, Any]) -> tuple[str, str]:
+    for name in IDENTITY_FIELDS:
+        if result.get(name):
+            return f"openai:{name}", str(result[name])
+    return "openai:organization", "(whole organization)"
+
+
+def to_contract(obj: Any, *, file: str = "") -> AdapterResult:
+    records, problems, n = [], [], 0
+    for bucket, result in _results(obj):
+        n += 1
+        try:
+            if not isinstance(result, Mapping):
+                raise AdapterError("each result must be an object")
+            model = result.get("model")
+            if not model:
+                problems.append(Problem(file, n, "model", "model is required: export with group_by=model", ""))
+                continue
+            total_in = count(result.get("input_tokens"), what="input_tokens")
+            cached = count(result.get("input_cached_tokens"), what="input_cached_tokens")
+            written = count(result.get("input_cache_write_tokens"), what="input_cache_write_tokens")
+            if cached + written > total_in:
+                problems.append(
+                    Problem(file, n, "input_cached_tokens",
+                            "input_tokens includes cached tokens, so cached tokens cannot exceed it",
+                            f"{cached + written} > {total_in}")
+                )
+                continue
+            requests = count(result.get("num_model_requests"), what="num_model_requests")
+            kind, identity = identity_of(result)
+            records.append(
+                {
+                    "usage_date": utc_date(bucket.get("start_time"), what="start_time"),
+                    "identity_kind": kind,
+                    "identity": identity,
+                    "tool": TOOL,
+                    "vendor": VENDOR,
+                    "model": str(model),
+                    "input_tokens": total_in - cached - written,
+                    "output_tokens": count(result.get("output_tokens"), what="output_tokens"),
+                    "cache_read_tokens": cached,
+                    "cache_write_tokens": written,
+                    "requests": requests,
+                    "agent_seconds": None,
+                    "cost_usd": None,
+                }
+            )
+        except AdapterError as exc:
+            problems.append(Problem(file, n, "result", str(exc), ""))
+    return AdapterResult(SOURCE, usage_frame(records), problems=problems, source_rows=n)
