@@ -10,7 +10,9 @@ st.set_page_config(page_title="Workforce impact", layout="wide")
 session.ensure_database()
 viewer = session.current_viewer()
 if viewer is None:
-    session.sign_in_form()
+    # The sign-in form as the only page: without an st.navigation call Streamlit would list
+    # every file in pages/ to a signed-out visitor.
+    st.navigation([st.Page(session.sign_in_form, title="Sign in")], position="hidden").run()
     st.stop()
 
 with st.sidebar:

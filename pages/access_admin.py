@@ -1,9 +1,102 @@
-"""Placeholder until its issue lands (owned by the engineer building it)."""
+"""Access: who has which role and org scope, new accounts, password resets, and the survey
+minimum group sizes. Every change is checked and audited by workforce.auth / access_admin."""
 
 import streamlit as st
 
-from ui.session import require_page
+from ui.session import cached, db, log_view, require_page
+from workforce import access_admin, auth, options, privacy
+from workforce.auth import AccessChangeError
+from workforce.viewer import Role
 
 viewer = require_page("access_admin")
-st.title("access_admin")
-st.info("This page is being built.")
+log_view(viewer, "access_admin")
+con = db()
+org_choices = cached(options.filter_options, viewer).orgs
+roles = [r.value for r in Role]
+
+st.title("Access")
+flash = st.session_state.pop("access_flash", None)
+if flash:
+    st.success(flash)
+
+accounts = auth.list_accounts(con, viewer)
+st.dataframe(accounts, hide_index=True, width="stretch",
+             column_config={"local_password": "Local password", "orgs": "Orgs (HR partners)"})
+
+
+def refused(exc: AccessChangeError) -> None:
+    st.error("Nothing was changed.")
+    st.text(str(exc))  # may quote what was typed: plain text
+
+
+change_tab, new_tab, password_tab, privacy_tab = st.tabs(
+    ["Change role and scope", "New account", "Reset password", "Survey confidentiality"]
+)
+
+with change_tab:
+    username = st.selectbox("Account", list(accounts["username"]), key="access_user")
+    current = accounts.set_index("username").loc[username]
+    with st.form(f"access_{username}"):
+        role = st.selectbox("Role", roles, index=roles.index(current["role"]))
+        orgs = st.multiselect("Orgs (HR partners only)", org_choices,
+                              default=[o for o in current["orgs"] if o in org_choices])
+        active = st.checkbox("May sign in", value=bool(current["active"]))
+        if st.form_submit_button("Save access"):
+            try:
+                auth.update_access(con, viewer, username, role=role, orgs=orgs, active=active)
+            except AccessChangeError as exc:
+                refused(exc)
+            else:
+                st.session_state["access_flash"] = "Access saved."
+                st.rerun()
+
+with new_tab:
+    with st.form("new_account"):
+        fields = {
+            "username": st.text_input("Username"),
+            "display_name": st.text_input("Display name"),
+            "email": st.text_input("Email (matches single sign-on)"),
+            "role": st.selectbox("Role", roles),
+            "orgs": st.multiselect("Orgs (HR partners only)", org_choices),
+            "employee_id": st.text_input("Employee id (for the survey form)"),
+            "password": st.text_input("Temporary password (empty: single sign-on only)", type="password"),
+        }
+        if st.form_submit_button("Create account"):
+            try:
+                auth.create_account(con, viewer, **fields)
+            except AccessChangeError as exc:
+                refused(exc)
+            else:
+                st.session_state["access_flash"] = "Account created."
+                st.rerun()
+
+with password_tab:
+    with st.form("reset_password"):
+        target = st.selectbox("Account", list(accounts["username"]))
+        new_password = st.text_input("New password", type="password")
+        if st.form_submit_button("Set password"):
+            try:
+                auth.reset_password(con, viewer, target, new_password)
+            except AccessChangeError as exc:
+                refused(exc)
+            else:
+                st.success("Password set.")
+
+with privacy_tab:
+    rules = privacy.current_rules(con)
+    st.caption("No survey score is shown for fewer respondents than the first number, and no comment for "
+               "fewer than the second. They can be raised; the floor is 3.")
+    with st.form("privacy_rules"):
+        min_scores = st.number_input("Minimum respondents for scores", min_value=3, max_value=100,
+                                     value=rules.min_scores, step=1)
+        min_comments = st.number_input("Minimum respondents for comments", min_value=3, max_value=200,
+                                       value=rules.min_comments, step=1)
+        if st.form_submit_button("Save minimums"):
+            try:
+                access_admin.set_privacy_rules(con, viewer, int(min_scores), int(min_comments))
+            except AccessChangeError as exc:
+                refused(exc)
+            else:
+                st.cache_data.clear()  # cached survey figures were computed under the old minimums
+                st.session_state["access_flash"] = "Survey minimum group sizes saved."
+                st.rerun()

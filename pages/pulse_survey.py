@@ -1,9 +1,90 @@
-"""Placeholder until its issue lands (owned by the engineer building it)."""
+"""Pulse survey: the signed-in person's open wave, a confidential form, and company results.
+
+Questions and comments are shown as plain text. The form keeps what was typed when an answer is
+missing (nothing is cleared on an error); the database, not the form, enforces one submission.
+"""
+
+from datetime import date
 
 import streamlit as st
 
-from ui.session import require_page
+from ui.session import cached, db, log_view, require_page
+from workforce import privacy, surveys
 
 viewer = require_page("pulse_survey")
-st.title("pulse_survey")
-st.info("This page is being built.")
+log_view(viewer, "pulse_survey")
+today = date.today()
+con = db()
+rules = privacy.current_rules(con)
+
+st.title("Pulse survey")
+st.info(surveys.CONFIDENTIALITY_NOTE.format(min_scores=rules.min_scores, min_comments=rules.min_comments))
+
+# Read live, not cached: these change with the person's own submission.
+open_waves = surveys.open_waves_for(con, viewer, today)
+if not open_waves:
+    st.write("There is no survey open for you right now.")
+else:
+    wave = st.selectbox(
+        "Survey", open_waves, format_func=lambda w: f"{w.title} (closes {w.closes_on:%d %b %Y})",
+        disabled=len(open_waves) == 1,
+    )
+    st.text(wave.title)  # titles are typed by people: plain text, never markdown
+    st.caption(f"Open from {wave.opens_on:%d %b %Y} to {wave.closes_on:%d %b %Y}. Every question except the comment needs an answer.")
+    if surveys.has_submitted(con, viewer, wave.wave_id):
+        st.success(surveys.SubmitResult("already_received").message)
+    else:
+        answers: dict[str, object] = {}
+        with st.form(f"pulse_{wave.wave_id}"):
+            for number, q in enumerate(surveys.wave_questions(con, wave.wave_id), start=1):
+                st.text(f"{number}. {q.text}")
+                key = f"answer_{wave.wave_id}_{q.question_id}"
+                if q.kind == "likert5":
+                    answers[q.question_id] = st.radio(
+                        f"Answer to question {number}", list(surveys.LIKERT_LABELS), index=None, horizontal=True,
+                        format_func=surveys.LIKERT_LABELS.get, key=key, label_visibility="collapsed",
+                    )
+                elif q.kind == "enps":
+                    answers[q.question_id] = st.radio(
+                        f"Answer to question {number} (0 = not at all likely, 10 = extremely likely)",
+                        list(range(11)), index=None, horizontal=True, key=key,
+                    )
+                else:
+                    answers[q.question_id] = st.text_area(
+                        f"Answer to question {number} (optional)", max_chars=surveys.COMMENT_MAX, key=key,
+                    )
+            submitted = st.form_submit_button("Submit answers")
+        if submitted:
+            result = surveys.submit_response(con, viewer, wave.wave_id, answers, today=today)
+            if result.status == "accepted":
+                st.success(result.message)
+            elif result.status == "already_received":
+                st.info(result.message)
+            else:
+                st.error("Nothing was saved yet. Your answers are kept; please fix:")
+                for message in result.errors.values():
+                    st.text(f"• {message}")
+
+st.subheader("Company results of closed surveys")
+st.caption(
+    f"Whole-company figures only, for surveys that have closed. A wave with fewer than {rules.min_scores} "
+    "respondents shows no figures. Morale and theme scores run from 1 to 5; eNPS from −100 to 100."
+)
+results = cached(surveys.company_results, viewer, today)
+if results.empty:
+    st.write("No survey has closed yet.")
+else:
+    st.dataframe(
+        results[["wave", "closed_on", "respondents", "morale_index", "enps", *[f"score_{t}" for t in privacy.THEMES]]],
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "wave": "Wave",
+            "closed_on": st.column_config.DateColumn("Closed on"),
+            "respondents": "Respondents",
+            "morale_index": st.column_config.NumberColumn("Morale index (1–5)", format="%.2f"),
+            "enps": st.column_config.NumberColumn("eNPS", format="%.0f"),
+            **{f"score_{t}": st.column_config.NumberColumn(f"{t.replace('_', ' ').capitalize()} (1–5)", format="%.2f")
+               for t in privacy.THEMES},
+        },
+    )

@@ -8,13 +8,14 @@ change by an admin takes effect at once and nothing in the browser can widen it.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
 import duckdb
 import streamlit as st
 
-from workforce import audit, auth
+from workforce import audit, auth, surveys
 from workforce.db import SAMPLE_DATA_DIR, connect, data_version, default_db_path, default_key_path, meta
 from workforce.viewer import Viewer
 
@@ -36,7 +37,7 @@ def ensure_database() -> None:
     """Build the embedded default from sample_data/ on first start, with visible progress."""
     con = db()
     if meta(con).get("data_version"):
-        auth.ensure_demo_accounts(con)
+        _ensure_demo_state(con)
         return
     from etl.load import load_folder  # the loader is only needed on first start
 
@@ -47,18 +48,64 @@ def ensure_database() -> None:
             bar.progress(min(max(fraction, 0.0), 1.0), text=step)
 
         load_folder(SAMPLE_DATA_DIR, default_db_path(), key_path=default_key_path(), progress=progress)
-        auth.ensure_demo_accounts(con)
+        _ensure_demo_state(con)
         status.update(label="Database built from sample_data/", state="complete", expanded=False)
+
+
+def _ensure_demo_state(con: duckdb.DuckDBPyConnection) -> None:
+    """Demo accounts and an open pulse wave, so the embedded default can be tried at once.
+
+    Both are created only when missing: a real deployment with its own accounts and waves is
+    left as it is.
+    """
+    auth.ensure_demo_accounts(con)
+    if meta(con).get("source") == str(SAMPLE_DATA_DIR.resolve()):
+        surveys.ensure_demo_wave(con, date.today())
+
+
+def oidc_configured() -> bool:
+    """Single sign-on (`st.login`) replaces the local accounts when secrets have an [auth] section."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all: the embedded default
+        return False
+
+
+def _oidc_sign_in() -> str | None:
+    """Map the identity provider's verified email to an account, once per session (audited)."""
+    if not st.user.is_logged_in:
+        return None
+    con = db()
+    viewer = auth.viewer_for_email(con, st.user.get("email"))
+    if viewer is None:
+        return None
+    audit.record(con, viewer.username, "sign_in", None, {"method": "oidc"})
+    st.session_state[USERNAME_KEY] = viewer.username
+    return viewer.username
 
 
 def current_viewer() -> Viewer | None:
     username = st.session_state.get(USERNAME_KEY)
+    if not username and oidc_configured():
+        username = _oidc_sign_in()
     if not username:
         return None
     return auth.viewer_for(db(), username)
 
 
 def sign_in_form() -> None:
+    if oidc_configured():
+        st.title("Workforce impact")
+        if st.user.is_logged_in:
+            # Signed in at the identity provider, but no account or person has that email.
+            st.error(f"No access is set up for {st.user.get('email') or 'this account'}. Ask an admin.")
+            if st.button("Sign out"):
+                st.logout()
+        else:
+            st.caption("Sign in with your company account.")
+            if st.button("Sign in with single sign-on"):
+                st.login()
+        return
     st.title("Workforce impact")
     st.caption("Sign in to continue. Demo accounts are listed in the README.")
     with st.form("sign_in"):
@@ -79,6 +126,8 @@ def sign_in_form() -> None:
 
 def sign_out() -> None:
     st.session_state.pop(USERNAME_KEY, None)
+    if oidc_configured() and st.user.is_logged_in:
+        st.logout()
 
 
 def require_page(key: str) -> Viewer:
@@ -111,7 +160,9 @@ def cached(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """Call a query function `fn(con, *args, **kwargs)` through Streamlit's cache.
 
     The key holds the function, its arguments (viewer and filters included, so scopes never
-    share a cache entry) and the data version, which changes on every load.
+    share a cache entry), the data version, which changes on every load, and the state of the
+    survey tables, which the app itself changes (submissions, waves opened or closed).
     """
+    con = db()
     key = f"{default_db_path()}:{fn.__module__}.{fn.__qualname__}"
-    return _cached_call(key, data_version(db()), args, tuple(sorted(kwargs.items())), fn)
+    return _cached_call(key, f"{data_version(con)}:{surveys.survey_state(con)}", args, tuple(sorted(kwargs.items())), fn)

@@ -12,7 +12,7 @@ import duckdb
 
 DDL = """
 CREATE TABLE IF NOT EXISTS app_audit_log (
-    at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+    "at" TIMESTAMP NOT NULL DEFAULT current_timestamp,  -- quoted: AT is reserved in DuckDB 2.0
     username VARCHAR NOT NULL,
     action VARCHAR NOT NULL,   -- sign_in, sign_in_failed, view, download, admin_change, load, ...
     target VARCHAR,            -- page, file or object acted on
@@ -34,7 +34,7 @@ def record(
 ) -> None:
     ensure_table(con)
     con.execute(
-        "INSERT INTO app_audit_log (at, username, action, target, detail) "
+        "INSERT INTO app_audit_log (\"at\", username, action, target, detail) "
         "VALUES (now()::TIMESTAMP, ?, ?, ?, ?)",
         [username, action, target, json.dumps(detail, default=str, sort_keys=True) if detail else None],
     )

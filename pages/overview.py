@@ -1,0 +1,41 @@
+"""Data overview: what is loaded, for which period, and what the last load found."""
+
+import streamlit as st
+
+from ui.session import cached, log_view, require_page
+from workforce import overview
+
+viewer = require_page("overview")
+log_view(viewer, "overview")
+
+st.title("Data overview")
+info = cached(overview.load_info)
+if not info:
+    st.warning("No data is loaded yet.")
+    st.stop()
+
+counts = cached(overview.headcount, viewer)
+scope = "whole company" if viewer.whole_company else ", ".join(sorted(viewer.orgs))
+st.caption(f"Scope: {scope} · data as of {info.get('as_of', '?')} · last load {info.get('loaded_at', '?')} UTC")
+
+c1, c2, c3, c4 = st.columns(4)
+c1.metric("Headcount (latest month)", f"{counts.headcount_now:,}")
+c2.metric("People in the data window", f"{counts.people_in_window:,}")
+c3.metric("Orgs", counts.orgs)
+c4.metric("Teams", counts.teams)
+
+left, right = st.columns(2)
+with left:
+    st.subheader("Period covered")
+    st.dataframe(cached(overview.data_window), hide_index=True, width="stretch")
+with right:
+    st.subheader("Rows per table")
+    st.dataframe(cached(overview.rows_per_table), hide_index=True, width="stretch")
+
+st.subheader("Data-quality findings")
+findings = cached(overview.data_quality, viewer)
+if findings.empty:
+    st.success("The last load raised no warnings.")
+else:
+    st.caption("Warnings that did not block the load (for example a manager not employed on a row's date).")
+    st.dataframe(findings, hide_index=True, width="stretch")

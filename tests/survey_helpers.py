@@ -1,0 +1,102 @@
+"""A small hand-made company for the survey tests: people, assignments and the survey tables.
+
+60 people: org "Alpha" (teams a1: 25, a2: 15) and org "Beta" (team b1: 20), plus one person who
+left. Manager M1 runs Alpha, M2 runs Beta. Hire dates give every tenure band on TODAY.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import duckdb
+
+from workforce import auth, surveys
+from workforce.db import ROOT, sql
+from workforce.viewer import Role
+
+TODAY = date(2026, 11, 23)
+MARTS = ROOT / "etl" / "sql" / "marts"
+HIRE_DATES = [date(2026, 6, 1), date(2025, 6, 1), date(2023, 1, 10), date(2018, 3, 5)]  # <1y, 1-2y, 2-5y, 5y+
+
+
+def people() -> list[tuple[str, str, str, str, date]]:
+    """(employee_id, org, team, level, hire_date) of everyone employed."""
+    rows = []
+    layout = [("Alpha", "a1", 25), ("Alpha", "a2", 15), ("Beta", "b1", 20)]
+    i = 0
+    for org, team, n in layout:
+        for _ in range(n):
+            i += 1
+            rows.append((f"E{i:03d}", org, team, "IC3" if i % 3 else "IC5", HIRE_DATES[i % 4]))
+    return rows
+
+
+def build_company(path: Path) -> duckdb.DuckDBPyConnection:
+    """The database file with employees, job history, exits, marts and empty survey tables."""
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE stg_employees (employee_id VARCHAR, full_name VARCHAR, email VARCHAR, "
+                "job_family VARCHAR, location VARCHAR, hire_date DATE)")
+    con.execute("CREATE TABLE stg_job_history (employee_id VARCHAR, effective_date DATE, org VARCHAR, team VARCHAR, "
+                "manager_id VARCHAR, level VARCHAR, reason VARCHAR, forced BOOLEAN)")
+    con.execute("CREATE TABLE stg_exits (employee_id VARCHAR, exit_date DATE, exit_type VARCHAR, "
+                "layoff_wave VARCHAR, regretted BOOLEAN)")
+    con.executemany("INSERT INTO stg_employees VALUES (?, ?, ?, 'Engineering', 'Austin', ?)", [
+        ("M1", "Mia Manager", "mia@example.com", date(2015, 1, 1)),
+        ("M2", "Max Manager", "max@example.com", date(2015, 1, 1)),
+        ("X1", "Xavier Left", "xavier@example.com", date(2020, 1, 1)),
+    ])
+    con.executemany("INSERT INTO stg_job_history VALUES (?, ?, ?, 'lead', NULL, 'M2', 'hire', false)", [
+        ("M1", date(2015, 1, 1), "Alpha"), ("M2", date(2015, 1, 1), "Beta"),
+    ])
+    con.execute("INSERT INTO stg_job_history VALUES ('X1', DATE '2020-01-01', 'Alpha', 'a1', 'M1', 'IC3', 'hire', false)")
+    con.execute("INSERT INTO stg_exits VALUES ('X1', DATE '2026-09-30', 'voluntary', NULL, false)")
+    for employee_id, org, team, level, hired in people():
+        con.execute("INSERT INTO stg_employees VALUES (?, ?, ?, 'Engineering', 'Austin', ?)",
+                    [employee_id, f"Person {employee_id}", f"{employee_id.lower()}@example.com", hired])
+        con.execute("INSERT INTO stg_job_history VALUES (?, ?, ?, ?, ?, ?, 'hire', false)",
+                    [employee_id, hired, org, team, "M1" if org == "Alpha" else "M2", level])
+    con.execute(f"CREATE TABLE mart_assignments AS {sql('mart_assignments', MARTS)}")
+    surveys.ensure_tables(con)
+    con.execute(f"CREATE TABLE mart_survey_respondent_wave AS {sql('mart_survey_respondent_wave', MARTS)}")
+    con.execute("CREATE TABLE app_meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+    con.execute("INSERT INTO app_meta VALUES ('data_version', 'test-1')")
+    return con
+
+
+def add_accounts(con: duckdb.DuckDBPyConnection) -> None:
+    """The four demo roles on this company: hr supports Alpha only; employee is E001 (Alpha/a1)."""
+    auth.create_user(con, "admin", role=Role.ADMIN, password=None, display_name="Admin")
+    auth.create_user(con, "exec", role=Role.EXECUTIVE, password=None, display_name="Exec")
+    auth.create_user(con, "hr", role=Role.HR_PARTNER, password=None, display_name="HR Alpha",
+                     orgs=["Alpha"])
+    auth.create_user(con, "employee", role=Role.EMPLOYEE, password=None,
+                     display_name="Person E001", email="e001@example.com", employee_id="E001")
+
+
+def add_wave(
+    con: duckdb.DuckDBPyConnection,
+    wave_id: str,
+    *,
+    opens_on: date = TODAY - timedelta(days=3),
+    closes_on: date = TODAY + timedelta(days=10),
+    audience: list[str] | None = None,
+    source: str = "file",
+) -> list[surveys.Question]:
+    """A wave with the whole question bank, written as the loader would."""
+    con.execute(
+        "INSERT INTO stg_survey_waves (wave_id, title, opens_on, closes_on, audience_orgs, source) VALUES (?, ?, ?, ?, ?, ?)",
+        [wave_id, f"Wave {wave_id}", opens_on, closes_on, audience, source],
+    )
+    con.executemany(
+        "INSERT INTO stg_survey_questions VALUES (?, ?, ?, ?, ?, ?)",
+        [[wave_id, q.question_id, q.text, q.kind, q.theme, i] for i, q in enumerate(surveys.QUESTION_BANK)],
+    )
+    return list(surveys.QUESTION_BANK)
+
+
+def full_answers(likert: int = 4, enps: int = 9, comment: str = "") -> dict[str, object]:
+    out: dict[str, object] = {}
+    for q in surveys.QUESTION_BANK:
+        out[q.question_id] = likert if q.kind == "likert5" else enps if q.kind == "enps" else comment
+    return out

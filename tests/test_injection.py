@@ -1,0 +1,193 @@
+"""Hostile text: comments with markdown, HTML or script are stored verbatim and shown only as plain
+text; SQL metacharacters in every text input and filter of the survey and access paths change
+nothing but the text itself."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date, timedelta
+
+import duckdb
+import pytest
+
+from tests.apptest import app_as, assert_no_exception
+from tests.survey_helpers import TODAY, add_accounts, add_wave, build_company, full_answers, people
+from workforce import access_admin, auth, privacy, surveys
+from workforce.viewer import Role, ScopeError, Viewer
+
+PAYLOADS = [
+    "<script>alert('x')</script>",
+    "**bold** _it_ [link](javascript:alert(1)) <img src=x onerror=alert(1)>",
+    "'); DROP TABLE stg_survey_answers; --",
+    "\" OR 1=1; --",
+    "# Heading\n\n<b>html</b> $x$ :red[colour]",
+    "Robert'); DELETE FROM app_users WHERE ('1'='1",
+]
+SQL_PAYLOADS = ["' OR '1'='1", "x'; DROP TABLE stg_survey_submissions; --", "\"; SELECT * FROM app_users; --",
+                "Alpha' --", "%", "_", "\\", "a\x00b".replace("\x00", "")]
+
+
+@pytest.fixture
+def company(tmp_path, monkeypatch):
+    monkeypatch.setenv("WORKFORCE_KEY_FILE", str(tmp_path / "pseudonym.key"))
+    con = build_company(tmp_path / "workforce.duckdb")
+    add_accounts(con)
+    yield con
+    con.close()
+
+
+def _employee(employee_id: str) -> Viewer:
+    return Viewer(employee_id.lower(), Role.EMPLOYEE, employee_id=employee_id)
+
+
+ADMIN = Viewer("admin", Role.ADMIN)
+HR_ALPHA = Viewer("hr", Role.HR_PARTNER, orgs=frozenset({"Alpha"}))
+
+
+def _table_counts(con) -> dict[str, int]:
+    tables = [t for (t,) in con.execute("SELECT table_name FROM duckdb_tables() ORDER BY 1").fetchall()]
+    return {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchall()[0][0] for t in tables}
+
+
+def test_hostile_comments_are_stored_verbatim_and_change_nothing_else(company):
+    add_wave(company, "w1")
+    before = _table_counts(company)
+    ids = [p[0] for p in people()][: len(PAYLOADS)]
+    for employee_id, payload in zip(ids, PAYLOADS, strict=True):
+        result = surveys.submit_response(company, _employee(employee_id), "w1", full_answers(comment=payload), today=TODAY)
+        assert result.status == "accepted"
+    stored = sorted(c for (c,) in company.execute("SELECT comment FROM stg_survey_answers WHERE comment IS NOT NULL").fetchall())
+    assert stored == sorted(p.strip() for p in PAYLOADS)
+    after = _table_counts(company)
+    assert after["stg_survey_submissions"] == before["stg_survey_submissions"] + len(PAYLOADS)
+    assert after["app_users"] == before["app_users"] == 4
+    assert set(after) == set(before)  # no table dropped or created
+
+
+def test_sql_metacharacters_in_survey_filters_return_nothing_extra(company):
+    add_wave(company, "w1")
+    for employee_id, *_ in people()[:30]:
+        surveys.submit_response(company, _employee(employee_id), "w1", full_answers(), today=TODAY)
+    for bad in SQL_PAYLOADS:
+        with pytest.raises(ScopeError):
+            privacy.survey_groups(company, ADMIN, "w1", orgs=[bad])  # not an org: nothing in scope
+        with pytest.raises(ScopeError):
+            privacy.survey_groups(company, HR_ALPHA, "w1", orgs=[bad])
+        for kwargs in ({"teams": [bad]}, {"levels": [bad]}, {"tenure_bands": [bad]}):
+            out = privacy.survey_groups(company, ADMIN, "w1", **kwargs)
+            assert out["suppressed"].all() and out["respondents"].isna().all(), (bad, kwargs)
+        assert privacy.visible_comments(company, ADMIN, "w1", levels=[bad]).empty
+        assert privacy.survey_groups(company, ADMIN, bad)["suppressed"].all()  # a wave id that is not one
+    # and the genuine figure is untouched
+    assert privacy.survey_groups(company, ADMIN, "w1").iloc[0]["respondents"] == 30
+
+
+def test_sql_metacharacters_in_wave_and_account_inputs_are_plain_text(company):
+    title = "Pulse'); DROP TABLE stg_survey_waves; -- <b>x</b>"
+    created = surveys.create_wave(company, ADMIN, title=title, opens_on=TODAY, closes_on=TODAY + timedelta(days=3),
+                                  audience_orgs=None, question_ids=["qb_morale_1"], today=TODAY)
+    assert created.ok and surveys.get_wave(company, created.wave_id).title == title.strip()
+    bad_org = surveys.create_wave(company, ADMIN, title="t", opens_on=TODAY, closes_on=TODAY,
+                                  audience_orgs=["Alpha' OR '1'='1"], question_ids=["qb_morale_1"], today=TODAY)
+    assert "Alpha' OR '1'='1" in bad_org.errors["audience"]
+    with pytest.raises(auth.AccessChangeError, match="Username"):
+        auth.create_account(company, ADMIN, username="x'; DROP TABLE app_users; --", display_name="x",
+                            role="employee", password=None)
+    name = "Eve'); DELETE FROM app_users; -- **x**"
+    auth.create_account(company, ADMIN, username="eve", display_name=name, role="employee", password=None,
+                        email="eve@example.com")
+    assert company.execute("SELECT display_name FROM app_users WHERE username = 'eve'").fetchall() == [(name,)]
+    with pytest.raises(auth.AccessChangeError, match="unknown org"):
+        auth.update_access(company, ADMIN, "eve", role="hr_partner", orgs=["Alpha' OR '1'='1"], active=True)
+    assert company.execute("SELECT count(*) FROM app_users").fetchall()[0][0] == 5
+    assert auth.authenticate(company, "admin' --", "' OR '1'='1") is None
+    assert auth.viewer_for_email(company, "' OR 1=1 --@x") is None
+    for bad in SQL_PAYLOADS:
+        assert access_admin.audit_entries(company, ADMIN, username=bad).empty
+        assert access_admin.audit_entries(company, ADMIN, action=bad).empty
+    assert len(access_admin.audit_entries(company, ADMIN)) > 0
+
+
+# ---------------------------------------------------------------------------------- in the app
+
+
+@pytest.fixture
+def hostile_app(sample_db_path, tmp_path, monkeypatch):
+    """The sample database with today's wave answered by 12 people whose comments are hostile."""
+    db_path = tmp_path / "workforce.duckdb"
+    shutil.copy(sample_db_path, db_path)
+    shutil.copy(sample_db_path.parent / "pseudonym.key", tmp_path / "pseudonym.key")
+    monkeypatch.setenv("WORKFORCE_DB", str(db_path))
+    monkeypatch.setenv("WORKFORCE_KEY_FILE", str(tmp_path / "pseudonym.key"))
+    con = duckdb.connect(str(db_path))
+    wave_id = surveys.ensure_demo_wave(con, date.today())
+    rows = con.execute(
+        "SELECT employee_id FROM mart_assignments WHERE valid_to IS NULL AND employee_id NOT IN "
+        "(SELECT employee_id FROM app_users WHERE employee_id IS NOT NULL) ORDER BY employee_id LIMIT 12"
+    ).fetchall()  # the demo employee answers through the form in a test below
+    for i, (employee_id,) in enumerate(rows):
+        answers = full_answers(comment=PAYLOADS[i % len(PAYLOADS)])
+        result = surveys.submit_response(con, _employee(employee_id), wave_id, answers, today=date.today())
+        assert result.status == "accepted"
+    con.close()
+    return db_path
+
+
+def _rendered_markup(at) -> str:
+    """Everything the page renders through markdown (where markup would take effect)."""
+    parts = []
+    for kind in ("markdown", "caption", "title", "header", "subheader", "info", "success", "warning", "error",
+                 "latex"):
+        parts += [str(e.value) for e in at.get(kind)]
+    return "\n".join(parts)
+
+
+def test_hostile_comments_show_only_as_plain_text_on_the_results_page(hostile_app):
+    at = app_as("admin", "morale")
+    assert_no_exception(at)
+    cells = set()
+    for frame in at.dataframe:
+        for column in frame.value.columns:
+            cells |= {str(v) for v in frame.value[column]}
+    shown = [p for p in PAYLOADS if p.strip() in cells]
+    assert shown, "the comments of this 12-person wave are shown (in a table)"
+    markup = _rendered_markup(at)
+    for payload in PAYLOADS:
+        for fragment in ("<script", "onerror", "DROP TABLE", "**bold**", "<b>html</b>", "DELETE FROM"):
+            if fragment in payload:
+                assert fragment not in markup
+
+
+def test_sign_in_form_with_sql_metacharacters_fails_cleanly(hostile_app):
+    at = app_as(None)
+    at.text_input[0].input("admin' --")
+    at.text_input[1].input("' OR '1'='1")
+    at.button[0].click().run()
+    assert_no_exception(at)
+    assert "Unknown username or wrong password" in " ".join(str(e.value) for e in at.error)
+    assert "username" not in at.session_state
+    con = duckdb.connect(str(hostile_app))
+    assert con.execute("SELECT username FROM app_audit_log WHERE action = 'sign_in_failed'").fetchall() == [("admin' --",)]
+    assert con.execute("SELECT count(*) FROM app_users").fetchall()[0][0] == 4
+    con.close()
+
+
+def test_hostile_comment_through_the_survey_form_is_stored_verbatim(hostile_app, tmp_path):
+    at = app_as("employee", "pulse_survey")
+    assert_no_exception(at)
+    for radio in at.radio:
+        radio.set_value(9 if len(radio.options) == 11 else 2)
+    payload = PAYLOADS[1] + "\n" + PAYLOADS[2]
+    at.text_area[0].input(payload)
+    next(b for b in at.button if b.label == "Submit answers").click().run()
+    assert_no_exception(at)
+    assert "received" in " ".join(str(s.value) for s in at.success)
+    assert payload not in _rendered_markup(at)
+    con = duckdb.connect(str(hostile_app))
+    stored = con.execute(
+        "SELECT a.comment FROM stg_survey_answers a JOIN stg_survey_submissions s USING (response_id) "
+        "WHERE a.comment = ?", [payload]
+    ).fetchall()
+    assert stored == [(payload,)]
+    assert con.execute("SELECT count(*) FROM stg_survey_answers").fetchall()[0][0] > 0
+    con.close()

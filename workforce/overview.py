@@ -1,0 +1,70 @@
+"""What is loaded: data window, headcount in scope, rows per table, last load, data-quality findings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from workforce.db import meta, sql, table_exists
+from workforce.viewer import Role, Viewer, allowed_orgs
+
+# The contract's tables as staged, in the order the contract lists them. Survey responses are
+# stored as submissions plus answers (pseudonymised), so both are counted.
+STAGED_TABLES = (
+    ("employees", "stg_employees"),
+    ("job_history", "stg_job_history"),
+    ("exits", "stg_exits"),
+    ("token_usage", "stg_token_usage"),
+    ("model_prices", "stg_model_prices"),
+    ("ai_mandates", "stg_ai_mandates"),
+    ("budgets", "stg_budgets"),
+    ("outcomes", "stg_outcomes"),
+    ("survey_waves", "stg_survey_waves"),
+    ("survey_questions", "stg_survey_questions"),
+    ("survey_responses (submissions)", "stg_survey_submissions"),
+    ("survey_responses (answers)", "stg_survey_answers"),
+)
+
+
+@dataclass(frozen=True)
+class Headcount:
+    headcount_now: int
+    people_in_window: int
+    orgs: int
+    teams: int
+
+
+def load_info(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """data_version, loaded_at, as_of and source of the last load."""
+    return meta(con)
+
+
+def headcount(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> Headcount:
+    orgs = allowed_orgs(con, viewer)
+    row = con.execute(sql("overview/headcount_in_scope"), {"orgs": orgs}).fetchall()[0]
+    return Headcount(*(int(v or 0) for v in row))
+
+
+def data_window(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return con.execute(sql("overview/data_window")).df()
+
+
+def rows_per_table(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Row counts of the staged tables. Table names come from the fixed list above, never from input."""
+    counts = []
+    for contract_name, table in STAGED_TABLES:
+        n = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0] if table_exists(con, table) else 0
+        counts.append({"table": contract_name, "rows": int(n)})
+    return pd.DataFrame(counts)
+
+
+def data_quality(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> pd.DataFrame:
+    """Warnings the last load recorded. Details can name employees, so only admins see them."""
+    if not table_exists(con, "stg_data_quality"):
+        return pd.DataFrame(columns=["check_name", "table_name", "rows_affected", "findings", "detail"])
+    frame = con.execute(sql("overview/data_quality"), {"with_detail": viewer.role == Role.ADMIN}).df()
+    if viewer.role != Role.ADMIN:
+        frame = frame.drop(columns=["detail"])
+    return frame
