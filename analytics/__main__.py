@@ -1,0 +1,66 @@
+"""Command line: `python -m analytics summary --db PATH [--key-file PATH]` prints the effects as JSON."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import time
+from pathlib import Path
+
+from workforce.db import default_db_path, default_key_path
+
+
+def _clean(value):
+    """JSON has no NaN: unestimable figures print as null."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "item"):  # numpy scalars
+        return _clean(value.item())
+    return value
+
+
+def _summary(args: argparse.Namespace) -> int:
+    from analytics.frames import AnalysisInputError
+    from analytics.summary import summary
+
+    db_path = Path(args.db) if args.db else default_db_path()
+    if not db_path.exists():
+        print(f"database not found: {db_path}", file=sys.stderr)
+        return 2
+    key_path = Path(args.key_file) if args.key_file else default_key_path(db_path)
+    started = time.perf_counter()
+    try:
+        result = summary(db_path, key_path, ph_test=not args.no_ph_test, uncorrected=args.uncorrected)
+    except AnalysisInputError as problem:
+        print(f"cannot analyse {db_path}: {problem}", file=sys.stderr)
+        return 2
+    result["timings_s"]["total"] = round(time.perf_counter() - started, 2)
+    json.dump(_clean(result), sys.stdout, indent=2)
+    print()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m analytics", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    summ = commands.add_parser("summary", help="fit every model and print the effects as JSON")
+    summ.add_argument("--db", help=f"database file (default {default_db_path()})")
+    summ.add_argument("--key-file", help="pseudonym secret (default: pseudonym.key beside the database)")
+    summ.add_argument("--no-ph-test", action="store_true", help="skip the proportional-hazards test")
+    summ.add_argument("--uncorrected", action="store_true",
+                      help="also fit the Cox model on the observed (uncalibrated) morale index")
+    summ.set_defaults(func=_summary)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

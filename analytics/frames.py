@@ -1,0 +1,180 @@
+"""Data preparation for the analyses, in DuckDB SQL (`analytics/sql/*.sql`).
+
+Four frames, each one row per unit of analysis:
+- respondent-wave (morale regression): one row per survey respondent and wave;
+- person-month (survival): one row per person employed on the first of a month;
+- layoff population (layoff audit): one row per person at risk in each layoff wave;
+- team metrics (correlation explorer): one row per team.
+
+Survey answers are stored under a keyed pseudonym. The first two frames need to know whose
+answer is whose, so `Analysis` computes the pseudonym of every employee with the secret and
+keeps the link in a TEMP table of this connection only; the frames it returns hold no
+employee_id and no pseudonym, and nothing here logs or returns the link.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+SQL_DIR = Path(__file__).resolve().parent / "sql"
+
+REQUIRED_TABLES = (
+    "stg_employees",
+    "stg_job_history",
+    "stg_exits",
+    "stg_ai_mandates",
+    "stg_survey_waves",
+    "stg_survey_submissions",
+    "mart_assignments",
+    "mart_employee_month",
+    "mart_usage_daily",
+    "mart_survey_respondent_wave",
+)
+
+
+class AnalysisInputError(ValueError):
+    """The database or key cannot support the analysis; the message says what is missing."""
+
+
+@cache
+def sql(name: str) -> str:
+    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def read_key(key_path: Path | str) -> bytes:
+    """The pseudonym secret. Never created here: a new key would silently link nobody."""
+    path = Path(key_path)
+    if not path.exists():
+        raise AnalysisInputError(
+            f"pseudonym key not found at {path}: pass --key-file with the key the data was loaded with"
+        )
+    from etl.pseudonym import load_or_create_key
+
+    return load_or_create_key(path)
+
+
+def _check_tables(con: duckdb.DuckDBPyConnection) -> None:
+    present = {
+        r[0]
+        for r in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE list_contains(?, table_name)",
+            [list(REQUIRED_TABLES)],
+        ).fetchall()
+    }
+    missing = [t for t in REQUIRED_TABLES if t not in present]
+    if missing:
+        raise AnalysisInputError(f"the database lacks {', '.join(missing)}: load data with `python -m etl load`")
+
+
+@dataclass(frozen=True)
+class Window:
+    start: date  # first month of the data window
+    end: date  # first day after the data (as-of date + 1)
+
+
+class Analysis:
+    """Frames of one database, built on one connection.
+
+    The respondent link and the shared intermediate tables (mandates per unit, token
+    intensity on every analysis date) are TEMP tables of `con`, built once in `__init__`.
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, key: bytes | None):
+        self.con = con
+        _check_tables(con)
+        self.window = self._window()
+        self._link_respondents(key)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _unit_first_mandate AS {sql('unit_first_mandate')}")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _survey_waves AS {sql('survey_waves')}")
+        self._token_intensity()
+
+    def _window(self) -> Window:
+        start, last = self.con.execute(
+            "SELECT min(month), "
+            "greatest((SELECT max(usage_date) FROM mart_usage_daily), "
+            "         (SELECT max(submitted_at)::DATE FROM stg_survey_submissions)) "
+            "FROM mart_employee_month"
+        ).fetchall()[0]
+        if start is None or last is None:
+            raise AnalysisInputError("the database holds no employee-months or no usage/survey dates")
+        return Window(start=start, end=date.fromordinal(last.toordinal() + 1))
+
+    def _link_respondents(self, key: bytes | None) -> None:
+        """TEMP table _respondent_link(employee_id, respondent_key) for this connection only."""
+        from etl.pseudonym import respondent_key
+
+        ids = [r[0] for r in self.con.execute("SELECT employee_id FROM stg_employees").fetchall()]
+        link = pd.DataFrame(
+            {
+                "employee_id": ids,
+                "respondent_key": [respondent_key(i, key) for i in ids] if key is not None else [None] * len(ids),
+            },
+            dtype="string",
+        )
+        self.con.register("_respondent_link_df", link)
+        try:
+            self.con.execute("CREATE OR REPLACE TEMP TABLE _respondent_link AS SELECT * FROM _respondent_link_df")
+        finally:
+            self.con.unregister("_respondent_link_df")
+        submissions, linked = self.con.execute(
+            "SELECT count(*), count(l.employee_id) FROM stg_survey_submissions AS s "
+            "LEFT JOIN _respondent_link AS l USING (respondent_key)"
+        ).fetchall()[0]
+        if submissions and not linked:
+            raise AnalysisInputError(
+                "no survey submission matches an employee under this pseudonym key: "
+                "use the key file the data was loaded with (--key-file)"
+            )
+
+    def _token_intensity(self) -> None:
+        """Token intensity on every date a frame measures it: wave dates, months, layoff dates."""
+        self.con.execute(
+            "CREATE OR REPLACE TEMP TABLE _analysis_dates AS "
+            "SELECT DISTINCT ref_date FROM ("
+            "  SELECT ref_date FROM _survey_waves"
+            "  UNION SELECT DISTINCT month FROM mart_employee_month"
+            "  UNION SELECT min(exit_date) FROM stg_exits"
+            "        WHERE exit_type = 'layoff' AND layoff_wave IS NOT NULL GROUP BY layoff_wave)"
+        )
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE _token_intensity AS {sql('token_intensity')}")
+
+    def respondent_wave(self) -> pd.DataFrame:
+        return self.con.execute(sql("respondent_wave")).df()
+
+    def person_month(self, calibration: pd.DataFrame | None = None) -> pd.DataFrame:
+        """`calibration` (response_id, morale_calibrated) gives morale_latest; without it
+        morale_latest is the observed index."""
+        if calibration is None or calibration.empty:
+            self.con.execute(
+                "CREATE OR REPLACE TEMP TABLE _morale_calibration AS SELECT response_id, morale_index "
+                "AS morale_calibrated FROM mart_survey_respondent_wave"
+            )
+        else:
+            self.con.register("_morale_calibration_df", calibration[["response_id", "morale_calibrated"]])
+            try:
+                self.con.execute(
+                    "CREATE OR REPLACE TEMP TABLE _morale_calibration AS SELECT * FROM _morale_calibration_df"
+                )
+            finally:
+                self.con.unregister("_morale_calibration_df")
+        params = {"start_date": self.window.start, "end_date": self.window.end}
+        return self.con.execute(sql("person_month"), params).df()
+
+    def layoff_population(self) -> pd.DataFrame:
+        return self.con.execute(sql("layoff_population")).df()
+
+    def close(self) -> None:
+        for table in ("_respondent_link", "_token_intensity", "_analysis_dates", "_unit_first_mandate", "_survey_waves",
+                      "_morale_calibration"):
+            self.con.execute(f"DROP TABLE IF EXISTS temp.{table}")
+
+
+def team_metrics(con: duckdb.DuckDBPyConnection, orgs: list[str]) -> pd.DataFrame:
+    """Team-level metrics of the given orgs (already checked against the viewer's scope)."""
+    return con.execute(sql("team_metrics"), {"orgs": orgs}).df()

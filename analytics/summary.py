@@ -1,0 +1,221 @@
+"""Run every analysis on one database: the command line's JSON and the Drivers page's report.
+
+Models are fit company-wide (they need the power); the page narrows only the descriptive
+tables (layoff audit, team explorer) to the viewer's orgs.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from analytics import attrition, correlations, findings, layoffs, morale
+from analytics.effects import Effect
+from analytics.frames import Analysis, read_key, team_metrics
+from analytics.privacy_gate import min_group_size
+from workforce.viewer import Viewer, allowed_orgs
+
+
+@dataclass
+class CompanyModels:
+    morale: morale.MoraleResult
+    event_study: morale.EventStudy
+    calibration: attrition.Calibration
+    cox: attrition.CoxResult
+    cox_uncorrected: dict[str, Effect] | None  # fit on the observed index, when asked for
+    km: dict[str, pd.DataFrame]
+    layoffs: layoffs.LayoffResult
+    # people at risk in each layoff wave (attributes only, no identifiers): the page narrows
+    # the audit to the viewer's orgs from it, then drops it (`drivers_report`)
+    layoff_population: pd.DataFrame | None
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def findings(self) -> dict[str, str]:
+        """One sentence per finding, keyed like the JSON."""
+        out = {
+            f"morale.{k}": findings.morale_sentence(
+                k, e, pretrend_p=self.event_study.pretrend_p if k == "mandate_effect" else None
+            )
+            for k, e in self.morale.effects.items()
+        }
+        out.update({f"attrition.{k}": findings.hazard_sentence(k, e) for k, e in self.cox.hazard_ratios.items()})
+        audit = self.layoffs.audit
+        shown = audit[~audit["suppressed"]] if not audit.empty else audit
+        flagged = shown[shown["flagged"].astype(bool)] if not audit.empty else audit
+        out["layoffs"] = findings.layoff_sentence(
+            self.layoffs.odds_ratio_per_sd_tokens, len(flagged), len(shown),
+            int(audit["suppressed"].sum()) if not audit.empty else 0,
+            int((flagged["p_value"] < 0.05).sum()) if not audit.empty else 0,
+        )
+        return out
+
+
+def fit_company_models(
+    con: duckdb.DuckDBPyConnection, key: bytes | None, *, ph_test: bool = True, uncorrected: bool = False
+) -> CompanyModels:
+    """Every model on the whole company. `uncorrected` also fits the Cox model on the observed
+    morale index (shows the regression dilution the calibration removes; a second fit)."""
+    timings: dict[str, float] = {}
+
+    def lap(name: str, started: float) -> float:
+        now = time.perf_counter()
+        timings[name] = round(now - started, 2)
+        return now
+
+    t = time.perf_counter()
+    analysis = Analysis(con, key)
+    try:
+        t = lap("prepare", t)
+        respondents = analysis.respondent_wave()
+        t = lap("respondent_frame", t)
+        morale_result = morale.fit_morale(respondents)
+        events = morale.event_study(respondents)
+        t = lap("morale_models", t)
+        calibration = attrition.calibrate_morale(morale_result.fitted)
+        person_months = analysis.person_month(calibration.table)
+        # per-answer values have served their purpose: nothing respondent-level is kept
+        morale_result = replace(morale_result, fitted=None)
+        calibration = replace(calibration, table=calibration.table.iloc[0:0])
+        t = lap("person_month_frame", t)
+        cox = attrition.fit_cox(person_months, ph_test=ph_test)
+        observed_hr = None
+        if uncorrected:
+            observed_hr = attrition.fit_cox(
+                person_months.assign(morale_latest=person_months["morale_observed"]), ph_test=False
+            ).hazard_ratios
+        km = {g: attrition.km_curves(person_months, g) for g in attrition.KM_GROUPINGS}
+        t = lap("attrition_models", t)
+        population = analysis.layoff_population()
+        layoff_result = layoffs.audit_layoffs(population, min_group_size(con))
+        lap("layoff_audit", t)
+    finally:
+        analysis.close()
+    return CompanyModels(
+        morale_result, events, calibration, cox, observed_hr, km, layoff_result, population, timings
+    )
+
+
+def summary_json(models: CompanyModels) -> dict:
+    """The command line's output: every effect as {"estimate", "ci_low", "ci_high", "n"}."""
+    audit = models.layoffs.audit.astype(object).where(models.layoffs.audit.notna(), None)
+    return {
+        "morale": {k: e.as_json() for k, e in models.morale.effects.items()},
+        "attrition": {
+            "hazard_ratio": {k: e.as_json() for k, e in models.cox.hazard_ratios.items()},
+            "concordance": models.cox.concordance,
+            "events": models.cox.n_events,
+            "proportional_hazards_p": dict(
+                zip(models.cox.ph_test["covariate"], models.cox.ph_test["p"].astype(float), strict=True)
+            ),
+            "morale_reliability": models.calibration.mean_reliability,
+            "hazard_ratio_morale_per_point_uncorrected": (
+                models.cox_uncorrected["morale_per_point"].as_json() if models.cox_uncorrected else None
+            ),
+        },
+        "layoffs": {
+            "selection_odds_ratio_per_sd_tokens": models.layoffs.odds_ratio_per_sd_tokens.as_json(),
+            "adverse_impact": audit.to_dict(orient="records"),
+        },
+        "event_study": {
+            "pretrend_p": models.event_study.pretrend_p,
+            "coefficients": models.event_study.table.to_dict(orient="records"),
+        },
+        "timings_s": models.timings,
+    }
+
+
+def summary(db_path: Path | str, key_path: Path | str, *, ph_test: bool = True, uncorrected: bool = False) -> dict:
+    key = read_key(key_path)
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        return summary_json(fit_company_models(con, key, ph_test=ph_test, uncorrected=uncorrected))
+    finally:
+        con.close()
+
+
+# ------------------------------------------------------------------------------------------
+# The Drivers page
+
+
+@dataclass
+class DriversReport:
+    models: CompanyModels
+    findings: dict[str, str]
+    audit: pd.DataFrame | None  # layoff audit of the viewer's orgs (None for executives)
+    teams: pd.DataFrame | None  # team metrics of the viewer's orgs, suppressed
+    teams_dropped: int = 0
+    teams_survey_hidden: int = 0
+    orgs: list[str] = field(default_factory=list)
+
+
+def drivers_report(con: duckdb.DuckDBPyConnection, viewer: Viewer, key_path: str) -> DriversReport:
+    """Everything the Drivers page shows: company-wide models, and for HR partners and admins
+    the layoff audit and team metrics of the orgs they may see."""
+    from workforce.viewer import Role
+
+    key = read_key(key_path)
+    analysis_con = con.cursor()  # temp tables of the analysis stay on a private cursor
+    try:
+        models = fit_company_models(analysis_con, key)
+        orgs = allowed_orgs(con, viewer)
+        if viewer.role == Role.EXECUTIVE:
+            models.layoff_population = None
+            return DriversReport(models, models.findings(), None, None, orgs=orgs)
+        minimum = min_group_size(con)
+        population = models.layoff_population
+        audit = layoffs.adverse_impact(population[population["org"].isin(orgs)], minimum)
+        models.layoff_population = None  # the report is cached: keep only aggregates
+        teams, dropped, hidden = correlations.suppress_teams(team_metrics(con, orgs), minimum)
+    finally:
+        analysis_con.close()
+    return DriversReport(models, models.findings(), audit, teams, dropped, hidden, orgs)
+
+
+def effects_frame(effects: dict[str, Effect]) -> pd.DataFrame:
+    """label, estimate, ci_low, ci_high, n: the forest plot's rows, in the given order."""
+    return pd.DataFrame(
+        [{"key": k, "label": e.label, "estimate": e.estimate, "ci_low": e.ci_low, "ci_high": e.ci_high, "n": e.n}
+         for k, e in effects.items()]
+    )
+
+
+def audit_table(audit: pd.DataFrame, dimension: str | None = None) -> pd.DataFrame:
+    """The layoff audit as shown: readable names, one dimension or all."""
+    rows = audit if dimension is None else audit[audit["dimension"] == dimension]
+    return rows.assign(dimension=rows["dimension"].map(layoffs.DIMENSIONS)).rename(
+        columns={"layoff_wave": "Layoff wave", "dimension": "Breakdown", "group": "Group", "n": "People at risk",
+                 "selected": "Laid off", "selection_rate": "Selection rate", "impact_ratio": "Impact ratio",
+                 "flagged": "Below four-fifths", "p_value": "p (Fisher, vs rest)", "suppressed": "Hidden (small group)"}
+    ).reset_index(drop=True)
+
+
+def correlation_view(teams: pd.DataFrame, x: str, y: str) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    """Scatter points, fitted line and the sentence for one pair of team metrics."""
+    c = correlations.correlate(teams, x, y)
+    sentence = findings.correlation_sentence(
+        correlations.METRICS[x], correlations.METRICS[y], c.pearson, c.pearson_low, c.pearson_high, c.n
+    )
+    points = teams[["org", "team", "people", x, y]].dropna()
+    return points, correlations.fit_line(teams, x, y), sentence
+
+
+def correlation_matrix_view(teams: pd.DataFrame) -> pd.DataFrame:
+    table = correlations.correlation_table(teams)
+    names = correlations.METRICS
+    return table.assign(x=table["x"].map(names), y=table["y"].map(names)).rename(
+        columns={"x": "Metric A", "y": "Metric B", "pearson": "Pearson r", "pearson_low": "r 95% CI low",
+                 "pearson_high": "r 95% CI high", "spearman": "Spearman rho", "spearman_low": "rho 95% CI low",
+                 "spearman_high": "rho 95% CI high"}
+    )
+
+
+def ph_table(cox: attrition.CoxResult) -> pd.DataFrame:
+    """The proportional-hazards test as shown: one row per factor."""
+    labels = {col: label for col, label in attrition.HAZARD_RATIOS.values()}
+    return cox.ph_test.assign(covariate=cox.ph_test["covariate"].map(labels)).rename(
+        columns={"covariate": "Factor", "test_statistic": "Test statistic", "p": "p (proportional hazards)"}
+    )

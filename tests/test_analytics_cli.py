@@ -1,0 +1,72 @@
+"""`python -m analytics summary`: the JSON shape on the sample database, and clear refusals."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from analytics.__main__ import main
+
+EFFECT_KEYS = {"estimate", "ci_low", "ci_high", "n"}
+
+
+@pytest.fixture(scope="module")
+def summary(sample_db_path, tmp_path_factory) -> dict:
+    out = tmp_path_factory.mktemp("cli") / "summary.json"
+    import contextlib
+    import io
+
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        code = main(["summary", "--db", str(sample_db_path), "--key-file", str(sample_db_path.parent / "pseudonym.key")])
+    assert code == 0
+    out.write_text(buffer.getvalue())
+    return json.loads(buffer.getvalue())
+
+
+def test_every_effect_has_the_documented_shape(summary):
+    assert set(summary["morale"]) == {"mandate_effect", "span_effect_per_10_reports", "forced_transfer_effect",
+                                      "token_effect"}
+    assert set(summary["attrition"]["hazard_ratio"]) == {"morale_per_point", "forced_transfer",
+                                                         "span_per_10_reports", "token_intensity_per_sd"}
+    effects = [*summary["morale"].values(), *summary["attrition"]["hazard_ratio"].values(),
+               summary["layoffs"]["selection_odds_ratio_per_sd_tokens"]]
+    for effect in effects:
+        assert set(effect) == EFFECT_KEYS
+        assert effect["ci_low"] <= effect["estimate"] <= effect["ci_high"] and effect["n"] > 0
+    for ratio in [*summary["attrition"]["hazard_ratio"].values(), summary["layoffs"]["selection_odds_ratio_per_sd_tokens"]]:
+        assert ratio["ci_low"] > 0  # ratios, not log-ratios
+    assert 0.5 <= summary["attrition"]["concordance"] <= 1
+
+
+def test_adverse_impact_rows_hide_small_groups(summary):
+    rows = summary["layoffs"]["adverse_impact"]
+    assert rows and {"layoff_wave", "dimension", "group", "n", "selection_rate", "impact_ratio", "flagged",
+                     "suppressed"} <= set(rows[0])
+    for row in rows:
+        if row["suppressed"]:
+            assert row["n"] is None and row["selection_rate"] is None
+        else:
+            assert row["n"] >= 5
+
+
+def test_the_output_holds_no_identity(summary, sample_con):
+    text = json.dumps(summary)
+    ids = [r[0] for r in sample_con.execute("SELECT employee_id FROM stg_employees LIMIT 50").fetchall()]
+    keys = [r[0] for r in sample_con.execute("SELECT respondent_key FROM stg_survey_submissions LIMIT 50").fetchall()]
+    assert not any(f'"{v}"' in text for v in ids + keys)
+
+
+def test_a_missing_key_file_is_a_clear_refusal(sample_db_path, tmp_path, capsys):
+    db = tmp_path / "copy.duckdb"
+    shutil.copy(sample_db_path, db)
+    assert main(["summary", "--db", str(db)]) == 2  # no pseudonym.key beside the copy
+    assert "pseudonym key not found" in capsys.readouterr().err
+    assert not (tmp_path / "pseudonym.key").exists()  # and none was created
+
+
+def test_a_missing_database_is_named(tmp_path, capsys):
+    assert main(["summary", "--db", str(tmp_path / "nope.duckdb")]) == 2
+    assert "database not found" in capsys.readouterr().err
