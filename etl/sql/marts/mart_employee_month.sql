@@ -1,0 +1,61 @@
+-- Everyone employed on the first day of each month of the data window, in the assignment in
+-- effect that day. The window runs from the month of the earliest activity (usage, survey
+-- submission or outcome week) to the month of the latest; HR history before it (hire dates
+-- reach back years) is not expanded into months nobody reads.
+-- manager_span is the span of control of the person's manager that day: how many people
+-- employed that day have a row in effect naming the same manager.
+WITH activity AS (
+    SELECT min(usage_date) AS first_day, max(usage_date) AS last_day FROM stg_token_usage
+    UNION ALL
+    SELECT CAST(min(submitted_at) AS DATE), CAST(max(submitted_at) AS DATE) FROM stg_survey_submissions
+    UNION ALL
+    SELECT min(week_start), max(week_start) FROM stg_outcomes
+),
+
+months AS (
+    SELECT CAST(unnest(generate_series(
+        date_trunc('month', min(first_day)), date_trunc('month', max(last_day)), INTERVAL 1 MONTH
+    )) AS DATE) AS month
+    FROM activity
+    HAVING min(first_day) IS NOT NULL
+),
+
+employed AS (
+    SELECT m.month, a.*
+    FROM months AS m
+    JOIN mart_assignments AS a
+        ON a.valid_from <= m.month AND (a.valid_to IS NULL OR m.month < a.valid_to)
+),
+
+final AS (
+    SELECT
+        month,
+        employee_id,
+        org,
+        team,
+        manager_id,
+        level,
+        job_family,
+        location,
+        hire_date,
+        exit_date,
+        exit_type,
+        -- completed years of service on the day (an anniversary starts the next band)
+        CAST(CASE
+            WHEN tenure_years < 1 THEN '<1y'
+            WHEN tenure_years < 2 THEN '1-2y'
+            WHEN tenure_years < 5 THEN '2-5y'
+            ELSE '5y+'
+        END AS ENUM('<1y', '1-2y', '2-5y', '5y+')) AS tenure_band,
+        CASE WHEN manager_id IS NOT NULL
+             THEN CAST(count(*) OVER (PARTITION BY month, manager_id) AS INTEGER) END AS manager_span
+    FROM (
+        SELECT *,
+               year(month) - year(hire_date)
+               - CASE WHEN month(month) * 100 + day(month) < month(hire_date) * 100 + day(hire_date)
+                      THEN 1 ELSE 0 END AS tenure_years
+        FROM employed
+    )
+)
+
+SELECT * FROM final

@@ -1,0 +1,3 @@
+-- AI spend budget per org and month (month = its first day).
+SELECT org, month, budget_usd
+FROM budgets
