@@ -16,6 +16,7 @@ import hashlib
 import hmac
 import os
 import secrets
+import tempfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -53,14 +54,20 @@ def load_or_create_key(path: Path) -> bytes:
     except FileNotFoundError:
         path.parent.mkdir(parents=True, exist_ok=True)
         key = secrets.token_bytes(KEY_BYTES)
+        # Written whole to a private temporary file, then linked into place: a concurrent reader
+        # sees no file or the complete key, never a half-written one, and os.link fails if
+        # another process won the race, in which case its key is the one both use.
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".pseudonym-")
         try:
-            # O_EXCL: if two processes race to create it, exactly one key wins and both use it
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            key = path.read_bytes()
-        else:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(key)
+            os.chmod(tmp, 0o600)
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                key = path.read_bytes()
+        finally:
+            os.unlink(tmp)
     if len(key) < 16:
         raise ValueError(f"pseudonym key file {path} holds {len(key)} bytes; expected {KEY_BYTES}")
     return key

@@ -19,7 +19,6 @@ from tests import people_data
 from tests.apptest import app_as, assert_no_exception
 from tests.conftest import ROOT
 from workforce import auth
-from workforce.db import SAMPLE_DATA_DIR
 from workforce.viewer import Role
 
 PAGES = ["org_changes", "morale", "executive_summary"]
@@ -136,10 +135,6 @@ def test_summary_download_is_self_contained(people_app):
     assert buttons, "the summary offers a download"
 
 
-SAMPLE_READY = any(SAMPLE_DATA_DIR.glob("*.parquet"))
-
-
-@pytest.mark.skipif(not SAMPLE_READY, reason="sample_data/ has not been generated yet")
 @pytest.mark.parametrize(("page", "user"), [("org_changes", "hr"), ("morale", "hr"), ("morale", "exec"),
                                             ("executive_summary", "exec")])
 def test_pages_render_on_the_sample(app_db, page, user):
