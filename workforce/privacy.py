@@ -258,13 +258,39 @@ class Lattice:
                 out.append(relaxed)
         return out
 
+    def supersets(self, sel: Selection) -> list[Selection]:
+        """Groups that contain every respondent of `sel` because of who those respondents are.
+
+        Widening a filter is not the only way to reach a superset: if every IC3 in two teams
+        joined this year, "IC3 in those teams" sits inside "IC3 with under a year", whatever
+        the filters say. So the candidates are built from the respondents' own attributes: the
+        teams or orgs they occupy (or all), and their level or band when they share one.
+        Unions of further teams or orgs need no check here: each extra cell they add is either
+        hidden by the lattice (so that union is not shown) or holds at least the minimum.
+        """
+        members = self.atoms[_mask(self.atoms, sel) & (self.atoms["n"] > 0)]
+        if members.empty:
+            return []
+        teams = tuple(sorted(set(zip(members["org"], members["team"], strict=True))))
+        orgs = tuple(sorted(set(members["org"])))
+        geo_options = {(sel.orgs, sel.teams), ((), teams), (orgs, ()), ((), ())}
+        levels, bands = set(members["level"]), set(members["tenure_band"])
+        level_options = {()} | ({(levels.pop(),)} if len(levels) == 1 else set())
+        band_options = {()} | ({(bands.pop(),)} if len(bands) == 1 else set())
+        out = []
+        for (o, t), lv, b in itertools.product(sorted(geo_options), sorted(level_options), sorted(band_options)):
+            wider = Selection(o, t, lv, b)
+            if wider != sel:
+                out.append(wider)
+        return out
+
     def visible(self, sel: Selection) -> bool:
         n = self.count(sel)
         if n < self.min_n:
             return False
         if any(self.is_hidden(c) for c in self.components(sel)):
             return False
-        for wider in self.relaxations(sel):
+        for wider in self.relaxations(sel) + self.supersets(sel):
             gap = self.count(wider) - n
             if 0 < gap < self.min_n:
                 return False
