@@ -149,6 +149,9 @@ def build_usage_marts(con: duckdb.DuckDBPyConnection) -> None:
 
 def build_core_usage_mart(con: duckdb.DuckDBPyConnection) -> None:
     """mart_usage_daily from stg_token_usage by the loader's own SQL (pricing and org attribution)."""
+    from etl.ingest import rebuild_vendor_marts
+
+    rebuild_vendor_marts(con)  # empty here: no vendor exports loaded, but the mart reads it
     text = (MARTS_DIR / "mart_usage_daily.sql").read_text(encoding="utf-8")
     con.execute(f"CREATE OR REPLACE TABLE mart_usage_daily AS {text}")
 

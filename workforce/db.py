@@ -57,5 +57,10 @@ def meta(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
 
 
 def data_version(con: duckdb.DuckDBPyConnection) -> str:
-    """Changes on every load; pages key their caches on it."""
-    return meta(con).get("data_version", "")
+    """Changes on every load; pages key their caches on it.
+
+    The loader's data_version is a hash of the input files (the same folder gives the same
+    version); the load time is added so a reload after a rollback or a vendor load still counts.
+    """
+    info = meta(con)
+    return f"{info.get('data_version', '')}@{info.get('loaded_at', '')}"

@@ -16,8 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from etl.contract import ROWS_SHOWN
-
 Severity = Literal["error", "warning"]
 
 
@@ -121,6 +119,3 @@ class RowNumbers:
                     break
         return starts
 
-
-def first_rows(rows: Iterable[int], limit: int = ROWS_SHOWN) -> tuple[int, ...]:
-    return tuple(sorted(rows)[:limit])

@@ -23,7 +23,7 @@ import pandera.pandas as pa
 from pandera.api.checks import Check
 
 from etl.contract import ROWS_SHOWN
-from etl.loading.columns import ColumnSpec, column_specs, quote_ident
+from etl.loading.columns import column_specs, quote_ident
 from etl.loading.problems import Problem
 from etl.loading.read import ReadTable
 from etl.schemas import SCHEMAS
@@ -276,4 +276,4 @@ def to_problem(con: duckdb.DuckDBPyConnection, read: ReadTable, rule: Rule, n: i
                    column=rule.column, n_rows=n, rows=tuple(rows), values=values)
 
 
-__all__ = ["PANDERA_MAX_ROWS", "ColumnSpec", "Rule", "compile_rules", "run_pandera", "run_sql", "validate_table"]
+__all__ = ["PANDERA_MAX_ROWS", "Rule", "compile_rules", "run_pandera", "run_sql", "validate_table"]

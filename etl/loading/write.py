@@ -284,6 +284,11 @@ def write_target(
             timings["write staging"] = time.perf_counter() - started
             started = time.perf_counter()
             step("building marts", 0.85)
+            # Vendor-export usage (kept across snapshot loads) is re-attributed to the new org
+            # tree first, since mart_usage_daily includes it.
+            from etl.ingest import rebuild_vendor_marts
+
+            rebuild_vendor_marts(con)
             marts = build_marts(con)
             timings["build marts"] = time.perf_counter() - started
             values = {**meta, "contract_version": CONTRACT_VERSION, "pseudonym_key_id": key_fingerprint(key)}

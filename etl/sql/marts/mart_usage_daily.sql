@@ -51,4 +51,8 @@ final AS (
        AND u.usage_date < p.valid_to
 )
 
+-- Usage loaded from vendor exports (etl/ingest.py), already priced and attributed the same way
+-- and mapped to people through the identity map; unmapped identities are reported, not here.
 SELECT * FROM final
+UNION ALL BY NAME
+SELECT * FROM mart_vendor_usage_daily
