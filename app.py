@@ -3,16 +3,18 @@
 import streamlit as st
 
 from ui import session
-from ui.navigation import pages_for
+from ui.navigation import PAGES, pages_for
 
 st.set_page_config(page_title="Workforce impact", layout="wide")
 
 session.ensure_database()
 viewer = session.current_viewer()
 if viewer is None:
-    # The sign-in form as the only page: without an st.navigation call Streamlit would list
-    # every file in pages/ to a signed-out visitor.
-    st.navigation([st.Page(session.sign_in_form, title="Sign in")], position="hidden").run()
+    # Only the sign-in form, at "/" and at every page's address (a link to a page survives
+    # sign-in). Without an st.navigation call Streamlit would list every file in pages/.
+    sign_in = [st.Page(session.sign_in_form, title="Sign in", default=True)]
+    sign_in += [st.Page(session.sign_in_form, title="Sign in", url_path=spec.key) for spec in PAGES]
+    st.navigation(sign_in, position="hidden").run()
     st.stop()
 
 with st.sidebar:

@@ -129,6 +129,9 @@ def hostile_app(sample_db_path, tmp_path, monkeypatch):
         answers = full_answers(comment=PAYLOADS[i % len(PAYLOADS)])
         result = surveys.submit_response(con, _employee(employee_id), wave_id, answers, today=date.today())
         assert result.status == "accepted"
+    # Results are shown for closed waves only: close it early, as an admin would.
+    closed = surveys.close_wave(con, Viewer("admin", Role.ADMIN), wave_id, date.today())
+    assert closed.ok, closed.errors
     con.close()
     return db_path
 

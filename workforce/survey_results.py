@@ -36,9 +36,9 @@ def _by(by: str) -> str | None:
     return None if by == "all" else by
 
 
-def waves(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Waves that have submissions, oldest first (wave_id, title, opens_on, closes_on)."""
-    return con.execute(sql("survey_results/waves")).df()
+def waves(con: duckdb.DuckDBPyConnection, today: date | None = None) -> pd.DataFrame:
+    """Closed waves that have submissions, oldest first (wave_id, title, opens_on, closes_on)."""
+    return con.execute(sql("survey_results/waves"), {"today": today or date.today()}).df()
 
 
 def min_group_sizes(con: duckdb.DuckDBPyConnection) -> privacy.PrivacyRules:

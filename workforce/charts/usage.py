@@ -76,7 +76,7 @@ def in_house_share(frame: pd.DataFrame, mandates: pd.DataFrame) -> alt.LayerChar
     theme.check_size(len(frame))
     line = (
         alt.Chart(frame)
-        .mark_line(point=True, color=theme.PALETTE[0])
+        .mark_line(point=alt.OverlayMarkDef(color=theme.PALETTE[0]), color=theme.PALETTE[0])
         .encode(
             x=_time("week", "Week"),
             y=alt.Y("in_house_token_share:Q", title="In-house share of tokens (%)",

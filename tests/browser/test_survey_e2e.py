@@ -1,0 +1,94 @@
+"""End to end in a real browser: employees answer the pulse survey, a second submission is
+refused, and the HR partner's live response count moves once the group is large enough."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import RESPONDENT_PASSWORD, RESPONDENTS
+from tests.browser.helpers import AppPage
+from tests.browser.pages_expected import spec
+from workforce import surveys
+from workforce.privacy import DEFAULT_MIN_SCORES
+
+pytestmark = pytest.mark.browser
+
+ACCEPTED = surveys.SubmitResult("accepted").message
+ALREADY = surveys.SubmitResult("already_received").message
+
+
+def survey_form(app: AppPage):
+    form = app.page.locator('[data-testid="stForm"]')
+    form.wait_for()
+    return form
+
+
+def answer_with_mouse(app: AppPage) -> None:
+    """Pick the fourth option of every question (Agree; 3 on the 0–10 scale) and submit."""
+    form = survey_form(app)
+    groups = form.get_by_role("radiogroup").all()
+    assert len(groups) >= 2, f"the survey form shows {len(groups)} questions"
+    for group in groups:
+        group.locator("label").nth(3).click()
+    form.get_by_role("button", name="Submit answers").click()
+
+
+def hr_org_response_row(app: AppPage) -> dict[str, str]:
+    """The HR partner's own org row of the live response rates of the demo wave."""
+    app.open(spec("survey_waves"), default=False)
+    header, *rows = app.table_rows(1)
+    assert len(rows) == 1, f"the HR partner should see exactly their org: {rows}"
+    return dict(zip(header, rows[0], strict=True))
+
+
+def test_submit_once_refuse_second_and_hr_count_moves(new_page, app_server):
+    hr = new_page()
+    hr.goto("/")
+    hr.sign_in("hr", "hr-demo")
+    before = hr_org_response_row(hr)
+    assert app_server.hr_org_respondents < DEFAULT_MIN_SCORES
+    assert before["Hidden (too few)"] == "true", f"{app_server.hr_org_respondents} respondents shown: {before}"
+    assert before["Respondents"] in ("", "None", "null"), before
+
+    # Two tabs of the same person, both showing the form.
+    first, second = new_page(), new_page()
+    for tab in (first, second):
+        tab.goto("/")
+        tab.sign_in(RESPONDENTS[0], RESPONDENT_PASSWORD)
+        survey_form(tab)
+    answer_with_mouse(first)
+    first.page.get_by_text(ACCEPTED).wait_for()
+    app_server.hr_org_respondents += 1
+    first.assert_no_exception()
+
+    # The second tab's submission is refused, by the database, not by a stale form.
+    answer_with_mouse(second)
+    second.page.get_by_text(ALREADY).wait_for()
+    second.assert_no_exception()
+
+    # Signing in again offers no form, only the receipt.
+    again = new_page()
+    again.goto("/")
+    again.sign_in(RESPONDENTS[0], RESPONDENT_PASSWORD)
+    again.page.get_by_text(ALREADY).wait_for()
+    assert again.page.locator('[data-testid="stForm"]').count() == 0
+
+    # Further colleagues answer until the org reaches the minimum group size.
+    for username in RESPONDENTS[1:]:
+        if app_server.hr_org_respondents >= DEFAULT_MIN_SCORES:
+            break
+        colleague = new_page()
+        colleague.goto("/")
+        colleague.sign_in(username, RESPONDENT_PASSWORD)
+        answer_with_mouse(colleague)
+        colleague.page.get_by_text(ACCEPTED).wait_for()
+        app_server.hr_org_respondents += 1
+    assert app_server.hr_org_respondents >= DEFAULT_MIN_SCORES
+
+    hr = new_page()  # a new session reads the live count afresh
+    hr.goto("/")
+    hr.sign_in("hr", "hr-demo")
+    after = hr_org_response_row(hr)
+    assert after["Hidden (too few)"] == "false", after
+    assert after["Respondents"] == str(app_server.hr_org_respondents), after
+    hr.screenshot("hr_partner-survey_waves-after-submissions")
