@@ -21,9 +21,9 @@ from etl.adapters.base import (
     AdapterError,
     AdapterResult,
     Problem,
+    bucket_results,
     empty_usage,
     money,
-    pages,
     utc_date,
 )
 
@@ -31,16 +31,8 @@ SOURCE = "anthropic_cost"
 VENDOR = "anthropic"
 
 
-def _results(obj: Any):
-    for page in pages(obj):
-        for bucket in page.get("data") or []:
-            if isinstance(bucket, Mapping) and isinstance(bucket.get("results"), list):
-                for result in bucket["results"]:
-                    yield bucket, result
-
-
 def detect(obj: Any) -> bool:
-    for _bucket, result in _results(obj):
+    for _bucket, result in bucket_results(obj):
         return (
             isinstance(result, Mapping)
             and "amount" in result
@@ -52,7 +44,7 @@ def detect(obj: Any) -> bool:
 
 def to_contract(obj: Any, *, file: str = "") -> AdapterResult:
     rows, problems, n = [], [], 0
-    for bucket, result in _results(obj):
+    for bucket, result in bucket_results(obj):
         n += 1
         try:
             currency = str(result.get("currency") or "USD").upper()

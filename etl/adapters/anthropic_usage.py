@@ -20,7 +20,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from etl.adapters.base import AdapterError, AdapterResult, Problem, count, get, pages, usage_frame, utc_date
+from etl.adapters.base import (
+    AdapterError,
+    AdapterResult,
+    Problem,
+    bucket_results,
+    count,
+    first_identity,
+    get,
+    usage_frame,
+    utc_date,
+)
 
 SOURCE = "anthropic_usage"
 TOOL = "Claude API"
@@ -30,31 +40,19 @@ _MARKERS = ("uncached_input_tokens",)
 IDENTITY_FIELDS = ("account_id", "service_account_id", "api_key_id", "workspace_id")
 
 
-def _results(obj: Any):
-    for page in pages(obj):
-        for bucket in page.get("data") or []:
-            if isinstance(bucket, Mapping) and isinstance(bucket.get("results"), list):
-                for result in bucket["results"]:
-                    yield bucket, result
-
-
 def detect(obj: Any) -> bool:
-    for _bucket, result in _results(obj):
+    for _bucket, result in bucket_results(obj):
         return isinstance(result, Mapping) and all(m in result for m in _MARKERS)
     return False
 
 
 def identity_of(result: Mapping[str, Any]) -> tuple[str, str]:
-    for name in IDENTITY_FIELDS:
-        value = result.get(name)
-        if value:
-            return f"anthropic:{name}", str(value)
-    return "anthropic:organization", "(whole organization)"
+    return first_identity(result, IDENTITY_FIELDS, "anthropic")
 
 
 def to_contract(obj: Any, *, file: str = "") -> AdapterResult:
     records, problems, n = [], [], 0
-    for bucket, result in _results(obj):
+    for bucket, result in bucket_results(obj):
         n += 1
         try:
             if not isinstance(result, Mapping):

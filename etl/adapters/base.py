@@ -245,3 +245,21 @@ def data_items(obj: Any) -> list[Any]:
         if isinstance(data, list):
             items.extend(data)
     return items
+
+
+def bucket_results(obj: Any):
+    """(bucket, result) pairs of the Admin-API report shape that Anthropic and OpenAI share:
+    pages of time buckets, each holding a list of grouped results."""
+    for page in pages(obj):
+        for bucket in page.get("data") or []:
+            if isinstance(bucket, Mapping) and isinstance(bucket.get("results"), list):
+                for result in bucket["results"]:
+                    yield bucket, result
+
+
+def first_identity(result: Mapping[str, Any], fields: Iterable[str], vendor: str) -> tuple[str, str]:
+    """The first group-by dimension present, as (kind, value); the whole organization when none is."""
+    for name in fields:
+        if result.get(name):
+            return f"{vendor}:{name}", str(result[name])
+    return f"{vendor}:organization", "(whole organization)"

@@ -19,7 +19,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from etl.adapters.base import AdapterError, AdapterResult, Problem, count, pages, usage_frame, utc_date
+from etl.adapters.base import (
+    AdapterError,
+    AdapterResult,
+    Problem,
+    bucket_results,
+    count,
+    first_identity,
+    usage_frame,
+    utc_date,
+)
 
 SOURCE = "openai_usage"
 TOOL = "OpenAI API"
@@ -28,16 +37,8 @@ RESULT_OBJECT = "organization.usage.completions.result"
 IDENTITY_FIELDS = ("user_id", "api_key_id", "project_id")
 
 
-def _results(obj: Any):
-    for page in pages(obj):
-        for bucket in page.get("data") or []:
-            if isinstance(bucket, Mapping) and isinstance(bucket.get("results"), list):
-                for result in bucket["results"]:
-                    yield bucket, result
-
-
 def detect(obj: Any) -> bool:
-    for _bucket, result in _results(obj):
+    for _bucket, result in bucket_results(obj):
         return isinstance(result, Mapping) and (
             result.get("object") == RESULT_OBJECT or {"num_model_requests", "input_tokens"} <= set(result)
         )
@@ -45,15 +46,12 @@ def detect(obj: Any) -> bool:
 
 
 def identity_of(result: Mapping[str, Any]) -> tuple[str, str]:
-    for name in IDENTITY_FIELDS:
-        if result.get(name):
-            return f"openai:{name}", str(result[name])
-    return "openai:organization", "(whole organization)"
+    return first_identity(result, IDENTITY_FIELDS, "openai")
 
 
 def to_contract(obj: Any, *, file: str = "") -> AdapterResult:
     records, problems, n = [], [], 0
-    for bucket, result in _results(obj):
+    for bucket, result in bucket_results(obj):
         n += 1
         try:
             if not isinstance(result, Mapping):
