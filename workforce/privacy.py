@@ -223,12 +223,18 @@ class Lattice:
     cells: pd.DataFrame  # org, team, level, tenure_band (ALL for rolled up), n, hidden
     min_n: int
     _hidden: dict[tuple[str, str, str, str], bool] = field(default_factory=dict)
+    # A page asks about the same groups many times (each visibility check counts its wider
+    # groups), so counts are remembered per lattice; the lattice itself is per wave content.
+    _counts: dict[Selection, int] = field(default_factory=dict)
 
     def is_hidden(self, key: tuple[str, str, str, str]) -> bool:
         return self._hidden.get(key, False)  # an absent cell has no respondents: nothing to hide
 
     def count(self, sel: Selection) -> int:
-        return int(self.atoms.loc[_mask(self.atoms, sel), "n"].sum())
+        n = self._counts.get(sel)
+        if n is None:
+            n = self._counts[sel] = int(self.atoms.loc[_mask(self.atoms, sel), "n"].sum())
+        return n
 
     def components(self, sel: Selection) -> list[tuple[str, str, str, str]]:
         """The lattice cells a selection is the union of."""
@@ -297,12 +303,17 @@ class Lattice:
         return True
 
 
+def _geo_key(atoms: pd.DataFrame) -> pd.Series:
+    """org and team as one key: team names are unique within an org only."""
+    return atoms["org"].astype(str) + "\x1f" + atoms["team"].astype(str)
+
+
 def _mask(atoms: pd.DataFrame, sel: Selection) -> pd.Series:
     mask = pd.Series(True, index=atoms.index)
     if sel.orgs:
         mask &= atoms["org"].isin(sel.orgs)
     if sel.teams:
-        keys = atoms["org"].astype(str) + "\x1f" + atoms["team"].astype(str)
+        keys = atoms["geo"] if "geo" in atoms else _geo_key(atoms)
         mask &= keys.isin([f"{o}\x1f{t}" for o, t in sel.teams])
     if sel.levels:
         mask &= atoms["level"].isin(sel.levels)
@@ -356,6 +367,7 @@ def build_lattice(atoms: pd.DataFrame, min_n: int) -> Lattice:
     hidden = _complementary(counts, order, lines, min_n)
     cells["hidden"] = hidden
     lookup = dict(zip(map(tuple, cells[list(DIMS)].to_numpy()), hidden.tolist(), strict=True))
+    atoms["geo"] = _geo_key(atoms)  # computed once: every team filter of this lattice reads it
     return Lattice(atoms=atoms, cells=cells, min_n=min_n, _hidden=lookup)
 
 
