@@ -1,0 +1,1 @@
+"""The company-scale benchmark: `python -m bench` (see docs/performance.md)."""
