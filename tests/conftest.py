@@ -54,3 +54,16 @@ def app_db(monkeypatch, writable_db) -> Path:
     monkeypatch.setenv("WORKFORCE_DB", str(writable_db))
     monkeypatch.setenv("WORKFORCE_KEY_FILE", str(writable_db.parent / "pseudonym.key"))
     return writable_db
+
+
+@pytest.fixture
+def company(tmp_path, monkeypatch):
+    """The small hand-made company of tests/survey_helpers.py with its accounts, in a private
+    database and key file."""
+    from tests.survey_helpers import add_accounts, build_company
+
+    monkeypatch.setenv("WORKFORCE_KEY_FILE", str(tmp_path / "pseudonym.key"))
+    con = build_company(tmp_path / "workforce.duckdb")
+    add_accounts(con)
+    yield con
+    con.close()

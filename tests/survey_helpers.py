@@ -13,7 +13,7 @@ import duckdb
 
 from workforce import auth, surveys
 from workforce.db import ROOT, sql
-from workforce.viewer import Role
+from workforce.viewer import Role, Viewer
 
 TODAY = date(2026, 11, 23)
 MARTS = ROOT / "etl" / "sql" / "marts"
@@ -100,3 +100,13 @@ def full_answers(likert: int = 4, enps: int = 9, comment: str = "") -> dict[str,
     for q in surveys.QUESTION_BANK:
         out[q.question_id] = likert if q.kind == "likert5" else enps if q.kind == "enps" else comment
     return out
+
+
+ADMIN = Viewer("admin", Role.ADMIN)
+HR_ALPHA = Viewer("hr", Role.HR_PARTNER, orgs=frozenset({"Alpha"}))
+
+
+def person(employee_id: str) -> Viewer:
+    """The viewer of an employee signed in as themselves."""
+    return Viewer(employee_id.lower(), Role.EMPLOYEE, employee_id=employee_id)
+

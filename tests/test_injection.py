@@ -11,7 +11,15 @@ import duckdb
 import pytest
 
 from tests.apptest import app_as, assert_no_exception
-from tests.survey_helpers import TODAY, add_accounts, add_wave, build_company, full_answers, people
+from tests.survey_helpers import (
+    ADMIN,
+    HR_ALPHA,
+    TODAY,
+    add_wave,
+    full_answers,
+    people,
+    person,
+)
 from workforce import access_admin, auth, privacy, surveys
 from workforce.viewer import Role, ScopeError, Viewer
 
@@ -27,21 +35,6 @@ SQL_PAYLOADS = ["' OR '1'='1", "x'; DROP TABLE stg_survey_submissions; --", "\";
                 "Alpha' --", "%", "_", "\\", "a\x00b".replace("\x00", "")]
 
 
-@pytest.fixture
-def company(tmp_path, monkeypatch):
-    monkeypatch.setenv("WORKFORCE_KEY_FILE", str(tmp_path / "pseudonym.key"))
-    con = build_company(tmp_path / "workforce.duckdb")
-    add_accounts(con)
-    yield con
-    con.close()
-
-
-def _employee(employee_id: str) -> Viewer:
-    return Viewer(employee_id.lower(), Role.EMPLOYEE, employee_id=employee_id)
-
-
-ADMIN = Viewer("admin", Role.ADMIN)
-HR_ALPHA = Viewer("hr", Role.HR_PARTNER, orgs=frozenset({"Alpha"}))
 
 
 def _table_counts(con) -> dict[str, int]:
@@ -54,7 +47,7 @@ def test_hostile_comments_are_stored_verbatim_and_change_nothing_else(company):
     before = _table_counts(company)
     ids = [p[0] for p in people()][: len(PAYLOADS)]
     for employee_id, payload in zip(ids, PAYLOADS, strict=True):
-        result = surveys.submit_response(company, _employee(employee_id), "w1", full_answers(comment=payload), today=TODAY)
+        result = surveys.submit_response(company, person(employee_id), "w1", full_answers(comment=payload), today=TODAY)
         assert result.status == "accepted"
     stored = sorted(c for (c,) in company.execute("SELECT comment FROM stg_survey_answers WHERE comment IS NOT NULL").fetchall())
     assert stored == sorted(p.strip() for p in PAYLOADS)
@@ -67,7 +60,7 @@ def test_hostile_comments_are_stored_verbatim_and_change_nothing_else(company):
 def test_sql_metacharacters_in_survey_filters_return_nothing_extra(company):
     add_wave(company, "w1")
     for employee_id, *_ in people()[:30]:
-        surveys.submit_response(company, _employee(employee_id), "w1", full_answers(), today=TODAY)
+        surveys.submit_response(company, person(employee_id), "w1", full_answers(), today=TODAY)
     for bad in SQL_PAYLOADS:
         with pytest.raises(ScopeError):
             privacy.survey_groups(company, ADMIN, "w1", orgs=[bad])  # not an org: nothing in scope
@@ -127,7 +120,7 @@ def hostile_app(sample_db_path, tmp_path, monkeypatch):
     ).fetchall()  # the demo employee answers through the form in a test below
     for i, (employee_id,) in enumerate(rows):
         answers = full_answers(comment=PAYLOADS[i % len(PAYLOADS)])
-        result = surveys.submit_response(con, _employee(employee_id), wave_id, answers, today=date.today())
+        result = surveys.submit_response(con, person(employee_id), wave_id, answers, today=date.today())
         assert result.status == "accepted"
     # Results are shown for closed waves only: close it early, as an admin would.
     closed = surveys.close_wave(con, Viewer("admin", Role.ADMIN), wave_id, date.today())

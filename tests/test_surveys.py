@@ -11,27 +11,17 @@ import pandas as pd
 import pytest
 
 from etl import pseudonym
-from tests.survey_helpers import TODAY, add_accounts, add_wave, build_company, full_answers, people
+from tests.survey_helpers import (
+    ADMIN,
+    HR_ALPHA,
+    TODAY,
+    add_wave,
+    full_answers,
+    people,
+    person,
+)
 from workforce import auth, surveys
 from workforce.viewer import Role, ScopeError, Viewer
-
-
-@pytest.fixture
-def company(tmp_path, monkeypatch):
-    monkeypatch.setenv("WORKFORCE_KEY_FILE", str(tmp_path / "pseudonym.key"))
-    con = build_company(tmp_path / "workforce.duckdb")
-    add_accounts(con)
-    yield con
-    con.close()
-
-
-def person(employee_id: str) -> Viewer:
-    return Viewer(employee_id.lower(), Role.EMPLOYEE, employee_id=employee_id)
-
-
-ADMIN = Viewer("admin", Role.ADMIN)
-HR_ALPHA = Viewer("hr", Role.HR_PARTNER, orgs=frozenset({"Alpha"}))
-
 
 # ---------------------------------------------------------------------------------- submission
 
