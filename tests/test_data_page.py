@@ -14,7 +14,6 @@ from tests.apptest import app_as, assert_no_exception
 from tests.conftest import ROOT
 from tests.ingest_helpers import FIXTURES, build_tiny_db, db_state
 from workforce import auth
-from workforce.db import SAMPLE_DATA_DIR
 from workforce.viewer import Role
 
 JSON = "application/json"
@@ -136,7 +135,6 @@ def test_non_admins_are_denied(page_db, user):
     assert not at.file_uploader and not at.dataframe
 
 
-@pytest.mark.skipif(not any(SAMPLE_DATA_DIR.glob("*.parquet")), reason="sample_data/ not generated yet")
 def test_on_the_sample_database_a_load_rebuilds_the_marts_and_rolls_back(app_db):
     """The real loaded sample: loading a vendor file rebuilds every mart, rollback restores the rows."""
     at = app_as("admin", "data_admin")
