@@ -28,6 +28,7 @@ from etl.adapters.base import (
     count,
     first_identity,
     get,
+    model_results,
     usage_frame,
     utc_date,
 )
@@ -51,16 +52,10 @@ def identity_of(result: Mapping[str, Any]) -> tuple[str, str]:
 
 
 def to_contract(obj: Any, *, file: str = "") -> AdapterResult:
-    records, problems, n = [], [], 0
-    for bucket, result in bucket_results(obj):
-        n += 1
+    records, problems = [], []
+    for n, bucket, result in model_results(obj, file, problems):
+        model = result["model"]
         try:
-            if not isinstance(result, Mapping):
-                raise AdapterError("each result must be an object")
-            model = result.get("model")
-            if not model:
-                problems.append(Problem(file, n, "model", "model is required: export with group_by=model", ""))
-                continue
             kind, identity = identity_of(result)
             records.append(
                 {
@@ -90,4 +85,5 @@ def to_contract(obj: Any, *, file: str = "") -> AdapterResult:
             )
         except AdapterError as exc:
             problems.append(Problem(file, n, "result", str(exc), ""))
-    return AdapterResult(SOURCE, usage_frame(records), problems=problems, source_rows=n)
+    return AdapterResult(SOURCE, usage_frame(records), problems=problems,
+                         source_rows=sum(1 for _ in bucket_results(obj)))

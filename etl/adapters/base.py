@@ -263,3 +263,18 @@ def first_identity(result: Mapping[str, Any], fields: Iterable[str], vendor: str
         if result.get(name):
             return f"{vendor}:{name}", str(result[name])
     return f"{vendor}:organization", "(whole organization)"
+
+
+def model_results(obj: Any, file: str, problems: list[Problem]):
+    """(n, bucket, result) for each usage result of an Admin-API report that names its model.
+
+    Results that are not objects, or carry no model (the export was not grouped by model),
+    become problems on their result number instead.
+    """
+    for n, (bucket, result) in enumerate(bucket_results(obj), start=1):
+        if not isinstance(result, Mapping):
+            problems.append(Problem(file, n, "result", "each result must be an object", ""))
+        elif not result.get("model"):
+            problems.append(Problem(file, n, "model", "model is required: export with group_by=model", ""))
+        else:
+            yield n, bucket, result

@@ -101,6 +101,38 @@ def _split_prompt(prompt: int, cache_read: int, cache_write: int) -> int:
     return prompt - cache_read - cache_write
 
 
+def _record(row: Mapping[str, Any], *, day: Any, day_field: str, user_field: str,
+            usage: Mapping[str, Any], requests: int) -> dict[str, Any]:
+    """One token_usage record from a LiteLLM row: prompt_tokens already counts cache tokens.
+
+    `usage` holds the cache counts: the row itself in the daily roll-up, the request's usage
+    object in the spend logs (where a provider may report reads as prompt_tokens_details).
+    """
+    cache_read = count(
+        usage.get("cache_read_input_tokens") or get(usage, "prompt_tokens_details.cached_tokens"),
+        what="cache_read_input_tokens",
+    )
+    cache_write = count(usage.get("cache_creation_input_tokens"), what="cache_creation_input_tokens")
+    prompt = count(row.get("prompt_tokens"), what="prompt_tokens")
+    vendor, model = vendor_and_model(row.get("model"), row.get("custom_llm_provider"))
+    kind, identity = identity_of(row, user_field)
+    return {
+        "usage_date": utc_date(day, what=day_field),
+        "identity_kind": kind,
+        "identity": identity,
+        "tool": TOOL,
+        "vendor": vendor,
+        "model": model,
+        "input_tokens": _split_prompt(prompt, cache_read, cache_write),
+        "output_tokens": count(row.get("completion_tokens"), what="completion_tokens"),
+        "cache_read_tokens": cache_read,
+        "cache_write_tokens": cache_write,
+        "requests": requests,
+        "agent_seconds": None,
+        "cost_usd": money(row.get("spend"), what="spend") or 0.0,
+    }
+
+
 # --- LiteLLM_SpendLogs ------------------------------------------------------------------------
 
 
@@ -119,32 +151,8 @@ def _spend_logs(obj: Any, *, file: str = "") -> AdapterResult:
             continue
         seen[request_id] = n
         try:
-            usage = _usage_object(row)
-            cache_read = count(
-                usage.get("cache_read_input_tokens") or get(usage, "prompt_tokens_details.cached_tokens"),
-                what="cache_read_input_tokens",
-            )
-            cache_write = count(usage.get("cache_creation_input_tokens"), what="cache_creation_input_tokens")
-            prompt = count(row.get("prompt_tokens"), what="prompt_tokens")
-            vendor, model = vendor_and_model(row.get("model"), row.get("custom_llm_provider"))
-            kind, identity = identity_of(row, "user")
-            records.append(
-                {
-                    "usage_date": utc_date(row.get("startTime"), what="startTime"),
-                    "identity_kind": kind,
-                    "identity": identity,
-                    "tool": TOOL,
-                    "vendor": vendor,
-                    "model": model,
-                    "input_tokens": _split_prompt(prompt, cache_read, cache_write),
-                    "output_tokens": count(row.get("completion_tokens"), what="completion_tokens"),
-                    "cache_read_tokens": cache_read,
-                    "cache_write_tokens": cache_write,
-                    "requests": 1,
-                    "agent_seconds": None,
-                    "cost_usd": money(row.get("spend"), what="spend") or 0.0,
-                }
-            )
+            records.append(_record(row, day=row.get("startTime"), day_field="startTime", user_field="user",
+                                   usage=_usage_object(row), requests=1))
         except AdapterError as exc:
             problems.append(Problem(file, n, "row", str(exc), ""))
     return AdapterResult("litellm_spend_logs", usage_frame(records), problems=problems, source_rows=len(rows))
@@ -162,28 +170,8 @@ def _daily(obj: Any, *, file: str = "") -> AdapterResult:
     records, problems = [], []
     for n, row in enumerate(rows, start=1):
         try:
-            cache_read = count(row.get("cache_read_input_tokens"), what="cache_read_input_tokens")
-            cache_write = count(row.get("cache_creation_input_tokens"), what="cache_creation_input_tokens")
-            prompt = count(row.get("prompt_tokens"), what="prompt_tokens")
-            vendor, model = vendor_and_model(row.get("model"), row.get("custom_llm_provider"))
-            kind, identity = identity_of(row, "user_id")
-            records.append(
-                {
-                    "usage_date": utc_date(row.get("date"), what="date"),
-                    "identity_kind": kind,
-                    "identity": identity,
-                    "tool": TOOL,
-                    "vendor": vendor,
-                    "model": model,
-                    "input_tokens": _split_prompt(prompt, cache_read, cache_write),
-                    "output_tokens": count(row.get("completion_tokens"), what="completion_tokens"),
-                    "cache_read_tokens": cache_read,
-                    "cache_write_tokens": cache_write,
-                    "requests": count(row.get("api_requests"), what="api_requests"),
-                    "agent_seconds": None,
-                    "cost_usd": money(row.get("spend"), what="spend") or 0.0,
-                }
-            )
+            records.append(_record(row, day=row.get("date"), day_field="date", user_field="user_id", usage=row,
+                                   requests=count(row.get("api_requests"), what="api_requests")))
         except AdapterError as exc:
             problems.append(Problem(file, n, "row", str(exc), ""))
     return AdapterResult("litellm_daily_user_spend", usage_frame(records), problems=problems, source_rows=len(rows))

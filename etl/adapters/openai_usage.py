@@ -26,6 +26,7 @@ from etl.adapters.base import (
     bucket_results,
     count,
     first_identity,
+    model_results,
     usage_frame,
     utc_date,
 )
@@ -50,16 +51,10 @@ def identity_of(result: Mapping[str, Any]) -> tuple[str, str]:
 
 
 def to_contract(obj: Any, *, file: str = "") -> AdapterResult:
-    records, problems, n = [], [], 0
-    for bucket, result in bucket_results(obj):
-        n += 1
+    records, problems = [], []
+    for n, bucket, result in model_results(obj, file, problems):
+        model = result["model"]
         try:
-            if not isinstance(result, Mapping):
-                raise AdapterError("each result must be an object")
-            model = result.get("model")
-            if not model:
-                problems.append(Problem(file, n, "model", "model is required: export with group_by=model", ""))
-                continue
             total_in = count(result.get("input_tokens"), what="input_tokens")
             cached = count(result.get("input_cached_tokens"), what="input_cached_tokens")
             written = count(result.get("input_cache_write_tokens"), what="input_cache_write_tokens")
@@ -91,4 +86,5 @@ def to_contract(obj: Any, *, file: str = "") -> AdapterResult:
             )
         except AdapterError as exc:
             problems.append(Problem(file, n, "result", str(exc), ""))
-    return AdapterResult(SOURCE, usage_frame(records), problems=problems, source_rows=n)
+    return AdapterResult(SOURCE, usage_frame(records), problems=problems,
+                         source_rows=sum(1 for _ in bucket_results(obj)))
