@@ -37,7 +37,7 @@ def ensure_database() -> None:
     """Build the embedded default from sample_data/ on first start, with visible progress."""
     con = db()
     if meta(con).get("data_version"):
-        _ensure_demo_state(con)
+        _demo_state_checked(str(default_db_path()), data_version(con))
         return
     from etl.load import load_folder  # the loader is only needed on first start
 
@@ -50,6 +50,13 @@ def ensure_database() -> None:
         load_folder(SAMPLE_DATA_DIR, default_db_path(), key_path=default_key_path(), progress=progress)
         _ensure_demo_state(con)
         status.update(label="Database built from sample_data/", state="complete", expanded=False)
+
+
+@st.cache_resource(show_spinner=False)
+def _demo_state_checked(path: str, version: str) -> bool:
+    """Check the demo accounts and wave once per process and load, not on every rerun."""
+    _ensure_demo_state(db())
+    return True
 
 
 def _ensure_demo_state(con: duckdb.DuckDBPyConnection) -> None:
