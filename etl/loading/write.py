@@ -23,6 +23,7 @@ import duckdb
 import pyarrow
 
 from etl.contract import CONTRACT_VERSION
+from etl.loading import derived
 from etl.loading.columns import column_specs, quote_ident
 from etl.loading.problems import LoadRejected, MartBuildError, Problem
 from etl.loading.sqlfiles import STAGING_DIR, build_order, mart_files, mentions, read_sql, staging_sql
@@ -223,7 +224,8 @@ def build_marts(con: duckdb.DuckDBPyConnection, only: list[str] | None = None) -
     """(Re)builds the marts of etl/sql/marts in dependency order, without managing a transaction.
 
     `only`: rebuild these marts and every mart that depends on them, directly or not.
-    Returns the row count of each mart built.
+    Then the derived tables of `etl.loading.derived` whose inputs were rebuilt are recomputed.
+    Returns the row count of each mart built (and rows written by each derived step).
     """
     files = mart_files()
     texts = {name: read_sql(path) for name, path in files.items()}
@@ -246,6 +248,7 @@ def build_marts(con: duckdb.DuckDBPyConnection, only: list[str] | None = None) -
         except duckdb.Error as exc:
             raise MartBuildError(f"{files[name].name}: {exc}") from exc
         rows[name] = con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0]
+    rows.update(derived.run_steps(con, None if only is None else rows))
     return rows
 
 

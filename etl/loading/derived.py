@@ -1,0 +1,48 @@
+"""Derived tables computed in Python after the SQL marts: results that only change with the data.
+
+Some of what the pages show is too costly to compute per view at company scale (the survey
+confidentiality lattice of each wave, the drivers models) but depends only on the loaded data.
+Each step here writes its own table(s) inside the load's transaction, right after the marts it
+reads, so a load or a vendor ingest leaves them consistent with the data, and a failure rolls
+back with the rest.
+
+A step names the marts and tables it reads (`needs`). A partial rebuild (`build_marts(con,
+only=[...])`, e.g. after the app stored a survey answer) runs only the steps whose needs were
+rebuilt. Steps are named "module:function" and imported when they run, so `etl` does not import
+the analysis packages at start-up and a step's module may import `etl` freely.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import duckdb
+
+
+@dataclass(frozen=True)
+class DerivedStep:
+    target: str  # "module:function"; the function takes a connection and returns rows written
+    needs: frozenset[str]  # marts and tables read: rebuilding any of them makes the step stale
+
+    def function(self) -> Callable[[duckdb.DuckDBPyConnection], int]:
+        module, name = self.target.split(":")
+        return getattr(importlib.import_module(module), name)
+
+
+# In the order they run; a step may read the tables of the steps before it.
+STEPS: tuple[DerivedStep, ...] = ()
+
+
+def stale_steps(rebuilt: Iterable[str] | None) -> list[DerivedStep]:
+    """The steps to rerun after `rebuilt` marts (None: a full build, every step)."""
+    if rebuilt is None:
+        return list(STEPS)
+    rebuilt = set(rebuilt)
+    return [step for step in STEPS if step.needs & rebuilt]
+
+
+def run_steps(con: duckdb.DuckDBPyConnection, rebuilt: Iterable[str] | None) -> dict[str, int]:
+    """Runs the stale steps on `con` (inside the caller's transaction); rows written per step."""
+    return {step.target: int(step.function()(con)) for step in stale_steps(rebuilt)}
