@@ -28,7 +28,8 @@ with st.sidebar:
     threshold = int(st.number_input("Span threshold (direct reports)", min_value=1, max_value=1000,
                                     value=people.DEFAULT_SPAN_THRESHOLD, step=1, key="summary_span_threshold"))
 log_view(viewer, "executive_summary", filters.as_log() | {"span_threshold": threshold})
-result = cached(summary.executive_summary, viewer, filters, threshold)
+# Each part of the summary goes through the cache on its own (see summary.executive_summary).
+result = summary.executive_summary(db(), viewer, filters, threshold, run=cached)
 st.text(f"{result.scope} · {result.start:%d %b %Y} to {result.as_of:%d %b %Y}")
 
 columns = st.columns(4)

@@ -142,3 +142,24 @@ def test_pages_render_on_the_sample(app_db, page, user):
     assert_no_exception(at)
     assert not at.error, [e.value for e in at.error]
     assert at.get("vega_lite_chart"), "the page draws its charts on real data"
+
+
+def test_summary_caches_each_part_on_its_own(people_app, monkeypatch):
+    """Each part of the executive summary is its own cached query (timed and reused on its own)."""
+    import ui.session as session
+
+    seen: list[str] = []
+    original = session.cached
+
+    def recording(fn, *args, **kwargs):
+        seen.append(f"{fn.__module__}.{fn.__name__}")
+        return original(fn, *args, **kwargs)
+
+    monkeypatch.setattr(session, "cached", recording)
+    at = app_as("exec", "executive_summary")
+    assert_no_exception(at)
+    assert "workforce.summary.executive_summary" not in seen
+    for part in ("workforce.summary.ai_spend_headline", "workforce.summary.morale_headlines",
+                 "workforce.survey_results.morale_by_mandate", "workforce.people.team_risk_factors",
+                 "workforce.survey_results.morale_trend", "workforce.people.headcount_monthly"):
+        assert part in seen

@@ -11,8 +11,10 @@ modules or their tables are missing, rather than re-computing anything.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -23,6 +25,8 @@ from workforce.db import table_exists
 from workforce.filters import Filters
 from workforce.viewer import Viewer, allowed_orgs
 
+# How a part of the summary is run: `run(fn, *args, **kwargs)` means `fn(con, *args, **kwargs)`.
+Run = Callable[..., Any]
 RISK_TEAMS = 3
 MIN_TEAM_HEADCOUNT = 5  # smaller teams make every rate noise
 RECENT_DAYS = 90
@@ -306,7 +310,7 @@ def moves_finding(totals: pd.DataFrame, layoffs: pd.DataFrame, w: people.Window)
 
 def risk_teams(
     con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters, day: date, threshold: int,
-    limit: int = RISK_TEAMS,
+    limit: int = RISK_TEAMS, run: Run | None = None,
 ) -> pd.DataFrame:
     """The teams combining the most risk signals: low morale (latest wave, only where the
     confidentiality layer shows the team), wide spans, recent forced transfers in, high voluntary
@@ -314,13 +318,14 @@ def risk_teams(
     the score is the mean of the percentiles the team has. Teams under MIN_TEAM_HEADCOUNT are left
     out. A signal is named as a reason when the team is in the top third on it and the signal is
     not zero."""
-    factors = people.team_risk_factors(con, viewer, filters, day, threshold, recent_days=RECENT_DAYS)
+    run = run or direct(con)
+    factors = run(people.team_risk_factors, viewer, filters, day, threshold, recent_days=RECENT_DAYS)
     factors = factors[factors["headcount"] >= MIN_TEAM_HEADCOUNT].copy()
     columns = ["org", "team", "headcount", "morale_index", "share_under_wide", "forced_moves", "voluntary_rate",
                "score", "reasons"]
     if factors.empty:
         return pd.DataFrame(columns=columns)
-    trend = survey_results.morale_trend(con, viewer, filters, by="team", last=1)
+    trend = run(survey_results.morale_trend, viewer, filters, by="team", last=1)
     if not trend.empty:
         latest = trend[trend["wave_id"] == trend["wave_id"].iloc[-1]]
         morale = dict(zip(latest["group"], latest["morale_index"], strict=True))
@@ -350,33 +355,42 @@ def risk_teams(
 # ---------------------------------------------------------------- the whole summary
 
 
+def direct(con: duckdb.DuckDBPyConnection) -> Run:
+    """Runs each part straight on `con` (the command line, the HTML report, tests)."""
+    return lambda fn, *args, **kwargs: fn(con, *args, **kwargs)
+
+
 def executive_summary(
     con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters,
-    threshold: int = people.DEFAULT_SPAN_THRESHOLD,
+    threshold: int = people.DEFAULT_SPAN_THRESHOLD, run: Run | None = None,
 ) -> ExecutiveSummary:
+    """The whole summary, assembled from parts that each run as `run(fn, *args)`: `fn(con, *args)`
+    by default; the page passes its cache, so each part is cached (and timed) on its own and a
+    change of one filter only recomputes the parts that depend on it."""
+    run = run or direct(con)
     w = people.window(con, filters)
     scope_orgs = allowed_orgs(con, viewer, filters.orgs or None)
     scope = "the whole company" if viewer.whole_company and not filters.orgs else ", ".join(scope_orgs) or "no org"
     headlines = [
-        ai_spend_headline(con, viewer, filters),
-        ai_adoption_headline(con, viewer, filters),
-        *morale_headlines(con, viewer, filters),
-        attrition_headline(con, viewer, filters),
-        span_headline(con, viewer, filters, threshold),
-        open_alerts_headline(con, viewer, filters),
+        run(ai_spend_headline, viewer, filters),
+        run(ai_adoption_headline, viewer, filters),
+        *run(morale_headlines, viewer, filters),
+        run(attrition_headline, viewer, filters),
+        run(span_headline, viewer, filters, threshold),
+        run(open_alerts_headline, viewer, filters),
     ]
-    morale = survey_results.morale_by_mandate(con, viewer, filters)
-    attrition = people.attrition(con, viewer, filters)
+    morale = run(survey_results.morale_by_mandate, viewer, filters)
+    attrition = run(people.attrition, viewer, filters)
     total = attrition[attrition["org"] == people.ALL_IN_SCOPE]
     regretted = float(total["regretted_share"].iloc[0]) if not total.empty else None
     findings = [
         mandate_finding(morale),
-        attrition_finding(people.voluntary_attrition(con, viewer, filters), regretted),
-        span_finding(people.span_on(con, viewer, filters, w.end, threshold), threshold, w.end),
-        moves_finding(people.movement_totals(con, viewer, filters), people.layoffs_by_wave(con, viewer, filters), w),
+        attrition_finding(run(people.voluntary_attrition, viewer, filters), regretted),
+        span_finding(run(people.span_on, viewer, filters, w.end, threshold), threshold, w.end),
+        moves_finding(run(people.movement_totals, viewer, filters), run(people.layoffs_by_wave, viewer, filters), w),
     ]
-    headcount = people.headcount_monthly(con, viewer, filters).groupby("month", as_index=False)["headcount"].sum()
+    headcount = run(people.headcount_monthly, viewer, filters).groupby("month", as_index=False)["headcount"].sum()
     return ExecutiveSummary(
         as_of=w.end, start=w.start, scope=scope, span_threshold=threshold, headlines=headlines, findings=findings,
-        risks=risk_teams(con, viewer, filters, w.end, threshold), morale=morale, headcount=headcount,
+        risks=risk_teams(con, viewer, filters, w.end, threshold, run=run), morale=morale, headcount=headcount,
     )
