@@ -15,8 +15,9 @@ import sys
 import time
 from pathlib import Path
 
-import duckdb
 import pandas as pd
+
+from workforce.db import connect
 
 REPEATS = 3
 
@@ -123,7 +124,7 @@ DUCKDB_AGGREGATIONS = {
 
 
 def duckdb_aggregations(db_path: Path) -> dict:
-    con = duckdb.connect(str(db_path), read_only=True)
+    con = connect(db_path, read_only=True)  # opened as the app opens it (its memory limit)
     result = {name: _median_time(lambda q=q: con.execute(q).fetchall()) for name, q in DUCKDB_AGGREGATIONS.items()}
     con.close()
     return result

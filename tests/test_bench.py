@@ -15,22 +15,59 @@ def test_filtered_view_narrows_every_filters_argument_and_nothing_else():
     assert kwargs["filters"].vendors == ("openai",) and kwargs["filters"].orgs == ("Ads",)
 
 
+def _view(calls, warm, cold, repeats, errors=None, of_default=None) -> dict:
+    view = {"calls": calls, "warm": warm, "cold": cold, "repeats": repeats, "errors": errors or {}}
+    if of_default is not None:
+        view["of_default"] = of_default
+    return view
+
+
 def _result(warm: float) -> dict:
-    page = {"calls": ["usage.a", "usage.b"], "cold": [0.5, 0.1], "warm": [warm, 0.05]}
+    fast_page = {
+        "default": _view(["usage.a", "usage.b"], [warm, 0.05], [0.5, 0.1], [5, 5]),
+        "filtered": _view(["usage.a"], [0.1], [0.2], [5], of_default=[0]),
+        "bare_scan": 0.1, "scanned": {},
+    }
+    # three queries: one over the warm target, one over the cold target only, one failed (filtered view)
+    slow_page = {
+        "default": _view(["people.x", "people.y", "people.z"], [0.4, 0.1, 0.01], [0.5, 2.5, 0.02], [5, 5, 5]),
+        "filtered": _view(["people.z"], [None], [None], [0], errors={"0": "OutOfMemoryException: no"},
+                          of_default=[2]),
+        "bare_scan": 0.0, "scanned": {},
+    }
     return {
         "machine": "test", "employees": 10, "months": 1, "seed": 1, "source_mb": 1.0,
         "generate_seconds": 1.0, "load_seconds": 100.0, "rows_loaded": 1000, "db_mb": 2.0,
         "summary_seconds": 30.0, "peak_rss_mb": 1000.0,
-        "pages": {"ai_usage": {"default": page, "filtered": page, "bare_scan": 0.1, "scanned": {}}},
+        "settings": {"memory_limit": "1.3 GiB", "threads": 2},
+        "users": {"ai_usage": "exec", "org_changes": "hr"},
+        "pages": {"ai_usage": fast_page, "org_changes": slow_page},
         "pandas": {"x": 2.0}, "duckdb": {"x": 0.1}, "pandas_read_seconds": 1.0, "pandas_peak_rss_mb": 5.0,
         "max_chart_rows": 10,
     }
 
 
+def _row(table: str, page: str) -> str:
+    return table.split(f"| {page} |")[1].splitlines()[0].rstrip()
+
+
 def test_table_marks_a_page_over_its_warm_target_as_missed():
     fast, slow = build_table(_result(0.2)), build_table(_result(0.4))
-    assert "| ai_usage | 2 | 200 ms (250 ms)" in fast
-    assert fast.split("| ai_usage |")[1].splitlines()[0].rstrip().endswith("| ok |")
-    assert slow.split("| ai_usage |")[1].splitlines()[0].rstrip().endswith("| MISSED |")
+    assert "| ai_usage | exec | 2 (1 filtered) | 200 ms (250 ms) | 500 ms (600 ms) | 100 ms (100 ms)" in fast
+    assert _row(fast, "ai_usage").endswith("| ok |")
+    assert _row(slow, "ai_usage").endswith("| MISSED |")
     assert "| x | 2,000 ms | 100 ms | 20× | ok |" in fast
     assert "10 rows/s" in fast
+    assert "memory_limit 1.3 GiB, 2 threads" in fast
+
+
+def test_table_lists_every_query_over_a_target_and_every_failure():
+    table = build_table(_result(0.2))
+    assert _row(table, "org_changes").endswith("| MISSED |")
+    assert "| org_changes | hr | 3 (1 filtered) | 400 ms (510 ms) | 2,500 ms (3,020 ms) | 0 ms (0 ms), 1 failed" in table
+    listed = table.split("Queries over a target")[1].split("pandas vs ours")[0]
+    assert "- org_changes: `people.x` default warm 400 ms (5×), cold 500 ms" in listed  # warm over 300 ms
+    assert "- org_changes: `people.y` default warm 100 ms (5×), cold 2,500 ms" in listed  # cold over 2 s
+    assert "`people.z` default warm 10 ms (5×), cold 20 ms; filtered warm failed (0×), cold failed; " \
+           "filtered view FAILED: OutOfMemoryException: no" in listed
+    assert "usage." not in listed  # the fast page's queries are within both targets

@@ -16,7 +16,15 @@ import duckdb
 import streamlit as st
 
 from workforce import audit, auth, surveys
-from workforce.db import SAMPLE_DATA_DIR, connect, data_version, default_db_path, default_key_path, meta
+from workforce.db import (
+    SAMPLE_DATA_DIR,
+    connect,
+    data_version,
+    default_db_path,
+    default_key_path,
+    meta,
+    unlimited_memory,
+)
 from workforce.viewer import Viewer
 
 T = TypeVar("T")
@@ -47,7 +55,9 @@ def ensure_database() -> None:
         def progress(step: str, fraction: float) -> None:
             bar.progress(min(max(fraction, 0.0), 1.0), text=step)
 
-        load_folder(SAMPLE_DATA_DIR, default_db_path(), key_path=default_key_path(), progress=progress)
+        # the loader writes through this process's database instance: not under the app's memory cap
+        with unlimited_memory(con):
+            load_folder(SAMPLE_DATA_DIR, default_db_path(), key_path=default_key_path(), progress=progress)
         _ensure_demo_state(con)
         status.update(label="Database built from sample_data/", state="complete", expanded=False)
 

@@ -7,6 +7,9 @@ per process and hands a cursor to each thread; the command line and tests open t
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -15,6 +18,11 @@ import duckdb
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DATA_DIR = ROOT / "sample_data"
 SQL_DIR = Path(__file__).resolve().parent / "sql"
+MEMORY_LIMIT_ENV = "WORKFORCE_DUCKDB_MEMORY_LIMIT"
+# Measured on the 85,000-employee company (docs/performance.md): every page's queries run under
+# it, and the app process stays within its 3 GB target.
+DEFAULT_MEMORY_LIMIT = "1.5GB"
+_SIZE = re.compile(r"\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
 
 
 def default_db_path() -> Path:
@@ -30,10 +38,63 @@ def default_key_path(db_path: Path | None = None) -> Path:
     return (db_path or default_db_path()).parent / "pseudonym.key"
 
 
+def memory_limit() -> str | None:
+    """The app's DuckDB memory limit: WORKFORCE_DUCKDB_MEMORY_LIMIT (e.g. "2GB"), else DEFAULT_MEMORY_LIMIT.
+
+    "default" (or an empty value) leaves DuckDB's own default, 80% of RAM. Raises ValueError,
+    naming the variable, for a value that is not a size.
+    """
+    value = os.environ.get(MEMORY_LIMIT_ENV, DEFAULT_MEMORY_LIMIT).strip()
+    if value.lower() in ("", "default"):
+        return None
+    if not _SIZE.fullmatch(value):
+        raise ValueError(
+            f"{MEMORY_LIMIT_ENV}={value!r} is not a memory size: use a number and a unit, e.g. 1.5GB or 800MB, "
+            "or 'default' for DuckDB's own (80% of RAM)"
+        )
+    return value
+
+
 def connect(path: Path | str | None = None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """The app's connection to the database: capped at `memory_limit()`.
+
+    DuckDB's buffer manager otherwise keeps caching table blocks up to 80% of RAM; under the
+    cap it evicts them, and joins, aggregates and sorts that need more spill to `<db>.tmp`.
+    The cap is set with SET, not as a connect option: a second connection to the same file in
+    this process (the loader's, when the app loads data) must not differ in its options. The
+    setting belongs to the database instance, so the loader lifts it while it runs
+    (`unlimited_memory`). The command-line loader opens its own instance and is not capped.
+    """
     path = Path(path) if path is not None else default_db_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    return duckdb.connect(str(path), read_only=read_only)
+    limit = memory_limit()
+    con = duckdb.connect(str(path), read_only=read_only)
+    if limit:
+        con.execute("SET memory_limit = ?", [limit])
+    return con
+
+
+@contextmanager
+def unlimited_memory(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Lift the memory cap of `con`'s database instance for a load or mart rebuild, then put the
+    cap back (the app's `memory_limit()`). An instance that was not capped is left as it is.
+
+    The limit is per instance, so queries of other sessions running meanwhile are not capped either.
+    """
+    before = _current_limit(con)
+    con.execute("RESET memory_limit")
+    if _current_limit(con) == before:  # not capped (e.g. the loader's own connection)
+        yield
+        return
+    try:
+        yield
+    finally:
+        # DuckDB shows the setting rounded: put the configured value back when there is one
+        con.execute("SET memory_limit = ?", [memory_limit() or before])
+
+
+def _current_limit(con: duckdb.DuckDBPyConnection) -> str:
+    return con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
 
 
 @cache
