@@ -4,7 +4,7 @@ Four frames, each one row per unit of analysis:
 - respondent-wave (morale regression): one row per survey respondent and wave;
 - person-month (survival): one row per person employed on the first of a month;
 - layoff population (layoff audit): one row per person at risk in each layoff wave;
-- team metrics (correlation explorer): one row per team.
+- team metrics (correlation explorer): one row per team (`team_metrics`, `analytics.stored`).
 
 Survey answers are stored under a keyed pseudonym. The first two frames need to know whose
 answer is whose, so `Analysis` computes the pseudonym of every employee with the secret and
@@ -31,6 +31,8 @@ REQUIRED_TABLES = (
     "stg_ai_mandates",
     "stg_survey_waves",
     "stg_survey_submissions",
+    "stg_survey_answers",
+    "stg_survey_questions",
     "mart_assignments",
     "mart_employee_month",
     "mart_usage_daily",
@@ -89,10 +91,14 @@ class Analysis:
         self.con = con
         _check_tables(con)
         self.window = self._window()
-        self._link_respondents(key)
-        con.execute(f"CREATE OR REPLACE TEMP TABLE _unit_first_mandate AS {sql('unit_first_mandate')}")
-        con.execute(f"CREATE OR REPLACE TEMP TABLE _survey_waves AS {sql('survey_waves')}")
-        self._token_intensity()
+        try:
+            self._link_respondents(key)
+            con.execute(f"CREATE OR REPLACE TEMP TABLE _unit_first_mandate AS {sql('unit_first_mandate')}")
+            con.execute(f"CREATE OR REPLACE TEMP TABLE _survey_waves AS {sql('survey_waves')}")
+            self._token_intensity()
+        except AnalysisInputError:
+            self.close()  # a refused key leaves no link behind on a connection that lives on (the load's)
+            raise
 
     def _window(self) -> Window:
         start, last = self.con.execute(
@@ -176,5 +182,14 @@ class Analysis:
 
 
 def team_metrics(con: duckdb.DuckDBPyConnection, orgs: list[str]) -> pd.DataFrame:
-    """Team-level metrics of the given orgs (already checked against the viewer's scope)."""
-    return con.execute(sql("team_metrics"), {"orgs": orgs}).df()
+    """Team-level metrics of the given orgs (already checked against the viewer's scope),
+    computed from the marts now: the team tables are built as TEMP tables of a private cursor
+    and read as the page reads the ones the load stored (`analytics.stored`)."""
+    from analytics import stored
+
+    cursor = con.cursor()
+    try:
+        stored.build_team_tables(cursor, temp=True)
+        return stored.team_metrics(cursor, orgs)
+    finally:
+        cursor.close()

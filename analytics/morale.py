@@ -21,7 +21,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 
 from analytics.effects import Effect, nan_effect
 
@@ -49,9 +48,15 @@ class MoraleResult:
     fitted: pd.DataFrame | None = None  # response_id, fitted, resid, morale_k, morale_answer_var
 
 
+# what the models and the calibration read of the respondent-wave frame
+MODEL_COLUMNS = ["response_id", "wave_id", "org", "cluster", "morale_index", "mandate_in_force", "event_time",
+                 "span_per_10", "forced_180d", "token_z", "morale_k", "morale_answer_var"]
+
+
 def model_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """Indicators as 0/1 floats so each coefficient is one named term."""
-    out = frame.copy()
+    """The model columns (those present), indicators as 0/1 floats so each coefficient is one
+    named term. The other columns are not copied: ~650k rows at company scale."""
+    out = frame[[c for c in MODEL_COLUMNS if c in frame.columns]].copy()
     for col in ("mandate_in_force", "forced_180d"):
         out[col] = out[col].astype(float)
     return out.dropna(subset=["morale_index", "span_per_10", "token_z"])
@@ -68,9 +73,44 @@ def design(data: pd.DataFrame, terms: list[str]) -> pd.DataFrame:
 
 
 def _ols(data: pd.DataFrame, terms: list[str]):
-    return sm.OLS(data["morale_index"].astype(float), design(data, terms)).fit(
-        cov_type="cluster", cov_kwds={"groups": _clusters(data)}
-    )
+    """OLS with team-clustered standard errors: statsmodels' results, computed without its SVD.
+
+    `OLS.fit` takes the pseudo-inverse of the design (an SVD of ~650k x 25 at company scale, and
+    a QR on top with method="qr"), which only the heteroskedasticity-robust estimators use; the
+    cluster estimator needs the inverse of X'X alone. So this follows `OLS.fit(method="qr")`
+    with the triangular factor R of X'X = R'R (Cholesky, from the 25 x 25 cross-product): the
+    coefficients solve R'R b = X'y and are refined once with the residuals (the corrected
+    semi-normal equations), and the results object is statsmodels' own, which computes the
+    cluster covariance, CIs and Wald tests. A design that is, or is close to, rank-deficient goes
+    through the default fit, whose minimum-norm solution `_aliased_terms` inspects.
+    """
+    import statsmodels.api as sm
+    from scipy.linalg import cholesky, solve_triangular
+    from statsmodels.regression.linear_model import OLSResults, RegressionResultsWrapper
+
+    groups = _clusters(data)
+    model = sm.OLS(data["morale_index"].astype(float), design(data, terms))
+    exog, endog = model.wexog, model.wendog
+    cross = exog.T @ exog
+    # the rank of X'X at its own (squared) scale: an aliased column, or a nearly aliased one
+    # whose Cholesky factor would be inaccurate, shows as a vanishing eigenvalue
+    if np.linalg.matrix_rank(cross, hermitian=True) < exog.shape[1]:
+        return model.fit(cov_type="cluster", cov_kwds={"groups": groups})
+    r = cholesky(cross)
+
+    def solve(rhs: np.ndarray) -> np.ndarray:  # (R'R)^-1 rhs by two triangular solves
+        return solve_triangular(r, solve_triangular(r, rhs, trans="T"))
+
+    beta = solve(exog.T @ endog)
+    beta = beta + solve(exog.T @ (endog - exog @ beta))
+    model.normalized_cov_params = np.linalg.inv(np.dot(r.T, r))
+    model.wexog_singular_values = np.linalg.svd(r, 0, 0)
+    model.rank = exog.shape[1]
+    model.df_model = float(model.rank - model.k_constant)
+    model.df_resid = model.nobs - model.rank
+    results = OLSResults(model, beta, normalized_cov_params=model.normalized_cov_params, cov_type="cluster",
+                         cov_kwds={"groups": groups})
+    return RegressionResultsWrapper(results)
 
 
 def _clusters(frame: pd.DataFrame) -> np.ndarray:

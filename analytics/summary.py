@@ -1,23 +1,25 @@
 """Run every analysis on one database: the command line's JSON and the Drivers page's report.
 
 Models are fit company-wide (they need the power); the page narrows only the descriptive
-tables (layoff audit, team explorer) to the viewer's orgs.
+tables (layoff audit, team explorer) to the viewer's orgs. The command line fits afresh
+(`fit_company_models`); the page reads what the load stored (`analytics.stored`).
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from analytics import attrition, correlations, findings, layoffs, morale
+from analytics import attrition, correlations, findings, layoffs, morale, stored
 from analytics.effects import Effect
-from analytics.frames import Analysis, read_key, team_metrics
+from analytics.frames import Analysis, read_key
 from analytics.privacy_gate import min_group_size
-from workforce.viewer import Viewer, allowed_orgs
+from workforce.viewer import Viewer, all_orgs, allowed_orgs
 
 
 @dataclass
@@ -74,6 +76,7 @@ def fit_company_models(
         t = lap("respondent_frame", t)
         morale_result = morale.fit_morale(respondents)
         events = morale.event_study(respondents)
+        del respondents  # the frames are large at company scale: each is let go once fit
         t = lap("morale_models", t)
         calibration = attrition.calibrate_morale(morale_result.fitted)
         person_months = analysis.person_month(calibration.table)
@@ -88,6 +91,7 @@ def fit_company_models(
                 person_months.assign(morale_latest=person_months["morale_observed"]), ph_test=False
             ).hazard_ratios
         km = {g: attrition.km_curves(person_months, g) for g in attrition.KM_GROUPINGS}
+        del person_months
         t = lap("attrition_models", t)
         population = analysis.layoff_population()
         layoff_result = layoffs.audit_layoffs(population, min_group_size(con))
@@ -150,29 +154,39 @@ class DriversReport:
     teams_dropped: int = 0
     teams_survey_hidden: int = 0
     orgs: list[str] = field(default_factory=list)
+    fitted_at: datetime | None = None  # when the models were fit (at load); None: fit for this view
 
 
 def drivers_report(con: duckdb.DuckDBPyConnection, viewer: Viewer, key_path: str) -> DriversReport:
     """Everything the Drivers page shows: company-wide models, and for HR partners and admins
-    the layoff audit and team metrics of the orgs they may see."""
+    the layoff audit and team metrics of the orgs they may see.
+
+    The models are read from the tables the load wrote (`analytics.stored`); the audit and the
+    team metrics of the viewer's orgs are summed from per-org counts and suppressed under the
+    minimum group size in force now. A database loaded before those tables existed gets the
+    same tables fit for this call only (TEMP tables; slow at company scale), with the key at
+    `key_path`.
+    """
     from workforce.viewer import Role
 
-    key = read_key(key_path)
-    analysis_con = con.cursor()  # temp tables of the analysis stay on a private cursor
+    cursor = con.cursor()  # TEMP tables (the fallback's) stay on a private cursor
     try:
-        models = fit_company_models(analysis_con, key)
+        state = stored.status(cursor)
+        if state is None:
+            stored.build_drivers_tables(cursor, key=read_key(key_path), temp=True)
+        minimum = min_group_size(con)
+        models = stored.with_company_audit(stored.read_models(cursor), minimum, cursor)
+        fitted_at = state["fitted_at"] if state else None
         orgs = allowed_orgs(con, viewer)
         if viewer.role == Role.EXECUTIVE:
-            models.layoff_population = None
-            return DriversReport(models, models.findings(), None, None, orgs=orgs)
-        minimum = min_group_size(con)
-        population = models.layoff_population
-        audit = layoffs.adverse_impact(population[population["org"].isin(orgs)], minimum)
-        models.layoff_population = None  # the report is cached: keep only aggregates
-        teams, dropped, hidden = correlations.suppress_teams(team_metrics(con, orgs), minimum)
+            return DriversReport(models, models.findings(), None, None, orgs=orgs, fitted_at=fitted_at)
+        # a scope holding every org (admins) has the company's counts: the same audit
+        everyone = set(orgs) >= set(all_orgs(con))
+        audit = models.layoffs.audit if everyone else stored.layoff_audit(cursor, orgs, minimum)
+        teams, dropped, hidden = correlations.suppress_teams(stored.team_metrics(cursor, orgs), minimum)
     finally:
-        analysis_con.close()
-    return DriversReport(models, models.findings(), audit, teams, dropped, hidden, orgs)
+        cursor.close()
+    return DriversReport(models, models.findings(), audit, teams, dropped, hidden, orgs, fitted_at)
 
 
 def effects_frame(effects: dict[str, Effect]) -> pd.DataFrame:

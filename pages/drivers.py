@@ -34,11 +34,13 @@ st.caption(
 )
 
 try:
-    with st.spinner("Fitting the models …"):
+    with st.spinner("Reading the models …"):
         report = cached(drivers_report, viewer, str(default_key_path(default_db_path())))
 except AnalysisInputError as problem:
     st.error(f"The analysis cannot run on this database: {problem}")
     st.stop()
+if report.fitted_at is not None:
+    st.caption(f"Models fitted when the data were loaded ({report.fitted_at:%Y-%m-%d %H:%M} UTC).")
 
 models = report.models
 

@@ -179,6 +179,8 @@ def test_a_wrong_key_is_refused():
     con = d.connect()
     with pytest.raises(AnalysisInputError, match="no survey submission matches"):
         Analysis(con, b"some-other-secret")
+    # and the link it built is dropped: the connection may live on (the load's)
+    assert con.execute("SELECT count(*) FROM duckdb_tables() WHERE temporary").fetchall()[0][0] == 0
     con.close()
 
 

@@ -315,3 +315,40 @@ def test_the_ph_test_runs_on_a_sample_of_a_large_frame(person_months, monkeypatc
     assert result.ph_test["p"].between(0, 1).all()
     # the hazard ratios still come from every row
     assert result.n_rows == len(person_months)
+
+
+def test_the_batch_cox_fit_is_lifelines_row_by_row_fit(person_months):
+    """fit_cox uses lifelines' batch Efron computation (one step per distinct day): the same
+    partial likelihood as the row-by-row one lifelines' heuristic picks for large frames."""
+    data = attrition.cox_frame(person_months[person_months["id"] < 1000])
+    fits = [CoxPHFitter().fit(data, duration_col="duration_days", event_col="voluntary_exit", strata=["stratum"],
+                              batch_mode=mode) for mode in (True, False)]
+    assert fits[0].params_.to_numpy() == pytest.approx(fits[1].params_.to_numpy(), rel=1e-9)
+    assert fits[0].standard_errors_.to_numpy() == pytest.approx(fits[1].standard_errors_.to_numpy(), rel=1e-9)
+    assert fits[0].log_likelihood_ == pytest.approx(fits[1].log_likelihood_, rel=1e-12)
+
+
+def test_the_logit_design_is_the_one_patsy_builds():
+    rng = np.random.default_rng(4)
+    n = 500
+    frame = pd.DataFrame({
+        "layoff_wave": rng.choice(["R1", "R2"], n), "tenure_band": rng.choice(["<1y", "1-2y", "5y+"], n),
+        "level": rng.choice(["IC10", "IC3", "M1"], n), "job_family": rng.choice(["Eng", "Sales"], n),
+        "location": rng.choice(["HQ", "Remote"], n), "org": rng.choice(["A", "B", "C"], n),
+        "token_z": rng.normal(size=n), "selected": (rng.random(n) < 0.2).astype(float),
+    })
+    patsy = smf.logit(layoffs.LOGIT_FORMULA, data=frame)
+    design = layoffs.logit_design(frame)
+    assert list(design.columns) == patsy.exog_names
+    assert np.array_equal(design.to_numpy(), patsy.exog)
+
+
+def test_concordance_counts_as_lifelines_with_tied_predictions(person_months):
+    """Few distinct covariate values: many predictions tie, and exits tie on the same day."""
+    data = attrition.cox_frame(person_months[person_months["id"] < 1500])
+    data = data.assign(morale_latest=data["morale_latest"].round(), span_per_10=(data["span_per_10"] > 2).astype(float),
+                       token_z=0.0 * data["token_z"])[["duration_days", "voluntary_exit", "stratum", "morale_latest",
+                                                       "forced_so_far", "span_per_10"]]
+    cph = CoxPHFitter().fit(data, duration_col="duration_days", event_col="voluntary_exit", strata=["stratum"])
+    assert cph._predicted_partial_hazards_["P"].nunique() < len(data) / 10
+    assert attrition.concordance(cph) == pytest.approx(cph.concordance_index_, rel=1e-12)

@@ -50,3 +50,31 @@ def test_employee_is_denied(app_db):
     at.run()
     assert "You do not have access to this page." in [e.value for e in at.error]
     assert _charts(at) == 0 and not at.markdown
+
+
+def _store_models(db_path) -> None:
+    import duckdb
+
+    from analytics.stored import build_drivers_tables
+
+    con = duckdb.connect(str(db_path))
+    build_drivers_tables(con)
+    con.close()
+
+
+def test_the_page_reads_the_models_stored_at_load(app_db):
+    _store_models(app_db)
+    at = app_as("hr", "drivers", timeout=180)
+    assert_no_exception(at)
+    assert _charts(at) == 5 and len(at.dataframe) == 3
+    assert any("Models fitted when the data were loaded" in c.value for c in at.caption)
+
+
+def test_a_load_that_could_not_fit_shows_why(app_db, monkeypatch):
+    (app_db.parent / "pseudonym.key").rename(app_db.parent / "elsewhere.key")
+    _store_models(app_db)  # the step finds no key: it stores why instead of failing the load
+    monkeypatch.setenv("WORKFORCE_KEY_FILE", str(app_db.parent / "elsewhere.key"))
+    at = app_as("exec", "drivers", timeout=180)
+    assert_no_exception(at)
+    assert any("cannot run on this database" in e.value and "pseudonym key not found" in e.value for e in at.error)
+    assert _charts(at) == 0

@@ -45,7 +45,7 @@ first_forced AS (
 
 joined AS (
     SELECT
-        m.month,
+        m.month, m.employee_id,
         m.org, m.team, m.org || ' / ' || m.team AS cluster, m.level, m.tenure_band,
         datediff('day', m.month, m.stop_date) AS duration_days,
         datediff('day', $start_date, m.month) AS start_day,
@@ -73,4 +73,6 @@ final AS (
     FROM joined
 )
 
-SELECT * FROM final ORDER BY month, cluster, duration_days
+-- the person breaks ties, so the row order (and the proportional-hazards test's sample of
+-- rows, drawn by position) is the same on every run; the id itself does not leave the query
+SELECT * EXCLUDE (employee_id) FROM final ORDER BY month, cluster, duration_days, employee_id

@@ -220,7 +220,9 @@ def _store_warnings(target: duckdb.DuckDBPyConnection, warnings: list[Problem]) 
         )
 
 
-def build_marts(con: duckdb.DuckDBPyConnection, only: list[str] | None = None) -> dict[str, int]:
+def build_marts(
+    con: duckdb.DuckDBPyConnection, only: list[str] | None = None, *, key: bytes | None = None
+) -> dict[str, int]:
     """(Re)builds the marts of etl/sql/marts in dependency order, without managing a transaction.
 
     `only`: rebuild these marts and every mart that depends on them, directly or not.
@@ -248,7 +250,7 @@ def build_marts(con: duckdb.DuckDBPyConnection, only: list[str] | None = None) -
         except duckdb.Error as exc:
             raise MartBuildError(f"{files[name].name}: {exc}") from exc
         rows[name] = con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0]
-    rows.update(derived.run_steps(con, None if only is None else rows))
+    rows.update(derived.run_steps(con, None if only is None else rows, key=key))
     return rows
 
 
@@ -292,7 +294,7 @@ def write_target(
             from etl.ingest import rebuild_vendor_marts
 
             rebuild_vendor_marts(con)
-            marts = build_marts(con)
+            marts = build_marts(con, key=key)
             timings["build marts"] = time.perf_counter() - started
             values = {**meta, "contract_version": CONTRACT_VERSION, "pseudonym_key_id": key_fingerprint(key)}
             con.executemany("INSERT OR REPLACE INTO app_meta VALUES (?, ?)", [[k, v] for k, v in values.items()])

@@ -1,27 +1,16 @@
--- One row per team of the orgs in $orgs over the whole data window: the team-level
--- correlation explorer's input. Rates are per person-month (everyone employed on the first
--- of a month counts for that month in the team they were in that day).
+-- One row per team over the whole data window: the team explorer's figures but adoption
+-- (drivers_team_adoption.sql), written at load (analytics.stored) and read per view for the
+-- viewer's orgs (drivers_teams_in_scope.sql). Rates are per person-month (everyone employed on
+-- the first of a month counts for that month in the team they were in that day).
 --   spend_per_head     AI spend (USD) per person-month
---   adoption           share of person-months with any AI usage in the month
 --   span               mean span of control of the team's members' managers
 --   forced_share       share of person-months after a forced transfer
 --   attrition          voluntary exits per person-year (x12 of the monthly rate)
 --   morale, enps       from the team's survey respondents (stored team at submission);
 --                      n_respondents is the group size the confidentiality rule checks
-WITH person_months AS (
-    SELECT em.month, em.employee_id, em.org, em.team, em.manager_span, em.exit_date, em.exit_type
-    FROM mart_employee_month AS em
-    WHERE list_contains($orgs, em.org)
-),
-
-usage_months AS (
-    SELECT date_trunc('month', usage_date)::DATE AS month, employee_id, sum(cost_usd) AS cost_usd
-    FROM mart_usage_daily
-    WHERE list_contains($orgs, org)
-    GROUP BY 1, 2
-),
-
-first_forced AS (
+-- No figure here is suppressed: every view suppresses its teams under the rules in force
+-- (analytics.correlations.suppress_teams).
+WITH first_forced AS (
     SELECT employee_id, min(effective_date) AS first_forced_date
     FROM stg_job_history
     WHERE forced
@@ -34,12 +23,10 @@ people AS (
         count(*) AS person_months,
         count(DISTINCT pm.employee_id) AS people,
         avg(pm.manager_span) AS span,
-        avg(CASE WHEN um.employee_id IS NOT NULL THEN 1.0 ELSE 0.0 END) AS adoption,
         avg(CASE WHEN ff.first_forced_date <= pm.month THEN 1.0 ELSE 0.0 END) AS forced_share,
         12.0 * sum(CASE WHEN pm.exit_type = 'voluntary'
                          AND pm.exit_date < pm.month + INTERVAL 1 MONTH THEN 1 ELSE 0 END) / count(*) AS attrition
-    FROM person_months AS pm
-    LEFT JOIN usage_months AS um ON um.employee_id = pm.employee_id AND um.month = pm.month
+    FROM mart_employee_month AS pm
     LEFT JOIN first_forced AS ff ON ff.employee_id = pm.employee_id
     GROUP BY pm.org, pm.team
 ),
@@ -48,7 +35,6 @@ people AS (
 spend AS (
     SELECT org, team, sum(cost_usd) AS cost_usd
     FROM mart_usage_daily
-    WHERE list_contains($orgs, org)
     GROUP BY org, team
 ),
 
@@ -61,7 +47,6 @@ survey AS (
                - avg(CASE WHEN r.enps_value <= 6 THEN 1.0 WHEN r.enps_value IS NOT NULL THEN 0.0 END)) AS enps
     FROM stg_survey_submissions AS s
     JOIN mart_survey_respondent_wave AS r USING (response_id)
-    WHERE list_contains($orgs, s.org)
     GROUP BY s.org, s.team
 ),
 
@@ -69,7 +54,7 @@ final AS (
     SELECT
         p.org, p.team, p.people, p.person_months,
         coalesce(sp.cost_usd, 0) / p.person_months AS spend_per_head,
-        p.adoption, p.span, p.forced_share, p.attrition,
+        p.span, p.forced_share, p.attrition,
         coalesce(sv.n_respondents, 0) AS n_respondents,
         sv.morale, sv.enps
     FROM people AS p
