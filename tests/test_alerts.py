@@ -6,12 +6,15 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, timedelta
 
+import pandas as pd
 import pytest
 
 from tests.usage_data import Person, Use, add_people, add_usage, build_usage_marts, empty_db
 from workforce import alerts
 from workforce.alerts import Thresholds
+from workforce.db import data_version, sql
 from workforce.filters import Filters
+from workforce.usage import run_text
 from workforce.viewer import Role, ScopeError, Viewer
 
 START = date(2026, 1, 1)
@@ -154,3 +157,63 @@ def test_names_only_on_the_admin_review(con):
     assert counts["alerts"].sum() == 4
     assert alerts.alert_counts(con, HR_BETA, Filters()).empty
     assert set(alerts.team_alerts(con, HR_ALPHA, Filters())["team"]) == {"A1", "A2"}
+
+
+@pytest.mark.parametrize("rules", [RULES, replace(RULES, min_history_days=3, z_threshold=2),
+                                   replace(RULES, person_min_value=1, team_min_value=1, min_ratio=1.2, z_threshold=1)])
+def test_baselines_over_the_floor_only_find_the_same_alerts(con, rules):
+    # above a noise floor only the days at or above it get a baseline; the every-day scan is the reference
+    for kind in ("person", "team"):
+        every_day = run_text(con, sql(f"detect_{kind}_days", alerts.ALERTS_SQL), rules.params())
+        over_floor = run_text(con, sql(f"detect_{kind}_days_over_floor", alerts.ALERTS_SQL), rules.params())
+        assert not every_day.empty
+        pd.testing.assert_frame_equal(over_floor.sort_values("alert_id", ignore_index=True),
+                                      every_day.sort_values("alert_id", ignore_index=True), rtol=1e-12)
+
+
+def test_a_floor_of_zero_scans_every_day(con):
+    rules = replace(RULES, person_min_value=0, team_min_value=0)
+    assert "detect_person_days_over_floor" not in alerts._detected_sql(rules)
+    assert {a[1] for a in _found(alerts.detect(con, rules))} >= {"p1", "p2"}
+
+
+def test_detection_at_load_counts_as_the_run_of_the_data_it_loaded(con):
+    con.execute("CREATE TABLE app_meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+    con.execute("INSERT INTO app_meta VALUES ('data_version', 'v1')")
+    added = alerts.detect_at_load(con)  # default thresholds: p1's 100 USD day
+    assert added == len(alerts.detect(con)) >= 1
+    # the first view after the load finds the load's run and does not detect again
+    con.execute("DELETE FROM app_alerts")
+    assert alerts.refresh_if_stale(con, RULES) == 0
+    assert con.execute("SELECT count(*) FROM app_alerts").fetchall()[0][0] == 0
+    runs = con.execute("SELECT data_version, run_by FROM app_alert_runs").fetchall()
+    assert runs == [(data_version(con), alerts.LOAD_RUN)]
+    # a later load that did not detect (v2, no run of its own): the first view detects
+    con.execute("UPDATE app_meta SET value = 'v2'")
+    assert alerts.refresh_if_stale(con, RULES) == 4
+
+
+def test_over_the_floor_on_the_sample(sample_con):
+    # the whole loaded sample with the default thresholds: the same alerts both ways
+    params = Thresholds().params()
+    for kind in ("person", "team"):
+        every_day = run_text(sample_con, sql(f"detect_{kind}_days", alerts.ALERTS_SQL), params)
+        over_floor = run_text(sample_con, sql(f"detect_{kind}_days_over_floor", alerts.ALERTS_SQL), params)
+        pd.testing.assert_frame_equal(over_floor.sort_values("alert_id", ignore_index=True),
+                                      every_day.sort_values("alert_id", ignore_index=True), rtol=1e-12)
+    assert len(alerts.detect(sample_con)) > 0
+
+
+def test_a_negative_value_does_not_hide_a_day_over_the_floor(con):
+    # The over-floor scan reads only people with a week above the floor: sound while usage is never
+    # negative. b1's week nets out below the floor (a 45 USD day, a -40 USD correction), yet the
+    # 45 USD day is 45 times b1's usual 1 USD and must alert either way.
+    uses = [Use(day(i), "b1", 1.0) for i in range(DAYS) if i not in (29, 30)]
+    add_usage(con, uses + [Use(day(29), "b1", 45.0), Use(day(30), "b1", -40.0)])
+    build_usage_marts(con)
+    week = con.execute("SELECT max(cost_usd) FROM mart_usage_person_week WHERE employee_id = 'b1'").fetchall()[0][0]
+    assert week < RULES.person_min_value
+    over_floor = run_text(con, sql("detect_person_days_over_floor", alerts.ALERTS_SQL), RULES.params())
+    every_day = run_text(con, sql("detect_person_days", alerts.ALERTS_SQL), RULES.params())
+    assert ("person_day", "b1", day(29)) in _found(over_floor)
+    assert _found(over_floor) == _found(every_day)

@@ -18,11 +18,24 @@ ADMIN = Viewer("admin", Role.ADMIN)
 H1 = Filters(start=date(2026, 1, 1), end=date(2026, 6, 30))
 
 
-@pytest.fixture(scope="module")
-def con():
+@pytest.fixture(scope="module", params=["computed", "stored"])
+def con(request):
+    """The organisation as loaded: figures computed from the staging tables, or read from the
+    tables people.build_tables stores at load (the same answers either way)."""
     c = people_data.connect()
+    if request.param == "stored":
+        assert people.build_tables(c) > 0
     yield c
     c.close()
+
+
+def test_stored_tables_cover_the_window_or_are_not_read(con):
+    stored = people.table_exists(con, people.MONTH_TEAM_TABLE)
+    assert people._months_stored(con, people.window(con, H1)) == stored
+    # months outside what was stored are computed, not read as empty
+    old = Filters(start=date(2023, 1, 1), end=date(2023, 3, 31))
+    assert not people._months_stored(con, people.window(con, old))
+    assert list(people.headcount_monthly(con, EXEC, old).groupby("month")["headcount"].sum()) == [32, 32, 32]  # all but E4
 
 
 def _headcount(con, day, viewer=EXEC, filters=H1) -> dict[str, int]:

@@ -7,7 +7,7 @@ import pytest
 
 from etl.generate import generate
 from etl.load import load_folder
-from tests.usage_data import small_company
+from tests.usage_data import build_usage_marts, small_company
 from workforce import tokenmaxxing
 from workforce.filters import Filters
 from workforce.viewer import Role, ScopeError, Viewer
@@ -23,6 +23,8 @@ def generated(tmp_path_factory):
     folder = tmp_path_factory.mktemp("tokenmaxxing")
     result = generate(folder / "data", employees=800, months=9, seed=11)
     load_folder(folder / "data", folder / "db.duckdb", key_path=folder / "pseudonym.key")
+    with duckdb.connect(str(folder / "db.duckdb")) as writable:
+        tokenmaxxing.build_tables(writable)  # as the load's step does: the flags read the stored signals
     con = duckdb.connect(str(folder / "db.duckdb"), read_only=True)
     yield con, result.truth.tokenmaxxer_ids
     con.close()
@@ -61,6 +63,7 @@ def test_cost_per_change_landed():
     con = small_company()
     # e1 (Alpha) lands 4 changes in the week of 2026-01-05, e4 (Beta) 1 in the week of 2026-02-09
     con.execute("INSERT INTO stg_outcomes VALUES ('2026-01-05', 'e1', 4, 2, 1), ('2026-02-09', 'e4', 1, 0, 0)")
+    build_usage_marts(con)  # as a load would: the person-months read the outcomes
     by_org = tokenmaxxing.cost_per_change(con, ADMIN, Filters(), by="org").set_index("group")
     # only e1 and e4 have outcomes: Alpha = e1's 10.00 + 0.50 + 20.00, Beta = e4's 1.15 + 5.55
     assert by_org.loc["Alpha", "cost_per_change_usd"] == pytest.approx(30.50 / 4)

@@ -5,8 +5,10 @@ Detection runs in SQL (`workforce/sql/alerts/`): a day's usage is compared with 
 MAD of the same person's (or team's) previous active days in a trailing window; see
 `detect_person_days.sql` for the rule. It is idempotent: an alert's id is
 `kind:subject:date:metric`, so re-running finds the same ids and adds nothing, and a review
-already made is never overwritten. Call `refresh_alerts(con, thresholds)` after a load;
-`refresh_if_stale` does so once per data version.
+already made is never overwritten. The loader runs it with the default thresholds
+(`detect_at_load`, a step of etl/loading/derived.py: at company scale detection reads 20 million
+usage rows); `refresh_if_stale` runs it once per data version when the load did not, and the
+admins' "Run detection" calls `refresh_alerts(con, thresholds)`.
 
 Names beside usage appear only through `alerts_for_review`, which only admins may call.
 """
@@ -30,6 +32,7 @@ ALERTS_SQL = SQL_DIR / "alerts"
 STATUSES = ("open", "acknowledged", "dismissed")
 KINDS = ("person_day", "team_day")
 METRICS = ("cost_usd", "total_tokens")
+LOAD_RUN = "load"  # run_by of the detection a load runs
 
 
 @dataclass(frozen=True)
@@ -76,35 +79,50 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
 def detect(con: duckdb.DuckDBPyConnection, thresholds: Thresholds = Thresholds()) -> pd.DataFrame:
     """Every person-day and team-day the thresholds call abnormal (stored or not)."""
     thresholds.validate()
-    return run_text(con, _detected_sql(), thresholds.params())
+    return run_text(con, _detected_sql(thresholds), thresholds.params())
 
 
-def _detected_sql() -> str:
-    return (
-        f"SELECT * FROM ({sql('detect_person_days', ALERTS_SQL)})\n"
-        f"UNION ALL\nSELECT * FROM ({sql('detect_team_days', ALERTS_SQL)})"
+def _detected_sql(thresholds: Thresholds) -> str:
+    # Above a noise floor only the days at or above it need a baseline; without one, every day does.
+    person = "detect_person_days_over_floor" if thresholds.person_min_value > 0 else "detect_person_days"
+    team = "detect_team_days_over_floor" if thresholds.team_min_value > 0 else "detect_team_days"
+    return f"SELECT * FROM ({sql(person, ALERTS_SQL)})\nUNION ALL\nSELECT * FROM ({sql(team, ALERTS_SQL)})"
+
+
+def _store_new(con: duckdb.DuckDBPyConnection, thresholds: Thresholds, version: str | None, run_by: str | None) -> int:
+    """Store the detected alerts not stored yet and record the run; returns how many were added."""
+    thresholds.validate()
+    ensure_tables(con)
+    insert = sql("insert_new_alerts", ALERTS_SQL).replace(
+        "FROM detected", f"FROM ({_detected_sql(thresholds)}) AS detected")
+    before = con.execute("SELECT count(*) FROM app_alerts").fetchall()[0][0]
+    run_text(con, insert, thresholds.params())
+    added = con.execute("SELECT count(*) FROM app_alerts").fetchall()[0][0] - before
+    con.execute(
+        "INSERT INTO app_alert_runs VALUES (now()::TIMESTAMP, ?, ?, ?, ?)",
+        [version, json.dumps(asdict(thresholds), default=str), added, run_by],
     )
+    return added
 
 
 def refresh_alerts(
     con: duckdb.DuckDBPyConnection, thresholds: Thresholds = Thresholds(), run_by: str | None = None
 ) -> int:
     """Detect abnormal days and store the ones not stored yet; returns how many were added."""
-    thresholds.validate()
-    ensure_tables(con)
-    insert = sql("insert_new_alerts", ALERTS_SQL).replace("FROM detected", f"FROM ({_detected_sql()}) AS detected")
-    before = con.execute("SELECT count(*) FROM app_alerts").fetchall()[0][0]
-    run_text(con, insert, thresholds.params())
-    added = con.execute("SELECT count(*) FROM app_alerts").fetchall()[0][0] - before
-    con.execute(
-        "INSERT INTO app_alert_runs VALUES (now()::TIMESTAMP, ?, ?, ?, ?)",
-        [data_version(con), json.dumps(asdict(thresholds), default=str), added, run_by],
-    )
-    return added
+    return _store_new(con, thresholds, data_version(con), run_by)
+
+
+def detect_at_load(con: duckdb.DuckDBPyConnection) -> int:
+    """Detection with the default thresholds as a step of the load (etl/loading/derived.py), so
+    that no page view after a load pays for it. The load writes app_meta after its steps, so the
+    run is recorded without a data version (run_by 'load'); `refresh_if_stale` then takes it as
+    the run of the version it finds. Returns the alerts added."""
+    return _store_new(con, Thresholds(), None, LOAD_RUN)
 
 
 def refresh_if_stale(con: duckdb.DuckDBPyConnection, thresholds: Thresholds = Thresholds()) -> int:
-    """Run detection once per data version (e.g. when the alerts page opens after a load)."""
+    """Run detection once per data version (e.g. when the alerts page opens after a load), unless
+    the latest load already ran it."""
     ensure_tables(con)
     version = data_version(con)
     done = con.execute("SELECT count(*) FROM app_alert_runs WHERE data_version IS NOT DISTINCT FROM ?",
@@ -112,9 +130,24 @@ def refresh_if_stale(con: duckdb.DuckDBPyConnection, thresholds: Thresholds = Th
     if done:
         return 0
     try:
+        if _claim_load_run(con, version):
+            return 0
         return refresh_alerts(con, thresholds, run_by="system")
     except duckdb.TransactionException:
         return 0  # another session is storing the same alerts at this moment
+
+
+def _claim_load_run(con: duckdb.DuckDBPyConnection, version: str) -> bool:
+    """Mark the latest run as this data version's when the load that wrote this data made it.
+
+    Every load writes its data and its run in one transaction, and a run of the app always
+    carries a version, so a latest run without one is the current data's."""
+    claimed = con.execute(
+        "UPDATE app_alert_runs SET data_version = ? WHERE run_by = ? AND data_version IS NULL "
+        "AND run_at = (SELECT max(run_at) FROM app_alert_runs) RETURNING added",
+        [version, LOAD_RUN],
+    ).fetchall()
+    return bool(claimed)
 
 
 def last_run(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

@@ -5,6 +5,13 @@ Every query function takes `(con, viewer, filters, ...)`, restricts to the orgs 
 see (`allowed_orgs`, bound as a list) and aggregates in DuckDB. The effective-dated logic lives
 in one place, `sql/people/assignments.sql` (+ `active.sql`, `manager_spans.sql`), which every
 query composes in as common table expressions, so "employed on d" and "span on d" cannot drift.
+
+At company scale that logic is worked out once per load (`build_tables`, a step of the loader):
+the assignments, every manager's span as intervals of days (valid for any day), and per month
+start, org, team and manager span the people and their depths in the tree. Queries read them
+when they exist and cover the days asked for; otherwise (a database loaded before they existed,
+months outside them) they compute the same figures here. tests/test_people_marts.py checks both
+give the same numbers.
 """
 
 from __future__ import annotations
@@ -31,6 +38,14 @@ _ON_MONTH_STARTS = (("assignments", "people/assignments"), ("days", "people/mont
 _ON_ONE_DAY = (("assignments", "people/assignments"), ("days", "people/single_day"),
                ("active", "people/active"), ("manager_spans", "people/manager_spans"))
 _ASSIGNMENTS = (("assignments", "people/assignments"),)
+_DEPTHS = (("depths", "people/depths"),)
+
+# What build_tables stores, and the stored variant of each common table expression.
+ASSIGNMENTS_TABLE = "mart_people_assignments"  # assignments.sql's rows
+SPANS_TABLE = "mart_manager_spans"  # manager_spans.sql as intervals of days
+MONTHS_TABLE = "mart_people_months"  # the month starts mart_people_month_team covers
+MONTH_TEAM_TABLE = "mart_people_month_team"  # people, depths per month start, org, team, manager span
+_STORED = {"people/assignments": "people/assignments_stored", "people/manager_spans": "people/manager_spans_stored"}
 
 
 def compose(query: str, ctes: Sequence[tuple[str, str]]) -> str:
@@ -40,7 +55,84 @@ def compose(query: str, ctes: Sequence[tuple[str, str]]) -> str:
 
 
 def _run(con: duckdb.DuckDBPyConnection, query: str, ctes: Sequence[tuple[str, str]], params: dict) -> pd.DataFrame:
-    return con.execute(compose(query, ctes), params).df()
+    return con.execute(compose(query, _stored_ctes(con, ctes)), params).df()
+
+
+def _stored_ctes(con: duckdb.DuckDBPyConnection, ctes: Sequence[tuple[str, str]]) -> Sequence[tuple[str, str]]:
+    """`ctes` reading the stored assignments and span intervals when the loader built them."""
+    if not (table_exists(con, ASSIGNMENTS_TABLE) and table_exists(con, SPANS_TABLE)):
+        return ctes
+    return tuple((alias, _STORED.get(path, path)) for alias, path in ctes)
+
+
+def month_starts(w: Window) -> list[date]:
+    """The first days of the months inside the window (month_starts.sql's days)."""
+    first = date(w.start.year, w.start.month, 1)
+    if first < w.start:
+        first = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    days = []
+    while first <= w.end:
+        days.append(first)
+        first = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return days
+
+
+def _months_stored(con: duckdb.DuckDBPyConnection, w: Window) -> bool:
+    """Whether mart_people_month_team holds every month start of the window."""
+    if not (table_exists(con, MONTH_TEAM_TABLE) and table_exists(con, MONTHS_TABLE)):
+        return False
+    days = month_starts(w)
+    stored = con.execute(f"SELECT count(*) FROM {MONTHS_TABLE} WHERE list_contains(?, day)", [days]).fetchall()
+    return stored[0][0] == len(days)
+
+
+def _monthly(con: duckdb.DuckDBPyConnection, query: str, w: Window, params: dict, ctes=_ON_MONTH_STARTS) -> pd.DataFrame:
+    """`query` on the window's month starts: its `_fast` variant over the stored months when they
+    cover the window, else computed from the assignments."""
+    if _months_stored(con, w):
+        return _run(con, f"{query}_fast", _ON_MONTH_STARTS, params)
+    return _run(con, query, ctes, params)
+
+
+def _month_range(con: duckdb.DuckDBPyConnection) -> tuple[date, date] | None:
+    """The days the stored months cover: from a year before the latest usage or survey day (or the
+    first usage day, if earlier) to the latest day of the people and usage tables, so that the
+    sidebar's dates and the default window (the year to the as-of date) fall inside."""
+    def day(query: str) -> date | None:
+        value = con.execute(query).fetchall()[0][0]
+        return value.date() if isinstance(value, datetime) else value
+
+    people = [day("SELECT max(effective_date) FROM stg_job_history"), day("SELECT max(exit_date) FROM stg_exits")]
+    first_usage = last_usage = last_answer = None
+    if table_exists(con, "stg_token_usage"):
+        first_usage = day("SELECT min(usage_date) FROM stg_token_usage")
+        last_usage = day("SELECT max(usage_date) FROM stg_token_usage")
+    if table_exists(con, "stg_survey_submissions"):
+        last_answer = day("SELECT max(submitted_at) FROM stg_survey_submissions")
+    activity = [d for d in (last_usage, last_answer) if d]
+    latest = [d for d in people + activity if d]
+    if not latest:
+        return None
+    last = max(latest)
+    year_before = [d - timedelta(days=364) for d in (max(activity) if activity else None, last) if d]
+    return min([d for d in (first_usage, *year_before) if d]), last
+
+
+def build_tables(con: duckdb.DuckDBPyConnection) -> int:
+    """Work out the effective-dated people logic once per load (a step of the loader, see
+    etl/loading/derived.py): the assignments, each manager's span as intervals of days, and per
+    month start, org, team and manager span the people employed and their depths. Returns rows written.
+    """
+    con.execute(f"CREATE OR REPLACE TABLE {ASSIGNMENTS_TABLE} AS {sql('people/assignments')}\nORDER BY employee_id")
+    con.execute(f"CREATE OR REPLACE TABLE {SPANS_TABLE} AS {sql('people/build_manager_spans')}")
+    bounds = _month_range(con)
+    params = {"start": bounds[0], "end": bounds[1]} if bounds else {"start": date.today(), "end": date.today() - timedelta(1)}
+    con.execute(f"CREATE OR REPLACE TABLE {MONTHS_TABLE} AS {sql('people/month_starts')}", params)
+    ctes = (("assignments", "people/assignments_stored"), ("days", "people/stored_months"), ("active", "people/active"),
+            ("manager_spans", "people/manager_spans_stored"), ("depths", "people/depths"))
+    con.execute(f"CREATE OR REPLACE TABLE {MONTH_TEAM_TABLE} AS {compose('people/build_month_team', ctes)}")
+    tables = (ASSIGNMENTS_TABLE, SPANS_TABLE, MONTHS_TABLE, MONTH_TEAM_TABLE)
+    return sum(con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in tables)
 
 
 def data_as_of(con: duckdb.DuckDBPyConnection) -> date:
@@ -117,7 +209,7 @@ def headcount_on(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filter
 def headcount_monthly(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters) -> pd.DataFrame:
     """Headcount by org on the first day of every month in the filters' window (month, org, headcount)."""
     w = window(con, filters)
-    frame = _run(con, "people/headcount", _ON_MONTH_STARTS, _params(con, viewer, filters, start=w.start, end=w.end))
+    frame = _monthly(con, "people/headcount", w, _params(con, viewer, filters, start=w.start, end=w.end))
     return frame.rename(columns={"day": "month"}).sort_values(["month", "org"], ignore_index=True)
 
 
@@ -228,8 +320,8 @@ def span_by_org_monthly(
     """Per month start and org: managers, mean/median/p90/max span, managers above the threshold,
     people and people reporting to a manager above it (share_under_wide)."""
     w = window(con, filters)
-    frame = _run(con, "people/span_by_org", _ON_MONTH_STARTS,
-                 _params(con, viewer, filters, start=w.start, end=w.end, threshold=int(threshold)))
+    frame = _monthly(con, "people/span_by_org", w,
+                     _params(con, viewer, filters, start=w.start, end=w.end, threshold=int(threshold)))
     frame["share_under_wide"] = frame["people_under_wide"] / frame["people"]
     return frame.rename(columns={"day": "month"}).sort_values(["month", "org"], ignore_index=True)
 
@@ -280,12 +372,13 @@ def wide_span_managers(
 def layers_monthly(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters) -> pd.DataFrame:
     """Management layers per org at each month start (month, org, layers, mean_depth, people)."""
     w = window(con, filters)
-    frame = _run(con, "people/layers", _ON_MONTH_STARTS, _params(con, viewer, filters, start=w.start, end=w.end))
+    frame = _monthly(con, "people/layers", w, _params(con, viewer, filters, start=w.start, end=w.end),
+                     _ON_MONTH_STARTS + _DEPTHS)
     return frame.rename(columns={"day": "month"}).sort_values(["month", "org"], ignore_index=True)
 
 
 def layers_on(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters, day: date) -> pd.DataFrame:
-    frame = _run(con, "people/layers", _ON_ONE_DAY, _params(con, viewer, filters, day=day))
+    frame = _run(con, "people/layers", _ON_ONE_DAY + _DEPTHS, _params(con, viewer, filters, day=day))
     return frame.drop(columns="day").sort_values("org", ignore_index=True)
 
 

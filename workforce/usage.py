@@ -5,6 +5,13 @@ server (`allowed_orgs`, bound as a list), aggregates in DuckDB from the usage ma
 (`mart_usage_team_day`, `mart_usage_person_week`, `mart_usage_person_month`,
 `mart_headcount_week`) and returns a small DataFrame: never one row per person. SQL lives in
 `workforce/sql/usage/`. Definitions are in docs/usage.md.
+
+At company scale those marts hold millions of rows, so the loader also pre-aggregates what the
+page reads most (`mart_usage_org_day`, `mart_usage_active_week`,
+`mart_usage_cohort_person_month`). A query reads them when they answer it exactly (no team
+filter where teams matter) and they exist; otherwise, e.g. on a database loaded before they
+existed, it computes the same figure from the base marts (the `*_fast.sql` files are the
+pre-aggregated variants; tests/test_usage_marts.py checks both give the same numbers).
 """
 
 from __future__ import annotations
@@ -17,13 +24,19 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from workforce.db import SQL_DIR, sql
+from workforce.db import SQL_DIR, sql, table_exists
 from workforce.filters import Filters
 from workforce.viewer import Viewer, allowed_orgs
 
 USAGE_SQL = SQL_DIR / "usage"
 GRAINS = ("day", "week", "month", "rolling30")
 GROUP_BYS = ("org", "team", "vendor", "tool", "model")
+ORG_DAY = "mart_usage_org_day"
+ACTIVE_WEEK = "mart_usage_active_week"
+COHORT_PEOPLE = "mart_usage_cohort_person_month"
+# mart_usage_org_day in the shape of mart_usage_team_day; only read when no team filter or
+# team split applies, so the NULL team is never compared with anything.
+_ORG_DAY_AS_TEAM_DAY = f"(SELECT *, NULL::VARCHAR AS team FROM {ORG_DAY})"
 _PARAM = re.compile(r"\$([A-Za-z_]\w*)")
 _COMMENT = re.compile(r"--[^\n]*")
 
@@ -34,11 +47,33 @@ def run_sql(con: duckdb.DuckDBPyConnection, folder: Path, name: str, params: dic
 
 
 def run_text(con: duckdb.DuckDBPyConnection, text: str, params: dict[str, Any]) -> pd.DataFrame:
+    return con.execute(text, bound(text, params)).df()
+
+
+def bound(text: str, params: dict[str, Any]) -> dict[str, Any]:
+    """The parameters `text` uses, taken from `params` (DuckDB rejects extras); KeyError if one is missing."""
     used = set(_PARAM.findall(_COMMENT.sub("", text)))
     missing = used - params.keys()
     if missing:
         raise KeyError(f"SQL parameters not given: {sorted(missing)}")
-    return con.execute(text, {k: v for k, v in params.items() if k in used}).df()
+    return {k: v for k, v in params.items() if k in used}
+
+
+def day_sql(con: duckdb.DuckDBPyConnection, name: str, *, needs_teams: bool) -> str:
+    """The SQL of `name`, reading the org-level day mart instead of the team-level one when the
+    query needs no team (no team filter, no split by team) and the loader built it."""
+    text = sql(name, USAGE_SQL)
+    if needs_teams or not table_exists(con, ORG_DAY):
+        return text
+    return re.sub(r"\bmart_usage_team_day\b", _ORG_DAY_AS_TEAM_DAY, text)
+
+
+def fast_or_base(con: duckdb.DuckDBPyConnection, name: str, mart: str, folder: Path = USAGE_SQL,
+                 *, usable: bool = True) -> str:
+    """`name_fast.sql` (reads the pre-aggregated `mart`) when usable and built, else `name.sql`."""
+    if usable and table_exists(con, mart):
+        return sql(f"{name}_fast", folder)
+    return sql(name, folder)
 
 
 def scope_params(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters) -> dict[str, Any]:
@@ -71,23 +106,26 @@ def spend_over_time(
         "grain": _choice(grain, GRAINS, "grain"),
         "by": _choice(by, GROUP_BYS, "group by"),
     }
-    return run_sql(con, USAGE_SQL, "spend_over_time", params)
+    text = day_sql(con, "spend_over_time", needs_teams=bool(filters.teams) or by == "team")
+    return run_text(con, text, params)
 
 
 def token_mix(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters, grain: str = "week") -> pd.DataFrame:
     """period, token_kind (uncached input / output / cache read / cache write), tokens, share."""
     params = scope_params(con, viewer, filters) | {"grain": _choice(grain, GRAINS[:3], "grain")}
-    return run_sql(con, USAGE_SQL, "token_mix", params)
+    return run_text(con, day_sql(con, "token_mix", needs_teams=bool(filters.teams)), params)
 
 
 def spend_summary(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters) -> pd.DataFrame:
     """One row: cost_usd, total_tokens, list_price_cost_usd, cache_read_share, last/prior 30 days."""
-    return run_sql(con, USAGE_SQL, "spend_summary", scope_params(con, viewer, filters))
+    text = day_sql(con, "spend_summary", needs_teams=bool(filters.teams))
+    return run_text(con, text, scope_params(con, viewer, filters))
 
 
 def in_house_share(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters) -> pd.DataFrame:
     """week, in-house and total tokens and spend, and the in-house shares of each."""
-    return run_sql(con, USAGE_SQL, "in_house_share", scope_params(con, viewer, filters))
+    text = day_sql(con, "in_house_share", needs_teams=bool(filters.teams))
+    return run_text(con, text, scope_params(con, viewer, filters))
 
 
 def mandates_in_scope(
@@ -100,23 +138,29 @@ def mandates_in_scope(
 
 def adoption_weekly(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters) -> pd.DataFrame:
     """week, org, active_users, headcount, adoption (= active_users / headcount)."""
-    return run_sql(con, USAGE_SQL, "adoption_weekly", scope_params(con, viewer, filters))
+    text = fast_or_base(con, "adoption_weekly", ACTIVE_WEEK, usable=not filters.teams)
+    return run_text(con, text, scope_params(con, viewer, filters))
 
 
 def adoption_vs_target(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters) -> pd.DataFrame:
     """Per adoption_target mandate, org and week from its effective date: adoption, target, met."""
-    return run_sql(con, USAGE_SQL, "adoption_vs_target", scope_params(con, viewer, filters))
+    return run_text(con, _adoption_vs_target_sql(con, filters), scope_params(con, viewer, filters))
+
+
+def _adoption_vs_target_sql(con: duckdb.DuckDBPyConnection, filters: Filters) -> str:
+    # a team filter over several teams must count people: team rows of the mart overlap
+    return fast_or_base(con, "adoption_vs_target", ACTIVE_WEEK, usable=not filters.teams)
 
 
 def adoption_target_status(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters) -> pd.DataFrame:
     """Per adoption_target mandate and org: weeks, weeks met, latest adoption and whether it met."""
-    text = f"WITH series AS ({sql('adoption_vs_target', USAGE_SQL)})\n{sql('adoption_target_status', USAGE_SQL)}"
+    text = f"WITH series AS ({_adoption_vs_target_sql(con, filters)})\n{sql('adoption_target_status', USAGE_SQL)}"
     return run_text(con, text, scope_params(con, viewer, filters))
 
 
 def usage_cohorts(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters) -> pd.DataFrame:
     """month, org, cohort (none / light / moderate / heavy), people: a distribution, no names."""
-    return run_sql(con, USAGE_SQL, "usage_cohorts", scope_params(con, viewer, filters))
+    return run_text(con, fast_or_base(con, "usage_cohorts", COHORT_PEOPLE), scope_params(con, viewer, filters))
 
 
 def cohort_thresholds(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -126,12 +170,13 @@ def cohort_thresholds(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def quota_overages(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters) -> pd.DataFrame:
     """Per usage_quota mandate, org and month: people over the monthly token quota, headcount, share."""
-    return run_sql(con, USAGE_SQL, "quota_overages", scope_params(con, viewer, filters))
+    return run_text(con, fast_or_base(con, "quota_overages", COHORT_PEOPLE), scope_params(con, viewer, filters))
 
 
 def budget_vs_spend(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters) -> pd.DataFrame:
     """org, month, budget_usd, spend_usd, share_of_budget, remaining_usd (org-level: no team filter)."""
-    return run_sql(con, USAGE_SQL, "budget_vs_spend", scope_params(con, viewer, filters))
+    # budgets are per org: no team filter applies, so the org-level day mart always answers
+    return run_text(con, day_sql(con, "budget_vs_spend", needs_teams=False), scope_params(con, viewer, filters))
 
 
 def budget_burndown(
@@ -139,7 +184,7 @@ def budget_burndown(
 ) -> pd.DataFrame:
     """Every day of `month`: spend, cumulative spend, budget, remaining and the ideal straight line."""
     params = scope_params(con, viewer, filters) | {"month": month}
-    return run_sql(con, USAGE_SQL, "budget_burndown", params)
+    return run_text(con, day_sql(con, "budget_burndown", needs_teams=False), params)
 
 
 def budget_months(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters) -> list[date]:
@@ -151,7 +196,8 @@ def budget_months(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filte
 
 def daily_spend(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters) -> pd.DataFrame:
     """day, cost_usd for every calendar day of the history up to the end filter: the forecast's input."""
-    return run_sql(con, USAGE_SQL, "daily_spend", scope_params(con, viewer, filters))
+    text = day_sql(con, "daily_spend", needs_teams=bool(filters.teams))
+    return run_text(con, text, scope_params(con, viewer, filters))
 
 
 def budget_for_period(

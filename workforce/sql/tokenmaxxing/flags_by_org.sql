@@ -1,7 +1,8 @@
 -- Flag counts per org (no names): people with usage in the range and how many were flagged.
--- Runs over the rows of person_signals.sql, given to it as `signals`.
+-- Runs over `flags`: one row per person in scope with their org and flag (flags_of_signals.sql,
+-- flags_of_candidates.sql or the stored mart_tokenmaxxing_flags).
 SELECT org, count(*) AS people, count(*) FILTER (WHERE flagged) AS flagged,
     count(*) FILTER (WHERE flagged) / count(*) AS flagged_share
-FROM signals
+FROM flags
 GROUP BY org
 ORDER BY org

@@ -1,0 +1,61 @@
+"""The load steps of the usage, tokenmaxxing, alerts and people modules, registered as the loader
+registers derived steps: a rebuild writes their tables, and the pages' queries then read them."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from etl.load import rebuild_marts
+from etl.loading import derived
+from etl.loading.derived import DerivedStep
+from workforce import alerts, people, tokenmaxxing
+from workforce.db import data_version
+from workforce.filters import Filters
+from workforce.viewer import Role, Viewer
+
+# The lines to add to etl.loading.derived.STEPS (in this order).
+STEPS = (
+    DerivedStep("workforce.people:build_tables",
+                needs=frozenset({"stg_job_history", "stg_employees", "stg_exits", "mart_usage_daily"})),
+    DerivedStep("workforce.tokenmaxxing:build_tables",
+                needs=frozenset({"mart_usage_person_week", "stg_outcomes", "stg_employees"})),
+    DerivedStep("workforce.alerts:detect_at_load",
+                needs=frozenset({"mart_usage_daily", "mart_usage_team_day", "mart_usage_person_week"})),
+)
+EXEC = Viewer("exec", Role.EXECUTIVE)
+
+
+@pytest.fixture
+def rebuilt(monkeypatch, writable_db):
+    monkeypatch.setattr(derived, "STEPS", STEPS)
+    con = duckdb.connect(str(writable_db))
+    rows = rebuild_marts(con)
+    yield con, rows
+    con.close()
+
+
+def test_a_rebuild_writes_every_stored_table(rebuilt):
+    con, rows = rebuilt
+    for step in STEPS:
+        assert step.target in rows
+    assert rows["workforce.people:build_tables"] > 0 and rows["workforce.tokenmaxxing:build_tables"] > 0
+    for table in (people.ASSIGNMENTS_TABLE, people.SPANS_TABLE, people.MONTH_TEAM_TABLE,
+                  tokenmaxxing.PERSON_WEEKS, tokenmaxxing.FLAGS, tokenmaxxing.FLAGGED):
+        assert con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0] > 0, table
+    # the default views read what was stored
+    assert "FROM mart_tokenmaxxing_flags" in tokenmaxxing._query(con, "flags_by_org", Filters(), tokenmaxxing.Rules())
+    assert people._months_stored(con, people.window(con, Filters()))
+
+
+def test_the_first_view_after_the_load_does_not_detect_again(rebuilt):
+    con, rows = rebuilt
+    stored = con.execute("SELECT count(*) FROM app_alerts").fetchall()[0][0]
+    assert stored > 0  # the sample has abnormal days
+    assert con.execute("SELECT run_by, data_version FROM app_alert_runs ORDER BY run_at DESC LIMIT 1").fetchall() \
+        == [(alerts.LOAD_RUN, None)]
+    con.execute("DELETE FROM app_alerts")  # were detection run again, they would come back
+    assert alerts.refresh_if_stale(con) == 0
+    assert con.execute("SELECT count(*) FROM app_alerts").fetchall()[0][0] == 0
+    assert con.execute("SELECT data_version FROM app_alert_runs WHERE run_by = ?", [alerts.LOAD_RUN]).fetchall() \
+        == [(data_version(con),)]

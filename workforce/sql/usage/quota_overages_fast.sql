@@ -1,0 +1,22 @@
+-- quota_overages.sql over the person-months of mart_usage_cohort_person_month (the same people
+-- and months: everyone employed on the first day plus later joiners with usage).
+WITH mandates AS (
+    SELECT m.mandate_id, o.org, m.team, m.effective_date, m.target, m.description
+    FROM stg_ai_mandates AS m
+    JOIN (SELECT unnest($orgs::VARCHAR[]) AS org) AS o ON m.org = '*' OR m.org = o.org
+    WHERE m.kind = 'usage_quota' AND m.target IS NOT NULL
+      AND ($teams::VARCHAR[] IS NULL OR m.team IS NULL OR list_contains($teams, m.team))
+)
+SELECT
+    m.mandate_id, m.org, m.team, m.target AS quota_tokens_per_month, m.description, p.month,
+    count(*) FILTER (WHERE p.total_tokens > m.target) AS people_over,
+    count(*) AS headcount,
+    count(*) FILTER (WHERE p.total_tokens > m.target) / count(*) AS share_over
+FROM mandates AS m
+JOIN mart_usage_cohort_person_month AS p
+    ON p.org = m.org AND (m.team IS NULL OR p.team = m.team) AND p.month >= m.effective_date
+WHERE ($teams::VARCHAR[] IS NULL OR list_contains($teams, p.team))
+  AND ($start::DATE IS NULL OR p.month >= date_trunc('month', $start::DATE))
+  AND ($end::DATE IS NULL OR p.month <= $end::DATE)
+GROUP BY ALL
+ORDER BY m.mandate_id, m.org, p.month
