@@ -12,13 +12,13 @@ sent to a chart with an empty value.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 import duckdb
 import pandas as pd
 
-from workforce import privacy, sentiment
+from workforce import privacy, sentiment, survey_data
 from workforce.db import sql
 from workforce.filters import Filters
 from workforce.people import compose
@@ -47,21 +47,24 @@ def min_group_sizes(con: duckdb.DuckDBPyConnection) -> privacy.PrivacyRules:
 
 
 def _groups(
-    con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters, wave_id: str, by: str | None,
-    *, orgs: Sequence[str] | None = None,
+    con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters, wave_id: str | Sequence[str], by: str | None,
+    *, orgs: Sequence[str] | None = None, states: Mapping[str, survey_data.WaveState] | None = None,
 ) -> pd.DataFrame:
-    """The one door to the confidentiality layer: visible cells of one wave, suppressed ones dropped.
+    """The one door to the confidentiality layer: visible cells, suppressed ones dropped.
 
-    `orgs` replaces the filter's org choice (used to ask about a specific set of orgs).
+    `wave_id` one wave, or a list of waves (then a leading `wave_id` column: all waves are read
+    in one go, each judged on its own lattice). `orgs` replaces the filter's org choice (used to
+    ask about a specific set of orgs). `states`: the waves' states, when the caller read them.
     """
+    several = not isinstance(wave_id, str)
     try:
         cells = privacy.survey_groups(
-            con, viewer, wave_id, by=by,
+            con, viewer, list(wave_id) if several else wave_id, by=by,
             orgs=list(orgs) if orgs is not None else (list(filters.orgs) or None),
-            teams=list(filters.teams) or None,
+            teams=list(filters.teams) or None, states=states,
         )
     except ScopeError:
-        return pd.DataFrame(columns=["group", "respondents", *privacy.MEASURES])
+        return pd.DataFrame(columns=[*(["wave_id"] if several else []), "group", "respondents", *privacy.MEASURES])
     visible = cells[~cells["suppressed"].astype(bool)].drop(columns="suppressed")
     return visible.reset_index(drop=True)
 
@@ -74,20 +77,16 @@ def morale_trend(
 
     Columns: wave_id, title, opens_on, group, respondents, morale_index, enps.
     """
-    frames = []
+    columns = ["wave_id", "title", "opens_on", "group", *MEASURE_COLUMNS]
     chosen = waves(con)
-    for wave in (chosen.tail(last) if last else chosen).itertuples():
-        cells = _groups(con, viewer, filters, wave.wave_id, _by(by))
-        if cells.empty:
-            continue
-        cells = cells[["group", *MEASURE_COLUMNS]].copy()
-        cells.insert(0, "opens_on", wave.opens_on)
-        cells.insert(0, "title", wave.title)
-        cells.insert(0, "wave_id", wave.wave_id)
-        frames.append(cells)
-    if not frames:
-        return pd.DataFrame(columns=["wave_id", "title", "opens_on", "group", *MEASURE_COLUMNS])
-    out = pd.concat(frames, ignore_index=True)
+    chosen = chosen.tail(last) if last else chosen
+    if chosen.empty:
+        return pd.DataFrame(columns=columns)
+    cells = _groups(con, viewer, filters, list(chosen["wave_id"]), _by(by))
+    if cells.empty:
+        return pd.DataFrame(columns=columns)
+    out = chosen[["wave_id", "title", "opens_on"]].merge(cells[["wave_id", "group", *MEASURE_COLUMNS]], on="wave_id")
+    out = out[columns].reset_index(drop=True)
     out["respondents"] = out["respondents"].astype(int)
     for col in ("morale_index", "enps"):
         out[col] = out[col].astype(float)
@@ -105,10 +104,13 @@ def response_rates(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filt
         "orgs": allowed_orgs(con, viewer, filters.orgs or None),
         "teams": Filters.as_list(filters.teams),
         "by": by,
+        "wave_ids": list(trend["wave_id"].unique()),
     }
-    eligible = con.execute(
-        compose("survey_results/eligible", (("assignments", "people/assignments"),)), params
-    ).df()
+    # The loader's mart of assignments when it is there (the same intervals, see the SQL file),
+    # else the intervals worked out from the job history.
+    assignments = ("survey_results/assignments_from_mart" if survey_data.has_table(con, "mart_assignments")
+                   else "people/assignments")
+    eligible = con.execute(compose("survey_results/eligible", (("assignments", assignments),)), params).df()
     out = trend[["wave_id", "title", "opens_on", "group", "respondents"]].merge(
         eligible, on=["wave_id", "group"], how="left"
     )
@@ -145,16 +147,18 @@ def theme_heatmap(
 
     Columns: group, theme, respondents, score, change_vs_previous, vs_company.
     """
-    current = _theme_long(_groups(con, viewer, filters, wave_id, _by(by)))
     previous_id = _previous_wave(con, wave_id)
+    states = survey_data.wave_states(con, [wave_id] + ([previous_id] if previous_id is not None else []))
+    both = _groups(con, viewer, filters, list(states), _by(by), states=states)
+    current = _theme_long(both[both["wave_id"] == wave_id].drop(columns="wave_id"))
     if previous_id is not None:
-        before = _theme_long(_groups(con, viewer, filters, previous_id, _by(by)))
+        before = _theme_long(both[both["wave_id"] == previous_id].drop(columns="wave_id"))
         before = before.rename(columns={"score": "previous"})[["group", "theme", "previous"]]
         current = current.merge(before, on=["group", "theme"], how="left")
     else:
         current["previous"] = float("nan")
     current["change_vs_previous"] = current["score"] - current["previous"]
-    company = privacy.company_cell(con, wave_id)
+    company = privacy.company_cell(con, wave_id, states=states)
     company_scores = {t: (company or {}).get(f"score_{t}") for t in THEMES}
     current["vs_company"] = current["score"] - current["theme"].map(
         lambda t: float(company_scores[t]) if company_scores.get(t) is not None else float("nan")
@@ -172,37 +176,20 @@ def likert_distribution(
     the minimum is left out. Columns: question_id, text, theme, position, answer, answers,
     respondents, share.
     """
-    shown = _groups(con, viewer, filters, wave_id, None)
+    states = survey_data.wave_states(con, [wave_id])
+    shown = _groups(con, viewer, filters, wave_id, None, states=states)
     if shown.empty:
         return pd.DataFrame(columns=["question_id", "text", "theme", "position", "answer", "answers",
                                      "respondents", "share"])
     whole = viewer.whole_company and not filters.orgs
     params = {
-        "wave_id": wave_id,
         "orgs": None if whole else allowed_orgs(con, viewer, filters.orgs or None),
         "teams": Filters.as_list(filters.teams),
     }
-    frame = con.execute(sql("survey_results/likert_distribution"), params).df()
+    frame = survey_data.read_responses(con, "survey_results/likert_distribution", params, states)
     frame = frame[frame["respondents"] >= min_group_sizes(con).min_scores].copy()
     frame["share"] = frame["answers"] / frame["respondents"]
     return frame.sort_values(["position", "question_id", "answer"], ignore_index=True)
-
-
-def _comment_groups(
-    con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters, wave_id: str, by: str
-) -> list[tuple[str, list[str] | None, list[tuple[str, str]] | None]]:
-    """(label, orgs, teams) of every group to ask the layer about."""
-    if by == "all":
-        return [(ALL_LABEL, list(filters.orgs) or None, None)]
-    orgs = allowed_orgs(con, viewer, filters.orgs or None)
-    if by == "org":
-        return [(org, [org], None) for org in orgs]
-    pairs = con.execute(
-        "SELECT DISTINCT org, team FROM stg_survey_submissions WHERE wave_id = ? AND list_contains(?, org) "
-        "AND (? IS NULL OR list_contains(?, team)) ORDER BY org, team",
-        [wave_id, orgs, Filters.as_list(filters.teams), Filters.as_list(filters.teams)],
-    ).fetchall()
-    return [(f"{o} / {t}", [o], [(o, t)]) for o, t in pairs]
 
 
 def comments(
@@ -213,29 +200,29 @@ def comments(
     Columns: group, theme, question, comment, sentiment (−1…1), tone. Plain text: render with
     st.dataframe / st.text only.
     """
-    _by(by)
+    columns = ["group", "theme", "question", "comment", "sentiment", "tone"]
+    layer_by = _by(by)
     themes = dict(
         con.execute("SELECT text, theme FROM stg_survey_questions WHERE wave_id = ? AND kind = 'text'",
                     [wave_id]).fetchall()
     )
-    frames = []
-    for label, orgs, teams in _comment_groups(con, viewer, filters, wave_id, by):
-        try:
-            found = privacy.visible_comments(
-                con, viewer, wave_id, orgs=orgs, teams=teams if teams is not None else (list(filters.teams) or None)
-            )
-        except ScopeError:
-            continue
-        if found.empty:
-            continue
-        found = found.copy()
-        found.insert(0, "group", label)
-        frames.append(found)
-    if not frames:
-        return pd.DataFrame(columns=["group", "theme", "question", "comment", "sentiment", "tone"])
-    out = pd.concat(frames, ignore_index=True)
+    try:
+        # Every group of the breakdown in one call: each is judged on its own, read together.
+        found = privacy.visible_comments(
+            con, viewer, wave_id, by=layer_by, orgs=list(filters.orgs) or None, teams=list(filters.teams) or None
+        )
+    except ScopeError:
+        return pd.DataFrame(columns=columns)
+    if found.empty:
+        return pd.DataFrame(columns=columns)
+    out = found.copy()
+    if layer_by is None:
+        out.insert(0, "group", ALL_LABEL)
+    out = out[["group", "question", "comment"]].reset_index(drop=True)
     out.insert(1, "theme", out["question"].map(themes).fillna("(unknown)"))
-    out["sentiment"] = [sentiment.score(c) for c in out["comment"]]
+    # Scored once per distinct text: many comments repeat word for word, and scoring is the slow part.
+    scores = {text: sentiment.score(text) for text in out["comment"].unique()}
+    out["sentiment"] = [scores[c] for c in out["comment"]]
     out["tone"] = [sentiment.label(s) for s in out["sentiment"]]
     return out
 
@@ -289,27 +276,36 @@ def morale_by_mandate(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: F
     scope = allowed_orgs(con, viewer, filters.orgs or None)
     under = set(mandated_orgs(con, all_waves["closes_on"].iloc[-1]))
     sides = ((True, [o for o in scope if o in under]), (False, [o for o in scope if o not in under]))
+    # A wave is compared only when the layer shows the whole scope and the mandated orgs; the
+    # other orgs' figure is then their difference, which the layer has checked is not a small
+    # group. Asked without the team filter: the spread below is over whole orgs.
+    states = survey_data.wave_states(con, all_waves["wave_id"])
+    shown = set(_groups(con, viewer, Filters(orgs=filters.orgs), list(states), None, states=states)["wave_id"])
+    mandated = sides[0][1]
+    if mandated and shown:
+        asked = [w for w in states if w in shown]
+        shown &= set(_groups(con, viewer, Filters(), asked, None, orgs=mandated, states=states)["wave_id"])
+    if not shown:
+        return pd.DataFrame(columns=columns)
+    spread = survey_data.read_responses(
+        con, "survey_results/morale_spread", {"orgs": list(scope), "mandated": mandated},
+        {w: state for w, state in states.items() if w in shown},
+    )
+    spread = {(str(r.wave_id), bool(r.mandated)): r for r in spread.itertuples()}
     rows = []
     for wave in all_waves.itertuples():
-        # The whole scope and the mandated orgs must both be shown by the layer; the other orgs'
-        # figure is then their difference, which the layer has checked is not a small group.
-        # Asked without the team filter: the spread below is over whole orgs.
-        if _groups(con, viewer, Filters(orgs=filters.orgs), wave.wave_id, None).empty:
-            continue
-        mandated = sides[0][1]
-        if mandated and _groups(con, viewer, Filters(), wave.wave_id, None, orgs=mandated).empty:
+        if wave.wave_id not in shown:
             continue
         for is_mandated, orgs in sides:
-            if not orgs:
+            found = spread.get((wave.wave_id, is_mandated)) if orgs else None
+            if found is None or not found.respondents:
                 continue
-            n, mean, sd = con.execute(
-                sql("survey_results/morale_spread"), {"wave_id": wave.wave_id, "orgs": orgs}
-            ).fetchall()[0]
-            if not n:
-                continue
+            sd = found.morale_sd
             rows.append({"wave_id": wave.wave_id, "title": wave.title, "opens_on": wave.opens_on,
-                         "mandated": is_mandated, "respondents": int(n), "morale_index": float(mean),
-                         "morale_sd": float(sd) if sd is not None else float("nan"), "orgs": len(orgs)})
+                         "mandated": is_mandated, "respondents": int(found.respondents),
+                         "morale_index": float(found.morale_index),
+                         "morale_sd": float(sd) if sd is not None and not pd.isna(sd) else float("nan"),
+                         "orgs": len(orgs)})
     return pd.DataFrame(rows, columns=columns)
 
 

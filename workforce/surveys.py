@@ -543,16 +543,20 @@ def _exists(con: duckdb.DuckDBPyConnection, wave_id: str, respondent: str) -> bo
     )
 
 
+# The per-respondent marts: each gets the new respondent's row in the submission's transaction.
+RESPONDENT_MARTS = ("mart_survey_respondent_wave", "mart_survey_responses")
+
+
 def _refresh_mart_row(con: duckdb.DuckDBPyConnection, response_id: str) -> None:
-    """Add the new respondent's row to mart_survey_respondent_wave with the loader's own SQL,
-    narrowed to one response, instead of rebuilding every mart."""
-    if not table_exists(con, "mart_survey_respondent_wave"):
-        return
-    mart_sql = sql("mart_survey_respondent_wave", ROOT / "etl" / "sql" / "marts")
-    con.execute(
-        f"INSERT INTO mart_survey_respondent_wave BY NAME SELECT * FROM ({mart_sql}) WHERE response_id = ?",
-        [response_id],
-    )
+    """Add the new respondent's row to the per-respondent marts with the loader's own SQL,
+    narrowed to one response, instead of rebuilding every mart. (Survey figures read
+    mart_survey_responses only for waves where it matches the submissions, so a mart left
+    behind is never wrong, only slower.)"""
+    for mart in RESPONDENT_MARTS:
+        if not table_exists(con, mart):
+            continue
+        mart_sql = sql(mart, ROOT / "etl" / "sql" / "marts")
+        con.execute(f"INSERT INTO {mart} BY NAME SELECT * FROM ({mart_sql}) WHERE response_id = ?", [response_id])
 
 
 # ---------------------------------------------------------------------------------------------

@@ -36,6 +36,19 @@ class DerivedStep:
 
 # In the order they run; a step may read the tables of the steps before it.
 STEPS: tuple[DerivedStep, ...] = (
+    # Each survey wave's suppressed lattice, keyed by the fingerprint of its submissions (a wave
+    # answered after the load no longer matches, and is built per process instead).
+    DerivedStep("workforce.privacy:store_wave_lattices",
+                needs=frozenset({"mart_survey_respondent_wave", "mart_survey_responses"})),
+    # Assignments, manager spans as date intervals, people and tree depths per month start.
+    DerivedStep("workforce.people:build_tables",
+                needs=frozenset({"stg_job_history", "stg_employees", "stg_exits", "mart_usage_daily"})),
+    # Every person-week beside its peers, and the tokenmaxxing flags under the default rules.
+    DerivedStep("workforce.tokenmaxxing:build_tables",
+                needs=frozenset({"mart_usage_person_week", "stg_outcomes", "stg_employees"})),
+    # Cost-alert detection, so the first view after a load does not run it.
+    DerivedStep("workforce.alerts:detect_at_load",
+                needs=frozenset({"mart_usage_daily", "mart_usage_team_day", "mart_usage_person_week"})),
     # The drivers models (analytics/stored.py). Not the survey mart: the app rewrites it on every
     # survey answer, and a company-scale refit per answer is out of the question; the models
     # read closed waves, and answers given since are taken in at the next load.
