@@ -49,9 +49,9 @@ STEPS: tuple[DerivedStep, ...] = (
     # Cost-alert detection, so the first view after a load does not run it.
     DerivedStep("workforce.alerts:detect_at_load",
                 needs=frozenset({"mart_usage_daily", "mart_usage_team_day", "mart_usage_person_week"})),
-    # The drivers models (analytics/stored.py). Not the survey mart: the app rewrites it on every
-    # survey answer, and a company-scale refit per answer is out of the question; the models
-    # read closed waves, and answers given since are taken in at the next load.
+    # The drivers models (analytics/stored.py). They do not list the survey mart, which gains a row
+    # with every answer given in the app: a company-scale refit per answer is out of the question,
+    # the models read closed waves, and answers given since are taken in at the next load.
     DerivedStep(
         "analytics.stored:build_drivers_tables",
         needs=frozenset({"mart_assignments", "mart_employee_month", "mart_usage_daily"}),
