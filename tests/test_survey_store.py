@@ -20,7 +20,7 @@ import pytest
 from tests import people_data
 from tests.survey_helpers import TODAY, add_wave, build_company, full_answers, people, person
 from workforce import privacy, survey_data, surveys
-from workforce.db import sql
+from workforce.db import sql, table_exists
 from workforce.privacy import Selection, build_lattice
 from workforce.viewer import Role, Viewer
 
@@ -208,7 +208,7 @@ def test_the_load_step_stores_every_wave_and_pages_read_it(writable_db, monkeypa
     try:
         waves = survey_data.wave_states(con)
         assert waves and all(s.responses_fresh for s in waves.values())
-        assert survey_data.has_table(con, privacy.LATTICE_TABLE)  # the load stored them
+        assert table_exists(con, privacy.LATTICE_TABLE)  # the load stored them
         con.execute(f"DROP TABLE {privacy.LATTICE_TABLE}")
         privacy._LATTICES.clear()
         scratch = survey_results.morale_trend(con, EXEC, Filters(), "team")  # lattices built in process
@@ -222,7 +222,7 @@ def test_the_load_step_stores_every_wave_and_pages_read_it(writable_db, monkeypa
         con.close()
 
 
-def test_table_checks_look_where_unqualified_names_resolve(tmp_path):
+def test_table_exists_looks_where_unqualified_names_resolve(tmp_path):
     """The loader works from an in-memory database with the target attached: a table of the
     in-memory database must not pass for one of the target."""
     con = duckdb.connect()
@@ -230,10 +230,12 @@ def test_table_checks_look_where_unqualified_names_resolve(tmp_path):
         con.execute(f"ATTACH '{tmp_path / 'target.duckdb'}' AS target")
         con.execute("CREATE TABLE memory.main.mart_survey_lattice (x INTEGER)")
         con.execute("USE target")
-        assert not survey_data.has_table(con, "mart_survey_lattice")
+        assert not table_exists(con, "mart_survey_lattice")
         con.execute("CREATE TABLE mart_survey_lattice (x INTEGER)")
-        assert survey_data.has_table(con, "mart_survey_lattice")
+        assert table_exists(con, "mart_survey_lattice")
         con.execute("CREATE TEMP TABLE scratch_only (x INTEGER)")
-        assert survey_data.has_table(con, "scratch_only")
+        assert table_exists(con, "scratch_only")
+        con.execute("CREATE VIEW stg_view AS SELECT 1 AS x")  # the loader's staging views count too
+        assert table_exists(con, "stg_view")
     finally:
         con.close()

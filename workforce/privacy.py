@@ -50,7 +50,7 @@ import numpy as np
 import pandas as pd
 
 from workforce import survey_data
-from workforce.db import sql
+from workforce.db import sql, table_exists
 from workforce.viewer import Role, ScopeError, Viewer, allowed_orgs
 
 DEFAULT_MIN_SCORES = 5
@@ -86,7 +86,7 @@ def current_rules(con: duckdb.DuckDBPyConnection | None = None) -> PrivacyRules:
     else 5 and 10."""
     scores = int(os.environ.get("WORKFORCE_MIN_GROUP", DEFAULT_MIN_SCORES))
     comments = int(os.environ.get("WORKFORCE_MIN_COMMENT_GROUP", DEFAULT_MIN_COMMENTS))
-    if con is not None and survey_data.has_table(con, "app_meta"):
+    if con is not None and table_exists(con, "app_meta"):
         stored = dict(
             con.execute(
                 "SELECT key, value FROM app_meta WHERE key IN ('privacy_min_scores', 'privacy_min_comments')"
@@ -687,7 +687,7 @@ def _stored_lattices(
 ) -> dict[str, Lattice]:
     """The stored lattices of these waves at this minimum, only those built for the wave's current
     fingerprint (a wave that took a submission since is rebuilt, never read stale)."""
-    if not states or not survey_data.has_table(con, LATTICE_TABLE):
+    if not states or not table_exists(con, LATTICE_TABLE):
         return {}
     rows = con.execute(
         sql("surveys/stored_lattices"), {"min_n": int(min_n), "wave_ids": list(states)}

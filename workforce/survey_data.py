@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from workforce.db import ROOT, sql
+from workforce.db import ROOT, sql, table_exists
 
 RESPONSES = "mart_survey_responses"
 MARTS_DIR = ROOT / "etl" / "sql" / "marts"
@@ -46,19 +46,6 @@ class WaveState:
         return int(self.fingerprint.split(":", 1)[0])
 
 
-def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    """Whether an unqualified `name` reaches a table: one in the current database and schema (the
-    loader's target, when it works from an in-memory database with the target attached), or a
-    temporary one. The catalogue function costs a fraction of information_schema, and this is
-    asked on every survey query."""
-    rows = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND (temporary OR "
-        "(database_name = current_database() AND schema_name = current_schema()))",
-        [name],
-    ).fetchall()
-    return bool(rows[0][0])
-
-
 def wave_states(
     con: duckdb.DuckDBPyConnection, wave_ids: Iterable[str] | None = None,
     known: Mapping[str, WaveState] | None = None,
@@ -69,7 +56,7 @@ def wave_states(
     wanted = None if wave_ids is None else list(dict.fromkeys(wave_ids))
     if known is not None and wanted is not None and all(w in known for w in wanted):
         return {w: known[w] for w in wanted}
-    has_mart = has_table(con, RESPONSES)
+    has_mart = table_exists(con, RESPONSES)
     # Table names below are fixed here, never input.
     rows = "SELECT 'submissions' AS source, wave_id, org, team, level, tenure_band FROM stg_survey_submissions"
     if has_mart:

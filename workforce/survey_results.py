@@ -19,7 +19,7 @@ import duckdb
 import pandas as pd
 
 from workforce import privacy, sentiment, survey_data
-from workforce.db import sql
+from workforce.db import sql, table_exists
 from workforce.filters import Filters
 from workforce.people import compose
 from workforce.viewer import ScopeError, Viewer, allowed_orgs
@@ -108,7 +108,7 @@ def response_rates(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filt
     }
     # The loader's mart of assignments when it is there (the same intervals, see the SQL file),
     # else the intervals worked out from the job history.
-    assignments = ("survey_results/assignments_from_mart" if survey_data.has_table(con, "mart_assignments")
+    assignments = ("survey_results/assignments_from_mart" if table_exists(con, "mart_assignments")
                    else "people/assignments")
     eligible = con.execute(compose("survey_results/eligible", (("assignments", assignments),)), params).df()
     out = trend[["wave_id", "title", "opens_on", "group", "respondents"]].merge(
