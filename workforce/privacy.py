@@ -351,13 +351,6 @@ class Lattice:
 
     # -- labels and codes
 
-    def _code(self, key: tuple[str, str, str, str]) -> _Code | None:
-        org, team, level, band = key
-        geo = 0 if org == ALL else self._org_code.get(org) if team == ALL else self._team_code.get((org, team))
-        lv = 0 if level == ALL else self._level_code.get(level)
-        b = 0 if band == ALL else self._band_code.get(band)
-        return None if geo is None or lv is None or b is None else (geo, lv, b)
-
     def _parse(self, sel: Selection) -> tuple[list[int], int | None, int | None]:
         """The geography codes a selection covers (no unknown label, no repeat), and its level and
         band codes (0: all; None: a value no respondent has, so the group is empty)."""
@@ -401,10 +394,6 @@ class Lattice:
         })
 
     # -- the questions the query functions ask
-
-    def is_hidden(self, key: tuple[str, str, str, str]) -> bool:
-        code = self._code(key)
-        return bool(self._hidden[code]) if code is not None else False  # no respondents: nothing to hide
 
     def count(self, sel: Selection) -> int:
         geo, level, band = self._parse(sel)
