@@ -4,6 +4,8 @@ import streamlit as st
 
 from ui import session
 from ui.navigation import PAGES, pages_for
+from workforce import auth
+from workforce.inert import markdown_escape
 
 st.set_page_config(page_title="Workforce impact", layout="wide")
 
@@ -18,10 +20,17 @@ if viewer is None:
     st.stop()
 
 with st.sidebar:
-    st.caption(f"Signed in as **{viewer.display_name or viewer.username}** · {viewer.role.value.replace('_', ' ')}")
+    name = markdown_escape(viewer.display_name or viewer.username)  # a typed-in name: never markup
+    st.caption(f"Signed in as **{name}** · {viewer.role.value.replace('_', ' ')}")
     if st.button("Sign out"):
         session.sign_out()
         st.rerun()
+
+if auth.must_change_password(session.db(), viewer.username):
+    # a one-time password: nothing else until the account holder has chosen their own
+    st.navigation([st.Page(session.change_password_form, title="Choose a new password", default=True)],
+                  position="hidden").run()
+    st.stop()
 
 sections: dict[str, list[st.Page]] = {}
 for spec in pages_for(viewer):

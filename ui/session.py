@@ -7,6 +7,7 @@ change by an admin takes effect at once and nothing in the browser can widen it.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -70,13 +71,17 @@ def _demo_state_checked(path: str, version: str) -> bool:
 
 
 def _ensure_demo_state(con: duckdb.DuckDBPyConnection) -> None:
-    """Demo accounts and an open pulse wave, so the embedded default can be tried at once.
+    """Accounts at start (demo accounts only with the bundled sample, a first admin on real data)
+    and, with the sample, an open pulse wave, so the embedded default can be tried at once.
 
-    Both are created only when missing: a real deployment with its own accounts and waves is
-    left as it is.
+    A first admin's one-time password is printed in this terminal only, never shown or logged.
     """
-    auth.ensure_demo_accounts(con)
-    if meta(con).get("source") == str(SAMPLE_DATA_DIR.resolve()):
+    first_admin = auth.ensure_start_accounts(con)
+    if first_admin is not None:
+        print(f"\nWorkforce impact: first admin created.\n  username: {first_admin[0]}\n"
+              f"  one-time password: {first_admin[1]}\nSign in and choose a new password.\n",
+              file=sys.stderr, flush=True)
+    if auth.sample_loaded(con):
         surveys.ensure_demo_wave(con, date.today())
 
 
@@ -126,18 +131,42 @@ def sign_in_form() -> None:
     st.title("Workforce impact")
     st.caption("Sign in to continue. Demo accounts are listed in the README.")
     with st.form("sign_in"):
-        username = st.text_input("Username")
-        password = st.text_input("Password", type="password")
+        username = st.text_input("Username", max_chars=auth.MAX_USERNAME)
+        password = st.text_input("Password", type="password", max_chars=auth.MAX_PASSWORD)
         submitted = st.form_submit_button("Sign in")
     if submitted:
-        con = db()
-        viewer = auth.authenticate(con, username, password)
-        if viewer is None:
-            audit.record(con, username or "(blank)", "sign_in_failed")
-            st.error("Unknown username or wrong password.")
+        attempt = auth.sign_in(db(), username, password, address=_client_address())
+        if attempt.viewer is None:
+            st.error(attempt.message)
         else:
-            audit.record(con, viewer.username, "sign_in")
-            st.session_state[USERNAME_KEY] = viewer.username
+            st.session_state[USERNAME_KEY] = attempt.viewer.username
+            st.rerun()
+
+
+def _client_address() -> str | None:
+    """The client's address for sign-in back-off; None on localhost (and outside a server)."""
+    address = st.context.ip_address
+    return address if isinstance(address, str) else None
+
+
+def change_password_form() -> None:
+    """The only thing shown to an account holding a one-time password until it is changed."""
+    viewer = current_viewer()
+    if viewer is None:
+        return
+    st.subheader("Choose a new password")
+    st.text("This account was given a one-time password. Choose your own before going on.")
+    with st.form("change_password"):
+        old = st.text_input("One-time password", type="password", max_chars=auth.MAX_PASSWORD)
+        new = st.text_input(f"New password (at least {auth.MIN_PASSWORD} characters)", type="password",
+                            max_chars=auth.MAX_PASSWORD)
+        submitted = st.form_submit_button("Save password")
+    if submitted:
+        try:
+            auth.change_password(db(), viewer.username, old, new)
+        except auth.AccessChangeError as problem:
+            st.text(str(problem))
+        else:
             st.rerun()
 
 
@@ -153,7 +182,7 @@ def require_page(key: str) -> Viewer:
 
     viewer = current_viewer()
     spec = PAGES_BY_KEY[key]
-    if viewer is None or not spec.allows(viewer):
+    if viewer is None or not spec.allows(viewer) or auth.must_change_password(db(), viewer.username):
         st.error("You do not have access to this page.")
         st.stop()
     return viewer

@@ -2,14 +2,33 @@
 
 Production sign-in goes through OIDC (`st.login`), which maps the signed-in email to an
 account here; see docs/security.md. This module never imports streamlit.
+
+Sign-in (`sign_in`) is throttled per username and per client address with exponential
+back-off, checks a dummy hash for unknown usernames so that the time taken does not tell
+whether an account exists, and caps the length of what it reads. Passwords are hashed as
+bcrypt over base64(SHA-256(password)) (marked `sha256$`), so every byte of a long password
+counts; hashes made before (plain bcrypt) still verify and are upgraded at the next sign-in.
+
+Demo accounts exist only with the bundled sample data (or when `WORKFORCE_DEMO=1` asks for
+them); on any other data they are retired, and a first admin gets a one-time random password
+that the caller prints in the terminal (`ensure_start_accounts`).
 """
 
 from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import os
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 import bcrypt
 import duckdb
 
 from workforce import audit
+from workforce.db import SAMPLE_DATA_DIR, meta
 from workforce.viewer import Role, Viewer, all_orgs, require_role
 
 DDL = [
@@ -22,9 +41,12 @@ DDL = [
         password_hash VARCHAR,        -- NULL for accounts that sign in through OIDC only
         employee_id VARCHAR,          -- links an account to a person (survey form, own scope)
         active BOOLEAN NOT NULL DEFAULT true,
-        created_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+        created_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+        must_change_password BOOLEAN NOT NULL DEFAULT false  -- a one-time password was handed out
     )
     """,
+    # accounts tables made before the column existed
+    "ALTER TABLE app_users ADD COLUMN IF NOT EXISTS must_change_password BOOLEAN DEFAULT false",
     """
     CREATE TABLE IF NOT EXISTS app_user_scopes (
         username VARCHAR NOT NULL,
@@ -32,10 +54,34 @@ DDL = [
         PRIMARY KEY (username, org)
     )
     """,
+    """
+    CREATE TABLE IF NOT EXISTS app_sign_in_throttle (
+        kind VARCHAR NOT NULL,          -- 'username' or 'address'
+        "key" VARCHAR NOT NULL,         -- the username (lower case, at most MAX_USERNAME) or client address
+        failures INTEGER NOT NULL,      -- consecutive failures (a success resets a username's count)
+        last_failure_at TIMESTAMP NOT NULL,
+        locked_until TIMESTAMP,
+        PRIMARY KEY (kind, "key")
+    )
+    """,
 ]
+
+# Length limits of what sign-in reads. Usernames are created with at most 64 characters.
+MAX_USERNAME = 64
+MAX_PASSWORD = 256
+# Back-off: this many failures are free, then each failure locks for twice as long as the one
+# before (BACKOFF_BASE, 2×, 4×, ... at most BACKOFF_MAX). An address (many users may share one
+# behind a proxy) gets more free failures. Counts are forgotten FORGET_AFTER after the last failure.
+FREE_FAILURES_PER_USERNAME = 5
+FREE_FAILURES_PER_ADDRESS = 20
+BACKOFF_BASE = timedelta(seconds=30)
+BACKOFF_MAX = timedelta(hours=1)
+FORGET_AFTER = timedelta(hours=24)
+_PREHASH = "sha256$"  # marks a hash of base64(sha256(password)); plain bcrypt hashes have no prefix
 
 # Demo accounts of the embedded default, documented in the README. Never used when an
 # [auth] section configures single sign-on.
+DEMO_ENV = "WORKFORCE_DEMO"
 DEMO_PASSWORDS = {
     "admin": "admin-demo",
     "exec": "exec-demo",
@@ -49,14 +95,31 @@ def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(statement)
 
 
+def _prehash(password: str) -> bytes:
+    """44 bytes whatever the password's length: bcrypt reads at most 72."""
+    return base64.b64encode(hashlib.sha256(password.encode("utf-8")).digest())
+
+
 def hash_password(password: str) -> str:
-    return bcrypt.hashpw(password.encode("utf-8"), bcrypt.gensalt()).decode("ascii")
+    return _PREHASH + bcrypt.hashpw(_prehash(password), bcrypt.gensalt()).decode("ascii")
 
 
 def verify_password(password: str, password_hash: str | None) -> bool:
     if not password_hash:
         return False
-    return bcrypt.checkpw(password.encode("utf-8"), password_hash.encode("ascii"))
+    if password_hash.startswith(_PREHASH):
+        return bcrypt.checkpw(_prehash(password), password_hash[len(_PREHASH):].encode("ascii"))
+    raw = password.encode("utf-8")
+    if len(raw) > 72:  # a plain bcrypt hash was made from at most 72 bytes: it cannot match
+        bcrypt.checkpw(raw[:72], password_hash.encode("ascii"))  # the same work as a real check
+        return False
+    return bcrypt.checkpw(raw, password_hash.encode("ascii"))
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Checked for unknown usernames so that they take as long as known ones."""
+    return hash_password(secrets.token_urlsafe(16))
 
 
 def create_user(
@@ -100,44 +163,218 @@ def viewer_for(con: duckdb.DuckDBPyConnection, username: str) -> Viewer | None:
 
 
 def authenticate(con: duckdb.DuckDBPyConnection, username: str, password: str) -> Viewer | None:
+    """The Viewer when the password matches an active account with a local password, else None.
+
+    An unknown, inactive or single-sign-on-only username checks a dummy hash, so all failures
+    take the time of one bcrypt check. Over-long input fails without reading the database.
+    No throttling or audit here: `sign_in` adds both.
+    """
     ensure_tables(con)
-    rows = con.execute(
-        "SELECT password_hash FROM app_users WHERE username = ? AND active", [username.strip()]
-    ).fetchall()
-    if not rows or not verify_password(password, rows[0][0]):
+    username = (username or "").strip()
+    password = password or ""
+    if len(username) > MAX_USERNAME or len(password) > MAX_PASSWORD:
+        verify_password("", _dummy_hash())
         return None
-    return viewer_for(con, username.strip())
+    rows = con.execute(
+        "SELECT password_hash FROM app_users WHERE username = ? AND active", [username]
+    ).fetchall()
+    stored = rows[0][0] if rows and rows[0][0] else None
+    if not verify_password(password, stored or _dummy_hash()) or stored is None:
+        return None
+    if not stored.startswith(_PREHASH):  # upgrade a hash made before the SHA-256 step
+        con.execute("UPDATE app_users SET password_hash = ? WHERE username = ?", [hash_password(password), username])
+    return viewer_for(con, username)
+
+
+def audit_username(username: str | None) -> str:
+    """What the audit log keeps of a typed username: one line, at most MAX_USERNAME characters."""
+    text = " ".join((username or "").split()) or "(blank)"
+    return text if len(text) <= MAX_USERNAME else text[:MAX_USERNAME] + "…"
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """The outcome of a sign-in attempt: `status` ok, failed or locked; `message` for the form."""
+
+    status: str
+    viewer: Viewer | None = None
+    retry_after: timedelta = timedelta(0)
+
+    @property
+    def message(self) -> str:
+        if self.status == "ok":
+            return "Signed in."
+        if self.status == "locked":
+            seconds = max(1, int(self.retry_after.total_seconds() + 0.999))
+            return f"Too many failed sign-ins: try again in {seconds} seconds."
+        return "Unknown username or wrong password."
+
+
+def _throttle_keys(username: str, address: str | None) -> list[tuple[str, str, int]]:
+    keys = [("username", audit_username(username).lower(), FREE_FAILURES_PER_USERNAME)]
+    if address:  # None: a local connection (Streamlit gives no address for localhost)
+        keys.append(("address", address[:64], FREE_FAILURES_PER_ADDRESS))
+    return keys
+
+
+def _locked_until(con: duckdb.DuckDBPyConnection, keys, now: datetime) -> datetime | None:
+    latest = None
+    for kind, key, _free in keys:
+        rows = con.execute(
+            'SELECT locked_until, last_failure_at FROM app_sign_in_throttle WHERE kind = ? AND "key" = ?', [kind, key]
+        ).fetchall()
+        if rows and rows[0][0] is not None and rows[0][0] > now and now - rows[0][1] < FORGET_AFTER:
+            latest = max(latest or rows[0][0], rows[0][0])
+    return latest
+
+
+def _record_failure(con: duckdb.DuckDBPyConnection, keys, now: datetime) -> None:
+    for kind, key, free in keys:
+        rows = con.execute(
+            'SELECT failures, last_failure_at FROM app_sign_in_throttle WHERE kind = ? AND "key" = ?', [kind, key]
+        ).fetchall()
+        failures = 1 if not rows or now - rows[0][1] >= FORGET_AFTER else rows[0][0] + 1
+        locked = None
+        if failures > free:
+            locked = now + min(BACKOFF_BASE * 2 ** min(failures - free - 1, 20), BACKOFF_MAX)
+        con.execute(
+            'INSERT OR REPLACE INTO app_sign_in_throttle (kind, "key", failures, last_failure_at, locked_until) '
+            "VALUES (?, ?, ?, ?, ?)", [kind, key, failures, now, locked],
+        )
+
+
+def sign_in(
+    con: duckdb.DuckDBPyConnection,
+    username: str,
+    password: str,
+    *,
+    address: str | None = None,
+    now: datetime | None = None,
+) -> SignIn:
+    """Check a local sign-in with back-off per username and per address; audited.
+
+    While a username or an address is locked, no password is checked (the right one neither),
+    and the answer is the same for known and unknown usernames.
+    """
+    ensure_tables(con)
+    now = now or datetime.now(UTC).replace(tzinfo=None)
+    keys = _throttle_keys(username, address)
+    detail = {"address": address} if address else None
+    locked = _locked_until(con, keys, now)
+    if locked is not None:
+        audit.record(con, audit_username(username), "sign_in_locked", None, detail)
+        return SignIn("locked", retry_after=locked - now)
+    viewer = authenticate(con, username, password)
+    if viewer is None:
+        _record_failure(con, keys, now)
+        audit.record(con, audit_username(username), "sign_in_failed", None, detail)
+        return SignIn("failed")
+    con.execute("DELETE FROM app_sign_in_throttle WHERE kind = 'username' AND \"key\" = ?", [keys[0][1]])
+    audit.record(con, viewer.username, "sign_in", None, detail)
+    return SignIn("ok", viewer)
+
+
+def sample_loaded(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when the loaded data is the bundled sample: the loader records the folder it read
+    (`app_meta.source`), and only sample_data/ of this checkout counts."""
+    return meta(con).get("source") == str(SAMPLE_DATA_DIR.resolve())
+
+
+def demo_requested() -> bool:
+    """Demo accounts asked for explicitly (`WORKFORCE_DEMO=1`), e.g. to show the app on other data."""
+    return os.environ.get(DEMO_ENV, "").strip().lower() in ("1", "true", "yes")
 
 
 def ensure_demo_accounts(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the documented demo accounts once, after the first load.
+    """Create the documented demo accounts once, on an empty accounts table, and only with the
+    bundled sample (or when `WORKFORCE_DEMO=1` asks for them).
 
-    The HR partner supports the largest org; the employee is a person employed on the data's
-    last day, so the survey form has someone real to submit as.
+    The HR partner supports the largest org. With the sample, the employee is a (synthetic)
+    person employed on the data's last day, so the survey form has someone to submit as; asked
+    for on other data, there is no employee account: it would be a real person.
     """
     ensure_tables(con)
+    sample = sample_loaded(con)
+    if not (sample or demo_requested()):
+        return
     if con.execute("SELECT count(*) FROM app_users").fetchall()[0][0] > 0:
         return
     largest_org = con.execute(
         "SELECT org FROM mart_employee_month WHERE month = (SELECT max(month) FROM mart_employee_month) "
         "GROUP BY org ORDER BY count(*) DESC, org LIMIT 1"
     ).fetchall()[0][0]
-    person = con.execute(
-        "SELECT e.employee_id, e.full_name, e.email FROM stg_employees e "
-        "JOIN mart_employee_month m USING (employee_id) "
-        "WHERE m.month = (SELECT max(month) FROM mart_employee_month) AND m.exit_date IS NULL "
-        "AND m.level LIKE 'IC%' ORDER BY e.employee_id LIMIT 1"
-    ).fetchall()[0]
     create_user(con, "admin", role=Role.ADMIN, password=DEMO_PASSWORDS["admin"], display_name="Demo Admin")
     create_user(con, "exec", role=Role.EXECUTIVE, password=DEMO_PASSWORDS["exec"], display_name="Demo Executive")
     create_user(
         con, "hr", role=Role.HR_PARTNER, password=DEMO_PASSWORDS["hr"],
         display_name=f"Demo HR partner ({largest_org})", orgs=[largest_org],
     )
+    if not sample:
+        return
+    person = con.execute(
+        "SELECT e.employee_id, e.full_name, e.email FROM stg_employees e "
+        "JOIN mart_employee_month m USING (employee_id) "
+        "WHERE m.month = (SELECT max(month) FROM mart_employee_month) AND m.exit_date IS NULL "
+        "AND m.level LIKE 'IC%' ORDER BY e.employee_id LIMIT 1"
+    ).fetchall()[0]
     create_user(
         con, "employee", role=Role.EMPLOYEE, password=DEMO_PASSWORDS["employee"],
         display_name=person[1], email=person[2], employee_id=person[0],
     )
+
+
+def retire_demo_accounts(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """On data other than the sample (and without WORKFORCE_DEMO=1): every account that still
+    signs in with its documented demo password is deactivated, loses that password and its link
+    to a person. Returns the usernames retired (audited)."""
+    ensure_tables(con)
+    if sample_loaded(con) or demo_requested():
+        return []
+    rows = con.execute(
+        "SELECT username, password_hash FROM app_users WHERE list_contains(?, username) AND password_hash IS NOT NULL",
+        [sorted(DEMO_PASSWORDS)],
+    ).fetchall()
+    retired = [u for u, h in rows if verify_password(DEMO_PASSWORDS[u], h)]
+    for username in retired:
+        con.execute("UPDATE app_users SET active = false, password_hash = NULL, employee_id = NULL WHERE username = ?",
+                    [username])
+        audit.record(con, "system", "admin_change", username,
+                     {"change": "demo account retired: the loaded data is not the bundled sample"})
+    return retired
+
+
+def ensure_first_admin(con: duckdb.DuckDBPyConnection) -> tuple[str, str] | None:
+    """When no active admin exists (real data, first start): an admin with a one-time random
+    password that must be changed at the first sign-in. Returns (username, password) for the
+    caller to print in the terminal; the password is never stored in clear nor audited."""
+    ensure_tables(con)
+    if _active_admins(con):
+        return None
+    password = secrets.token_urlsafe(15)
+    taken = {u for (u,) in con.execute("SELECT username FROM app_users").fetchall()}
+    username = next(u for u in ("admin", *(f"admin{i}" for i in range(2, 1000))) if u not in taken)
+    create_user(con, username, role=Role.ADMIN, password=password, display_name="First admin")
+    con.execute("UPDATE app_users SET must_change_password = true WHERE username = ?", [username])
+    audit.record(con, "system", "admin_change", username,
+                 {"change": "first admin created with a one-time password (shown in the terminal)"})
+    return username, password
+
+
+def ensure_start_accounts(con: duckdb.DuckDBPyConnection) -> tuple[str, str] | None:
+    """What the app runs at start for each loaded data version: demo accounts with the sample,
+    demo accounts retired on other data, and a first admin if none is left. Returns the first
+    admin's (username, one-time password) when one was just created, else None."""
+    ensure_demo_accounts(con)
+    retire_demo_accounts(con)
+    if sample_loaded(con) or demo_requested():
+        return None
+    return ensure_first_admin(con)
+
+
+def must_change_password(con: duckdb.DuckDBPyConnection, username: str) -> bool:
+    ensure_tables(con)
+    rows = con.execute("SELECT must_change_password FROM app_users WHERE username = ?", [username]).fetchall()
+    return bool(rows and rows[0][0])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -220,6 +457,8 @@ def list_accounts(con: duckdb.DuckDBPyConnection, actor: Viewer):
 def _check_password(password: str, field: str = "password") -> None:
     if len(password or "") < MIN_PASSWORD:
         raise AccessChangeError(field, f"Password: at least {MIN_PASSWORD} characters.")
+    if len(password) > MAX_PASSWORD:
+        raise AccessChangeError(field, f"Password: at most {MAX_PASSWORD} characters.")
 
 
 def _known_orgs(con: duckdb.DuckDBPyConnection) -> set[str]:
@@ -258,8 +497,8 @@ def create_account(
     _require_admin(actor)
     ensure_tables(con)
     username = (username or "").strip().lower()
-    if not 2 <= len(username) <= 64 or set(username) - USERNAME_CHARS:
-        raise AccessChangeError("username", "Username: 2–64 characters, letters, digits and . _ - @ only.")
+    if not 2 <= len(username) <= MAX_USERNAME or set(username) - USERNAME_CHARS:
+        raise AccessChangeError("username", f"Username: 2–{MAX_USERNAME} characters, letters, digits and . _ - @ only.")
     if con.execute("SELECT count(*) FROM app_users WHERE username = ?", [username]).fetchall()[0][0]:
         raise AccessChangeError("username", f"Username: {username!r} is taken.")
     if not (display_name or "").strip():
@@ -342,7 +581,8 @@ def change_password(con: duckdb.DuckDBPyConnection, username: str, old_password:
     _check_password(new_password, "new_password")
     if new_password == old_password:
         raise AccessChangeError("new_password", "New password: must differ from the current one.")
-    con.execute("UPDATE app_users SET password_hash = ? WHERE username = ?", [hash_password(new_password), username])
+    con.execute("UPDATE app_users SET password_hash = ?, must_change_password = false WHERE username = ?",
+                [hash_password(new_password), username])
     audit.record(con, username, "password_change", username)
 
 

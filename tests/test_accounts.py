@@ -1,0 +1,187 @@
+"""Accounts and sign-in, attacked: demo accounts on real data, a first-run admin, guessing
+passwords, telling known usernames from unknown ones by time, very long usernames and
+passwords. Each test failed on the code before these defences."""
+
+from __future__ import annotations
+
+import re
+import statistics
+import time
+from datetime import datetime, timedelta
+
+import duckdb
+import pytest
+
+from tests.apptest import app_as, assert_no_exception
+from ui import session
+from workforce import auth
+
+
+def _query(path, text, params=()):
+    con = duckdb.connect(str(path))
+    try:
+        return con.execute(text, list(params)).fetchall()
+    finally:
+        con.close()
+
+
+def _sign_in(at, username: str, password: str):
+    at.text_input[0].input(username)
+    at.text_input[1].input(password)
+    return at.button[0].click().run()
+
+
+def _messages(at) -> str:
+    return " ".join(str(e.value) for kind in ("error", "warning", "info", "success") for e in at.get(kind))
+
+
+def _as_real_data(path) -> None:
+    """The same database as if it had been loaded from a company's own export, not sample_data/."""
+    con = duckdb.connect(str(path))
+    con.execute("UPDATE app_meta SET value = '/srv/hr-export/2026-11' WHERE key = 'source'")
+    con.close()
+
+
+# ------------------------------------------------------------------------------------ finding 6
+
+
+def test_no_demo_account_on_real_data_and_a_one_time_admin_password(app_db, capfd):
+    """Real data, no accounts yet: no demo account appears; an admin with a random password is
+    created once, shown in the terminal only (never in the audit log), and must be changed."""
+    _as_real_data(app_db)
+    con = duckdb.connect(str(app_db))
+    con.execute("DELETE FROM app_users")
+    con.execute("DELETE FROM app_user_scopes")
+    con.close()
+    at = app_as(None)
+    assert_no_exception(at)
+    for username, password in auth.DEMO_PASSWORDS.items():
+        _sign_in(at, username, password)
+        assert "username" not in at.session_state, username
+    assert _query(app_db, "SELECT count(*) FROM app_users WHERE employee_id IS NOT NULL")[0][0] == 0
+    printed = capfd.readouterr()
+    found = re.search(r"username: (\S+)\s+one-time password: (\S+)", printed.out + printed.err)
+    assert found, "the first admin's one-time password is printed in the terminal"
+    username, password = found.groups()
+    audit = " ".join(str(r) for r in _query(app_db, "SELECT * FROM app_audit_log"))
+    assert password not in audit
+    # a second start prints nothing new and keeps the same admin
+    app_as(None)
+    assert "one-time password" not in (lambda o: o.out + o.err)(capfd.readouterr())
+    signed = _sign_in(app_as(None), username, password)
+    assert_no_exception(signed)
+    assert signed.session_state["username"] == username
+    # the admin must choose a new password before anything else
+    assert "Choose a new password" in " ".join(str(e.value) for e in signed.get("subheader")), _messages(signed)
+    assert not signed.dataframe
+
+
+def test_demo_accounts_are_retired_when_real_data_replaces_the_sample(app_db, capfd):
+    """The sample's demo accounts (known passwords, an employee linked to a person) stop working
+    as soon as the loaded data is not the bundled sample."""
+    _as_real_data(app_db)
+    at = app_as(None)
+    for username, password in auth.DEMO_PASSWORDS.items():
+        _sign_in(at, username, password)
+        assert "username" not in at.session_state, username
+    linked = _query(app_db, "SELECT username FROM app_users WHERE employee_id IS NOT NULL AND active")
+    assert linked == []
+    out = capfd.readouterr()
+    assert "one-time password" in out.out + out.err  # the demo admin was the only admin
+
+
+def test_demo_accounts_with_the_sample_or_the_demo_setting(app_db, monkeypatch):
+    at = _sign_in(app_as(None), "admin", "admin-demo")
+    assert at.session_state["username"] == "admin"  # the bundled sample: demo accounts as documented
+    _as_real_data(app_db)
+    con = duckdb.connect(str(app_db))
+    con.execute("DELETE FROM app_users")
+    con.execute("DELETE FROM app_user_scopes")
+    con.close()
+    monkeypatch.setenv(auth.DEMO_ENV, "1")  # explicitly asked for: demo accounts, linked to nobody
+    session._demo_state_checked.clear()  # as a new process would: the check runs once per process and load
+    at = _sign_in(app_as(None), "admin", "admin-demo")
+    assert at.session_state["username"] == "admin"
+    assert _query(app_db, "SELECT count(*) FROM app_users WHERE employee_id IS NOT NULL")[0][0] == 0
+
+
+# ------------------------------------------------------------------------------------ finding 8
+
+
+def test_guessing_a_password_is_locked_out(app_db):
+    at = app_as(None)
+    for i in range(auth.FREE_FAILURES_PER_USERNAME + 1):
+        _sign_in(at, "admin", f"guess-{i}")
+        assert "username" not in at.session_state
+    _sign_in(at, "admin", "admin-demo")  # the right password, during the lockout
+    assert_no_exception(at)
+    assert "username" not in at.session_state
+    assert "Too many failed sign-ins" in _messages(at)
+    # an unknown username is locked the same way: the lockout tells nothing about who exists
+    for i in range(auth.FREE_FAILURES_PER_USERNAME + 2):
+        _sign_in(at, "nobody-here", f"guess-{i}")
+    assert "Too many failed sign-ins" in _messages(at)
+
+
+def test_back_off_doubles_then_expires_and_counts_per_address(writable_db):
+    con = duckdb.connect(str(writable_db))
+    t0 = datetime(2026, 11, 1, 9, 0, 0)
+    free = auth.FREE_FAILURES_PER_USERNAME
+    for i in range(free):
+        assert auth.sign_in(con, "exec", "wrong", now=t0 + timedelta(seconds=i)).status == "failed"
+    first = auth.sign_in(con, "exec", "wrong", now=t0 + timedelta(seconds=free))
+    second_try = auth.sign_in(con, "exec", "exec-demo", now=t0 + timedelta(seconds=free + 1))
+    assert first.status == "failed" and second_try.status == "locked"
+    wait = second_try.retry_after
+    later = t0 + timedelta(seconds=free + 1) + wait
+    assert auth.sign_in(con, "exec", "wrong", now=later).status == "failed"  # back-off over, one more failure
+    locked_again = auth.sign_in(con, "exec", "exec-demo", now=later + timedelta(seconds=1))
+    assert locked_again.status == "locked" and locked_again.retry_after > wait  # doubled
+    ok = auth.sign_in(con, "exec", "exec-demo", now=later + timedelta(hours=2))
+    assert ok.status == "ok" and ok.viewer.username == "exec"
+    # one address trying many usernames is slowed down too
+    for i in range(auth.FREE_FAILURES_PER_ADDRESS + 1):
+        auth.sign_in(con, f"user{i}", "wrong", address="203.0.113.9", now=t0)
+    assert auth.sign_in(con, "hr", "hr-demo", address="203.0.113.9", now=t0).status == "locked"
+    assert auth.sign_in(con, "hr", "hr-demo", address="198.51.100.4", now=t0).status == "ok"
+    con.close()
+
+
+def _median_seconds(con, username: str, n: int = 5) -> float:
+    times = []
+    for i in range(n):
+        started = time.perf_counter()
+        auth.authenticate(con, username, f"not-the-password-{i}")
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def test_sign_in_time_does_not_tell_whether_a_username_exists(writable_db):
+    con = duckdb.connect(str(writable_db))
+    auth.authenticate(con, "admin", "warm-up")
+    known = _median_seconds(con, "admin")
+    unknown = _median_seconds(con, "no-such-user-x")
+    con.close()
+    assert known > 0.01  # a real password hash was checked
+    assert abs(known - unknown) < 0.25 * known, (known, unknown)
+
+
+def test_long_usernames_and_passwords(app_db):
+    at = _sign_in(app_as(None), "u" * 10_000, "x")
+    assert_no_exception(at)
+    stored = _query(app_db, "SELECT max(length(username)) FROM app_audit_log WHERE action = 'sign_in_failed'")[0][0]
+    assert stored <= auth.MAX_USERNAME + 1
+    at = _sign_in(app_as(None), "admin", "p" * 100)  # over bcrypt's 72 bytes: a failure, not a crash
+    assert_no_exception(at)
+    assert "username" not in at.session_state
+    assert _sign_in(app_as(None), "admin", "p" * (auth.MAX_PASSWORD + 1)).exception == []
+    con = duckdb.connect(str(app_db))
+    admin = auth.viewer_for(con, "admin")
+    long_password = "correct horse battery staple " * 4  # 116 bytes: every byte counts
+    auth.reset_password(con, admin, "exec", long_password)
+    assert auth.authenticate(con, "exec", long_password) is not None
+    assert auth.authenticate(con, "exec", long_password[:72]) is None
+    assert auth.authenticate(con, "hr", "hr-demo") is not None  # hashes made before still verify
+    with pytest.raises(auth.AccessChangeError, match="at most"):
+        auth.reset_password(con, admin, "exec", "p" * (auth.MAX_PASSWORD + 1))
+    con.close()
