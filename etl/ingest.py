@@ -16,7 +16,9 @@ appended like a vendor export, its rows validated by the loader's pandera model.
 
 Formula injection: a CSV cell, or a text value from any file, starting with = + - @ (or a tab /
 carriage return) that is not a number is REJECTED, not neutralised: rewriting it would silently
-change an identity or a model name, and no vendor export holds such a value legitimately.
+change an identity or a model name, and no vendor export holds such a value legitimately. The
+rule is `etl.loading.formula.formula_rows`, which the snapshot loader (`python -m etl load`)
+applies too; contract free-text columns (survey comments...) are exempt there and here.
 """
 
 from __future__ import annotations
@@ -37,9 +39,11 @@ import pandas as pd
 from etl.adapters import ADAPTERS
 from etl.adapters.base import AdapterError, Problem
 from etl.adapters.detect import Detection, InputFile, ParsedFile, detect, parse
+from etl.loading.formula import formula_rows
 from workforce import audit, identity
 from workforce.db import SQL_DIR as _WF_SQL_DIR
 from workforce.db import sql, table_exists
+from workforce.inert import FORMULA_RULE
 
 SQL = Path(__file__).resolve().parent / "sql" / "ingest"
 Progress = Callable[[str, float], None]
@@ -47,7 +51,6 @@ Progress = Callable[[str, float], None]
 # Contract tables that can be appended on their own; any other contract table is a snapshot.
 APPENDABLE = ("token_usage", "outcomes")
 MAX_PROBLEM_ROWS = 20  # per file and rule; a last row says how many more
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 USAGE_COLUMNS = ["load_id", "source", "file_name", "usage_date", "employee_id", "identity_kind", "identity",
                  "tool", "vendor", "model", "input_tokens", "output_tokens", "cache_read_tokens",
                  "cache_write_tokens", "requests", "agent_seconds", "cost_usd"]
@@ -173,32 +176,13 @@ def _capped(file: str, rows: Sequence[tuple[int | None, str]], column: str, rule
     return problems
 
 
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
-def _looks_like_formula(value: object) -> bool:
-    return isinstance(value, str) and value.startswith(FORMULA_PREFIXES) and not _is_number(value.strip())
-
-
-def formula_cells(file: str, frame: pd.DataFrame, *, row_offset: int | None) -> list[Problem]:
-    """Text cells a spreadsheet would run as a formula (=HYPERLINK(...), +cmd, @SUM, -2+3)."""
+def formula_cells(file: str, frame: pd.DataFrame, *, row_offset: int | None, table: str | None = None) -> list[Problem]:
+    """Text cells a spreadsheet would run as a formula (=HYPERLINK(...), +cmd, @SUM, -2+3), by
+    the loader's own rule (`formula_rows`); `table` names a contract table (its free text is exempt)."""
     problems: list[Problem] = []
-    for column in frame.columns:
-        series = frame[column]
-        if series.dtype != object:
-            continue
-        mask = series.map(_looks_like_formula)
-        if mask.any():
-            hits = [(None if row_offset is None else int(i) + row_offset, str(series[i]))
-                    for i in series.index[mask]]
-            problems += _capped(file, hits, str(column),
-                                "formula injection: a cell starting with = + - @ is rejected (remove the "
-                                "leading character or quote the value)")
+    for column, cells in formula_rows(frame, table).items():
+        hits = [(None if row_offset is None else int(i) + row_offset, value) for i, value in cells]
+        problems += _capped(file, hits, column, FORMULA_RULE)
     return problems
 
 
@@ -460,8 +444,10 @@ def prepare(
         if found.kind == "unknown":
             problems.append(Problem(file.name, None, "(file)", "not recognised: " + found.reason, ""))
             continue
-        if isinstance(parsed.obj, pd.DataFrame) and parsed.fmt == "csv":
-            formula = formula_cells(file.name, parsed.obj, row_offset=1 + _row_offset(parsed))
+        # CSV cells as read; a contract table whatever its format (the snapshot loader's rule)
+        if isinstance(parsed.obj, pd.DataFrame) and (parsed.fmt == "csv" or found.kind == "contract"):
+            formula = formula_cells(file.name, parsed.obj, row_offset=1 + _row_offset(parsed),
+                                    table=found.source if found.kind == "contract" else None)
             if formula:
                 problems += formula
                 continue

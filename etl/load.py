@@ -29,6 +29,7 @@ import duckdb
 from etl.contract import CONTRACT_VERSION, OPTIONAL_TABLES, TABLES
 from etl.loading.checks import run_checks
 from etl.loading.columns import column_specs
+from etl.loading.formula import scratch_formula_problems
 from etl.loading.problems import LoadRejected, MartBuildError, Problem
 from etl.loading.read import ReadTable, SourceFile, discover, read_table, type_problems
 from etl.loading.rules import PANDERA_MAX_ROWS, validate_table
@@ -205,6 +206,7 @@ def _read_all(
             errors.extend(type_problems(scratch, read))
             used, problems = validate_table(scratch, read, engine)
             errors.extend(problems)
+            errors.extend(scratch_formula_problems(scratch, read))  # the Data page's rule too
         seconds = time.perf_counter() - started
         t_read += seconds
         tables[table] = TableLoad(table, source.name if source else None, read.rows, used, seconds)

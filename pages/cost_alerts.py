@@ -10,6 +10,7 @@ from ui.filters import sidebar_filters
 from ui.session import db, log_view, require_page
 from workforce import alerts, tokenmaxxing
 from workforce.alerts import Thresholds
+from workforce.inert import markdown_escape
 
 PAGE = "cost_alerts"
 viewer = require_page(PAGE)
@@ -43,7 +44,7 @@ with st.expander("Detection thresholds"):
             added = alerts.refresh_alerts(db(), rules, run_by=viewer.username)
             st.success(f"Detection ran: {added} new alerts. Alerts already stored keep their review.")
         except ValueError as problem:
-            st.error(str(problem))
+            st.error(markdown_escape(problem))
     last = alerts.last_run(db())
     if not last.empty:
         st.text(f"Last run {last.run_at.iloc[0]:%Y-%m-%d %H:%M} by {last.run_by.iloc[0]}: "
@@ -75,7 +76,7 @@ if not review.empty:
             st.success("Review saved.")
             st.rerun()
         except (ValueError, KeyError) as problem:
-            st.error(str(problem).strip("'\""))
+            st.error(markdown_escape(str(problem).strip("'\"")))
 
 st.subheader("Usage far above peers without more delivered work")
 st.caption("Tokens and agent time at least 6× the job family's weekly median in 4 or more weeks, sustained, "

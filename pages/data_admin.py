@@ -12,6 +12,7 @@ from etl import ingest
 from etl.adapters.detect import InputFile, max_upload_bytes
 from ui.session import db, log_view, require_page
 from workforce import identity
+from workforce.inert import markdown_escape
 
 viewer = require_page("data_admin")
 log_view(viewer, "data_admin")
@@ -54,7 +55,7 @@ if uploads:
         st.success(checked.message)
         for report in checked.files:
             if report.preview is not None:
-                with st.expander(f"Preview: {report.name} ({report.kind}: {report.source}, first rows)"):
+                with st.expander(f"Preview: {markdown_escape(report.name)} ({report.kind}: {report.source}, first rows)"):
                     st.dataframe(report.preview, hide_index=True, width="stretch")
         if st.button("Load", type="primary", key="data_load"):
             bar = st.progress(0.0, text="Starting")
@@ -97,7 +98,7 @@ if st.button("Save identity map", key="identity_save"):
     try:
         changed = ingest.save_identity_map(db(), edited, viewer.username)
     except identity.IdentityError as error:
-        st.error(f"Not saved: {error}")
+        st.error(f"Not saved: {markdown_escape(error)}")
     else:
         st.session_state[RESULT_KEY] = ("success", f"Identity map saved: {changed} identities changed.")
         st.rerun()

@@ -20,6 +20,7 @@ from analytics.summary import (
 from ui.session import cached, log_view, require_page
 from workforce.charts import drivers as charts
 from workforce.db import default_db_path, default_key_path
+from workforce.inert import markdown_escape
 from workforce.viewer import Role
 
 KM_CHOICES = {"forced": "Forced transfer", "span_band": "Manager span", "mandate": "AI mandate"}
@@ -46,7 +47,7 @@ models = report.models
 
 st.subheader("Findings")
 for sentence in report.findings.values():
-    st.markdown(f"- {sentence}")
+    st.markdown(f"- {markdown_escape(sentence)}")
 
 left, right = st.columns(2)
 with left:

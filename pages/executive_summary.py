@@ -7,6 +7,7 @@ from ui.filters import sidebar_filters
 from ui.session import cached, db, log_view, require_page
 from workforce import audit, people, report, summary
 from workforce.charts import survey as survey_charts
+from workforce.inert import markdown_escape
 
 # Our own static CSS only: hide the app's chrome when printing and keep blocks whole.
 PRINT_CSS = """
@@ -40,7 +41,7 @@ for i, headline in enumerate(result.headlines):
 
 st.header("Findings")
 for finding in result.findings:
-    st.subheader(finding.title)
+    st.subheader(markdown_escape(finding.title))
     st.text(finding.text)
 
 st.header("Teams to look at first")

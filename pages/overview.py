@@ -4,6 +4,7 @@ import streamlit as st
 
 from ui.session import cached, log_view, require_page
 from workforce import overview
+from workforce.inert import markdown_escape
 
 viewer = require_page("overview")
 log_view(viewer, "overview")
@@ -15,7 +16,7 @@ if not info:
     st.stop()
 
 counts = cached(overview.headcount, viewer)
-scope = "whole company" if viewer.whole_company else ", ".join(sorted(viewer.orgs))
+scope = "whole company" if viewer.whole_company else ", ".join(markdown_escape(o) for o in sorted(viewer.orgs))
 st.caption(f"Scope: {scope} · data as of {info.get('as_of', '?')} · last load {info.get('loaded_at', '?')} UTC")
 
 c1, c2, c3, c4 = st.columns(4)

@@ -2,7 +2,8 @@
 
 `csv_download(df, name, viewer, page)` draws a download button; the download is written to the
 audit log (who, which page and file, how many rows and which columns — never the data itself)
-when the button is clicked.
+when the button is clicked. Every CSV the app offers is made by `csv_bytes`
+(`workforce.inert.inert_csv`): a cell a spreadsheet would run as a formula opens as text.
 """
 
 from __future__ import annotations
@@ -14,7 +15,10 @@ import streamlit as st
 
 from ui.session import db
 from workforce import audit
+from workforce.inert import inert_csv
 from workforce.viewer import Viewer
+
+csv_bytes = inert_csv  # the one CSV writer of every download
 
 
 def _file_name(name: str) -> str:
@@ -31,7 +35,7 @@ def csv_download(df: pd.DataFrame, name: str, viewer: Viewer, page: str, *, labe
     file_name = _file_name(name)
     st.download_button(
         label or f"Download {name} (CSV)",
-        data=df.to_csv(index=False).encode("utf-8"),
+        data=csv_bytes(df),
         file_name=file_name,
         mime="text/csv",
         key=f"download_{page}_{file_name}",
