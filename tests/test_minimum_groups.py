@@ -78,8 +78,9 @@ def test_hr_partner_flows_name_no_other_org_at_month_grain_with_a_minimum(sample
     # one day of the window shows what its whole month shows: no single day's move
     moves = sample_con.execute(
         "SELECT effective_date FROM (SELECT effective_date, org, lag(org) OVER (PARTITION BY employee_id "
-        "ORDER BY effective_date) AS before FROM stg_job_history) WHERE before <> org AND list_contains(?, org) "
-        "ORDER BY effective_date DESC LIMIT 1", [sorted(hr.orgs)]).fetchall()
+        "ORDER BY effective_date) AS prev FROM stg_job_history) WHERE prev <> org "
+        "AND (list_contains($orgs, org) OR list_contains($orgs, prev)) ORDER BY effective_date DESC LIMIT 1",
+        {"orgs": sorted(hr.orgs)}).fetchall()
     day = moves[0][0]
     one_day = people.org_flows(sample_con, hr, Filters(start=day, end=day))
     first = date(day.year, day.month, 1)

@@ -25,7 +25,7 @@ import pandas as pd
 from workforce import audit
 from workforce.db import SQL_DIR, data_version, sql, table_exists
 from workforce.filters import Filters
-from workforce.usage import run_text, scope_params
+from workforce.usage import minimum_people, run_text, scope_params
 from workforce.viewer import Role, Viewer, allowed_orgs, require_role
 
 ALERTS_SQL = SQL_DIR / "alerts"
@@ -190,7 +190,8 @@ def team_alerts(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters
     if not table_exists(con, "app_alerts"):
         return pd.DataFrame(columns=["usage_date", "org", "team", "metric", "value", "baseline_median",
                                      "robust_z", "ratio", "status"])
-    return run_text(con, sql("team_alerts", ALERTS_SQL), scope_params(con, viewer, filters))
+    params = scope_params(con, viewer, filters) | {"min_people": minimum_people(viewer)}
+    return run_text(con, sql("team_alerts", ALERTS_SQL), params)
 
 
 def alerts_for_review(

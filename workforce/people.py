@@ -27,9 +27,13 @@ from scipy import stats
 
 from workforce.db import meta, sql, table_exists
 from workforce.filters import Filters
-from workforce.viewer import Viewer, allowed_orgs
+from workforce.viewer import Role, Viewer, allowed_orgs
 
 DEFAULT_SPAN_THRESHOLD = 15
+# Org flows as an HR partner sees them: other orgs unnamed, month cells of at least this many
+# moves (the same 5 as the survey's and the usage page's minimum group; docs/people.md).
+OTHER_ORGS = "other orgs"
+MIN_FLOW_PEOPLE = 5
 ALL_IN_SCOPE = "All orgs in scope"
 
 # Common table expressions, in dependency order, that the people queries build on.
@@ -234,9 +238,19 @@ def layoffs_by_wave(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Fil
 
 
 def org_flows(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters) -> pd.DataFrame:
-    """Moves between orgs in the window (from_org, to_org, forced, people), largest first."""
+    """Moves between orgs in the window (from_org, to_org, forced, people), largest first.
+
+    An HR partner sees orgs outside their own only as OTHER_ORGS, over the whole months the
+    window touches, org to org (no team narrowing), and only month cells of at least
+    MIN_FLOW_PEOPLE moves: one day's window or one team's filter never shows one person's move.
+    """
     w = window(con, filters)
-    frame = con.execute(sql("people/org_flows"), _params(con, viewer, filters, start=w.start, end=w.end)).df()
+    partner = viewer.role == Role.HR_PARTNER
+    start = w.start.replace(day=1) if partner else w.start
+    end = (pd.Timestamp(w.end) + pd.offsets.MonthEnd(0)).date() if partner else w.end
+    params = _params(con, viewer, filters, start=start, end=end, own=sorted(viewer.orgs),
+                     other_orgs=OTHER_ORGS if partner else None, min_people=MIN_FLOW_PEOPLE if partner else 0)
+    frame = con.execute(sql("people/org_flows"), params).df()
     frame["forced"] = frame["forced"].astype(bool)
     return frame.sort_values(["people", "from_org", "to_org"], ascending=[False, True, True], ignore_index=True)
 
