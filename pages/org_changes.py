@@ -36,6 +36,8 @@ with headcount_tab:
 
 with flows_tab:
     flows = cached(people.org_flows, viewer, filters)
+    if viewer.role.value == "hr_partner":
+        st.caption(people.PARTNER_FLOWS_NOTE)
     if flows.empty:
         st.info("No moves between orgs in the selected period.")
     else:

@@ -34,6 +34,8 @@ DEFAULT_SPAN_THRESHOLD = 15
 # moves (the same 5 as the survey's and the usage page's minimum group; docs/people.md).
 OTHER_ORGS = "other orgs"
 MIN_FLOW_PEOPLE = 5
+PARTNER_FLOWS_NOTE = (f"Orgs outside your scope are shown together as “{OTHER_ORGS}”. Flows are counted by whole "
+                      f"months, org to org, and a month's flow of fewer than {MIN_FLOW_PEOPLE} people is left out.")
 ALL_IN_SCOPE = "All orgs in scope"
 
 # Common table expressions, in dependency order, that the people queries build on.
