@@ -305,6 +305,6 @@ def test_names_and_file_names_never_render_as_markdown(hostile_app):
     export = (FIXTURES / "claude_code_analytics.json").read_bytes()
     page.file_uploader[0].set_value([(PHISHING + ".json", export, "application/json")]).run()
     assert_no_exception(page)
-    labels = " ".join(str(e.proto.label) for e in page.get("expandable")) + _rendered_markup(page)
+    labels = " ".join(str(e.label) for e in page.expander) + _rendered_markup(page)
     assert "Reset your password" in labels  # the file's preview is offered, under its name
     assert not _LIVE_MARKUP.search(labels), labels

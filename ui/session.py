@@ -26,6 +26,7 @@ from workforce.db import (
     meta,
     unlimited_memory,
 )
+from workforce.inert import markdown_escape
 from workforce.viewer import Viewer
 
 T = TypeVar("T")
@@ -120,7 +121,8 @@ def sign_in_form() -> None:
         st.title("Workforce impact")
         if st.user.is_logged_in:
             # Signed in at the identity provider, but no account or person has that email.
-            st.error(f"No access is set up for {st.user.get('email') or 'this account'}. Ask an admin.")
+            who = markdown_escape(st.user.get("email") or "this account")  # from the provider: text only
+            st.error(f"No access is set up for {who}. Ask an admin.")
             if st.button("Sign out"):
                 st.logout()
         else:
