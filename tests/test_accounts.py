@@ -45,64 +45,47 @@ def _as_real_data(path) -> None:
 # ------------------------------------------------------------------------------------ finding 6
 
 
-def test_no_demo_account_on_real_data_and_a_one_time_admin_password(app_db, capfd):
-    """Real data, no accounts yet: no demo account appears; an admin with a random password is
-    created once, shown in the terminal only (never in the audit log), and must be changed."""
+def test_demo_accounts_retire_on_real_data_and_a_first_admin_gets_a_one_time_password(app_db, capfd):
+    """The sample's demo accounts (known passwords, an employee linked to a person) stop working
+    once the loaded data is not the bundled sample; the admin created in their place has a random
+    password shown in the terminal only (never in the audit log), which must be changed first."""
     _as_real_data(app_db)
-    con = duckdb.connect(str(app_db))
-    con.execute("DELETE FROM app_users")
-    con.execute("DELETE FROM app_user_scopes")
-    con.close()
     at = app_as(None)
     assert_no_exception(at)
     for username, password in auth.DEMO_PASSWORDS.items():
         _sign_in(at, username, password)
         assert "username" not in at.session_state, username
-    assert _query(app_db, "SELECT count(*) FROM app_users WHERE employee_id IS NOT NULL")[0][0] == 0
+    assert _query(app_db, "SELECT username FROM app_users WHERE employee_id IS NOT NULL AND active") == []
     printed = capfd.readouterr()
     found = re.search(r"username: (\S+)\s+one-time password: (\S+)", printed.out + printed.err)
     assert found, "the first admin's one-time password is printed in the terminal"
     username, password = found.groups()
     audit = " ".join(str(r) for r in _query(app_db, "SELECT * FROM app_audit_log"))
     assert password not in audit
-    # a second start prints nothing new and keeps the same admin
-    app_as(None)
-    assert "one-time password" not in (lambda o: o.out + o.err)(capfd.readouterr())
-    signed = _sign_in(app_as(None), username, password)
+    signed = _sign_in(at, username, password)
     assert_no_exception(signed)
     assert signed.session_state["username"] == username
     # the admin must choose a new password before anything else
     assert "Choose a new password" in " ".join(str(e.value) for e in signed.get("subheader")), _messages(signed)
     assert not signed.dataframe
+    session._demo_state_checked.clear()  # a second start (a new process) prints nothing new
+    app_as(None)
+    assert "one-time password" not in (lambda o: o.out + o.err)(capfd.readouterr())
 
 
-def test_demo_accounts_are_retired_when_real_data_replaces_the_sample(app_db, capfd):
-    """The sample's demo accounts (known passwords, an employee linked to a person) stop working
-    as soon as the loaded data is not the bundled sample."""
-    _as_real_data(app_db)
-    at = app_as(None)
-    for username, password in auth.DEMO_PASSWORDS.items():
-        _sign_in(at, username, password)
-        assert "username" not in at.session_state, username
-    linked = _query(app_db, "SELECT username FROM app_users WHERE employee_id IS NOT NULL AND active")
-    assert linked == []
-    out = capfd.readouterr()
-    assert "one-time password" in out.out + out.err  # the demo admin was the only admin
-
-
-def test_demo_accounts_with_the_sample_or_the_demo_setting(app_db, monkeypatch):
-    at = _sign_in(app_as(None), "admin", "admin-demo")
-    assert at.session_state["username"] == "admin"  # the bundled sample: demo accounts as documented
+def test_demo_accounts_on_other_data_only_when_asked_and_linked_to_nobody(app_db, monkeypatch):
     _as_real_data(app_db)
     con = duckdb.connect(str(app_db))
     con.execute("DELETE FROM app_users")
     con.execute("DELETE FROM app_user_scopes")
     con.close()
     monkeypatch.setenv(auth.DEMO_ENV, "1")  # explicitly asked for: demo accounts, linked to nobody
-    session._demo_state_checked.clear()  # as a new process would: the check runs once per process and load
-    at = _sign_in(app_as(None), "admin", "admin-demo")
-    assert at.session_state["username"] == "admin"
-    assert _query(app_db, "SELECT count(*) FROM app_users WHERE employee_id IS NOT NULL")[0][0] == 0
+    assert_no_exception(app_as(None))
+    con = duckdb.connect(str(app_db))
+    assert auth.authenticate(con, "admin", "admin-demo") is not None
+    assert auth.authenticate(con, "employee", "employee-demo") is None  # it would be a real person
+    assert con.execute("SELECT count(*) FROM app_users WHERE employee_id IS NOT NULL").fetchall()[0][0] == 0
+    con.close()
 
 
 # ------------------------------------------------------------------------------------ finding 8
@@ -125,7 +108,8 @@ def test_guessing_a_password_is_locked_out(app_db, monkeypatch):
 
 
 def test_back_off_doubles_then_expires_and_counts_per_address(writable_db, monkeypatch):
-    monkeypatch.setattr(auth, "FREE_FAILURES_PER_ADDRESS", 3)  # fewer bcrypt checks; the rule is the same
+    monkeypatch.setattr(auth, "FREE_FAILURES_PER_USERNAME", 2)  # fewer bcrypt checks; the rule is the same
+    monkeypatch.setattr(auth, "FREE_FAILURES_PER_ADDRESS", 3)
     con = duckdb.connect(str(writable_db))
     t0 = datetime(2026, 11, 1, 9, 0, 0)
     free = auth.FREE_FAILURES_PER_USERNAME
@@ -159,7 +143,7 @@ def test_sign_in_time_does_not_tell_whether_a_username_exists(writable_db):
     con = duckdb.connect(str(writable_db))
     auth.authenticate(con, "admin", "warm-up")
     known, unknown = [], []
-    for i in range(6):  # interleaved, so a busy machine slows both alike
+    for i in range(5):  # interleaved, so a busy machine slows both alike
         known.append(_seconds(con, "admin", f"not-the-password-{i}"))
         unknown.append(_seconds(con, "no-such-user-x", f"not-the-password-{i}"))
     con.close()
