@@ -63,6 +63,11 @@ def test_a_small_team_filter_releases_no_usage_figure(sample_con, truth):
         assert mix.empty or mix["tokens"].isna().all(), (grain, mix.dropna().head())
         spend = usage.spend_over_time(sample_con, hr, filters, grain=grain, by="vendor")
         assert spend.empty or spend["cost_usd"].fillna(0).eq(0).all(), (grain, spend.dropna().head())
+    adoption = usage.adoption_vs_target(sample_con, hr, Filters())
+    small = adoption[adoption["headcount"] < usage.MIN_ACTIVE_PEOPLE]
+    assert small.empty or small["adoption"].isna().all()
+    weekly = usage.adoption_weekly(sample_con, hr, filters)
+    assert weekly[weekly["headcount"] < usage.MIN_ACTIVE_PEOPLE]["adoption"].isna().all()
     shares = usage.in_house_share(sample_con, hr, filters)
     assert shares.empty or shares.drop(columns="week").isna().all().all()
     assert not usage.spend_summary(sample_con, ADMIN, filters).empty

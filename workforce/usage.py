@@ -179,7 +179,8 @@ def adoption_weekly(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Fil
 
 def adoption_vs_target(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters) -> pd.DataFrame:
     """Per adoption_target mandate, org and week from its effective date: adoption, target, met."""
-    return run_text(con, _adoption_vs_target_sql(con, filters), scope_params(con, viewer, filters))
+    params = scope_params(con, viewer, filters) | {"min_people": minimum_people(viewer)}
+    return run_text(con, _adoption_vs_target_sql(con, filters), params)
 
 
 def _adoption_vs_target_sql(con: duckdb.DuckDBPyConnection, filters: Filters) -> str:
@@ -190,7 +191,7 @@ def _adoption_vs_target_sql(con: duckdb.DuckDBPyConnection, filters: Filters) ->
 def adoption_target_status(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters) -> pd.DataFrame:
     """Per adoption_target mandate and org: weeks, weeks met, latest adoption and whether it met."""
     text = f"WITH series AS ({_adoption_vs_target_sql(con, filters)})\n{sql('adoption_target_status', USAGE_SQL)}"
-    return run_text(con, text, scope_params(con, viewer, filters))
+    return run_text(con, text, scope_params(con, viewer, filters) | {"min_people": minimum_people(viewer)})
 
 
 def usage_cohorts(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters) -> pd.DataFrame:

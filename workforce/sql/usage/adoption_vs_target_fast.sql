@@ -25,9 +25,10 @@ active AS (
 )
 SELECT
     h.mandate_id, h.org, m.team, m.effective_date, m.target, m.description, h.week,
-    coalesce(a.active_users, 0) AS active_users, h.headcount,
-    coalesce(a.active_users, 0) / h.headcount AS adoption,
-    coalesce(a.active_users, 0) / h.headcount >= m.target AS met
+    -- a group of fewer than $min_people (the usage minimum group; 0 for admins) shows no figure
+    CASE WHEN h.headcount >= $min_people THEN coalesce(a.active_users, 0) END AS active_users, h.headcount,
+    CASE WHEN h.headcount >= $min_people THEN coalesce(a.active_users, 0) / h.headcount END AS adoption,
+    CASE WHEN h.headcount >= $min_people THEN coalesce(a.active_users, 0) / h.headcount >= m.target END AS met
 FROM heads AS h
 JOIN mandates AS m USING (mandate_id, org)
 LEFT JOIN active AS a USING (mandate_id, org, week)
