@@ -227,9 +227,12 @@ def main(argv: list[str] | None = None) -> int:
     out = DATA / f"run-{args.employees}-{args.months}-{args.seed}"
     out.mkdir(exist_ok=True)
     # The app builds its demo accounts and alert state on first start: do the same once, untimed.
+    # The company is generated, not the bundled sample: ask for the demo accounts explicitly
+    # (WORKFORCE_DEMO, inherited by every step below, keeps the app from retiring them).
+    os.environ["WORKFORCE_DEMO"] = "1"
     _run(["-c", "import sys; from workforce import auth; from workforce.alerts import refresh_if_stale;"
-          "from workforce.db import connect; c = connect(sys.argv[1]); auth.ensure_demo_accounts(c); "
-          "refresh_if_stale(c); c.close()", str(db)])
+          "from workforce.db import connect; c = connect(sys.argv[1]); "
+          "auth.ensure_demo_accounts(c, synthetic_data=True); refresh_if_stale(c); c.close()", str(db)])
 
     calls, replay_out, record_out = out / "calls.pkl", out / "replay.json", out / "record.json"
     pages = ["--pages", args.pages] if args.pages else []

@@ -285,16 +285,17 @@ def demo_requested() -> bool:
     return os.environ.get(DEMO_ENV, "").strip().lower() in ("1", "true", "yes")
 
 
-def ensure_demo_accounts(con: duckdb.DuckDBPyConnection) -> None:
+def ensure_demo_accounts(con: duckdb.DuckDBPyConnection, *, synthetic_data: bool = False) -> None:
     """Create the documented demo accounts once, on an empty accounts table, and only with the
-    bundled sample (or when `WORKFORCE_DEMO=1` asks for them).
+    bundled sample, when `WORKFORCE_DEMO=1` asks for them, or when the caller states that the
+    data are generated (`synthetic_data`, e.g. the company-scale benchmark).
 
-    The HR partner supports the largest org. With the sample, the employee is a (synthetic)
-    person employed on the data's last day, so the survey form has someone to submit as; asked
-    for on other data, there is no employee account: it would be a real person.
+    The HR partner supports the largest org. With the sample (or stated synthetic data), the
+    employee is a generated person employed on the data's last day, so the survey form has
+    someone to submit as; on other data there is no employee account: it would be a real person.
     """
     ensure_tables(con)
-    sample = sample_loaded(con)
+    sample = sample_loaded(con) or synthetic_data
     if not (sample or demo_requested()):
         return
     if con.execute("SELECT count(*) FROM app_users").fetchall()[0][0] > 0:
