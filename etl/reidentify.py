@@ -57,6 +57,8 @@ class Reidentification:
     min_group: int
     checked: bool  # whether identifications were checked against the truth (key given)
     stored_columns: tuple[str, ...]
+    app_submissions: int = 0  # made in the app (the audit log may name who was signed in that day)
+    app_identified: int = 0
 
     @property
     def submission_share(self) -> float:
@@ -76,6 +78,7 @@ class Reidentification:
             f"({100 * self.submission_share:.2f}%)",
             f"submissions whose stored placement is shared by fewer than {self.min_group} people that day: "
             f"{self.below_minimum:,} ({100 * self.below_minimum / max(self.submissions, 1):.2f}%)",
+            f"of which made in the app: {self.app_identified:,} identified of {self.app_submissions:,}",
         ])
 
 
@@ -116,7 +119,7 @@ def truth_from_key(con: duckdb.DuckDBPyConnection, key: bytes) -> pd.DataFrame:
     ids = [r[0] for r in con.execute("SELECT employee_id FROM stg_employees").fetchall()]
     waves = [r[0] for r in con.execute("SELECT DISTINCT wave_id FROM stg_survey_submissions").fetchall()]
     link = pd.DataFrame(
-        [(w, pseudonym.respondent_key(i, key), i) for w in waves for i in ids],
+        [(w, pseudonym.respondent_key(i, w, key), i) for w in waves for i in ids],
         columns=["wave_id", "respondent_key", "employee_id"],
     )
     subs = con.execute("SELECT response_id, wave_id, respondent_key FROM stg_survey_submissions").df()
@@ -213,10 +216,12 @@ def _link_and_eliminate(pairs: pd.DataFrame, subs: pd.DataFrame) -> pd.DataFrame
 
 
 def reidentify(
-    con: duckdb.DuckDBPyConnection, *, min_group: int = 5, truth: pd.DataFrame | None = None
+    con: duckdb.DuckDBPyConnection, *, min_group: int = 5, truth: pd.DataFrame | None = None,
+    named_activity: bool = True,
 ) -> Reidentification:
     """Run the attack on the database `con`. `truth` (response_id, employee_id), e.g. from
-    `truth_from_key`, makes the counts those of correct identifications."""
+    `truth_from_key`, makes the counts those of correct identifications. `named_activity=False`
+    leaves out step 3 (the audit log), to tell what the survey and HR tables give on their own."""
     subs, stored = submissions(con)
     if subs.empty:
         return Reidentification(0, 0, 0, 0, 0, min_group, truth is not None, stored)
@@ -224,11 +229,12 @@ def reidentify(
     pairs, size = _candidates(subs, pop, stored)
     below = int((size.reindex(subs["response_id"]).fillna(0) < min_group).sum())
     pairs = _narrow_by_manager_key(pairs, subs)
-    pairs = _narrow_by_activity(con, pairs, subs)
+    if named_activity:
+        pairs = _narrow_by_activity(con, pairs, subs)
     cands = _link_and_eliminate(pairs, subs)
     count = cands.groupby("group")["employee_id"].transform("size")
     named = cands[count == 1].rename(columns={"employee_id": "named"})
-    by_sub = subs[["response_id", "respondent_key"]].rename(columns={"respondent_key": "group"}).merge(
+    by_sub = subs[["response_id", "respondent_key", "source"]].rename(columns={"respondent_key": "group"}).merge(
         named, on="group", how="left")
     if truth is not None:
         by_sub = by_sub.merge(truth.rename(columns={"employee_id": "truth"}), on="response_id", how="left")
@@ -243,6 +249,8 @@ def reidentify(
         submissions=int(len(subs)), respondents=respondents,
         submissions_identified=int(by_sub["hit"].sum()), respondents_identified=respondents_hit,
         below_minimum=below, min_group=min_group, checked=truth is not None, stored_columns=stored,
+        app_submissions=int((subs["source"] == "app").sum()),
+        app_identified=int(by_sub.loc[by_sub["source"] == "app", "hit"].sum()),
     )
 
 
