@@ -20,10 +20,12 @@ team is what results are cut by, and what the drivers explorer and an HR partner
 need. Org goes last: it scopes every HR partner's view.
 
 People whose cell is too small move up the ladder together with the others of their team (then
-band, then org) whose cells are also too small. When what is left at the org step is still
-fewer than `minimum`, the smallest class already stored within that org is merged in (it loses
-its detail for them); at the company step, the smallest class anywhere. Only a day whose whole
-workforce is smaller than `minimum` is stored with fewer (everything withheld).
+org) whose cells are also too small, so a rung's class is everyone left over beneath it. What is
+left over at the end shares the all-withheld class; when that holds fewer than `minimum`, the
+smallest stored classes are merged into it until it does. (Merging earlier, within an org, was
+tried: it kept the org of a few more people but the team of many fewer — on the 150-person
+generated company 62% of submissions kept their team against 82% this way.) Only a day whose
+whole workforce is smaller than `minimum` is stored with fewer.
 """
 
 from __future__ import annotations
@@ -47,7 +49,6 @@ LADDER: tuple[tuple[str, ...], ...] = (
     ("org",),
     (),
 )
-ORG_RUNG = 3  # from here on, a class too small is completed by merging stored classes in
 STORAGE_MIN_GROUP = 5  # never store classes smaller than this, whatever the configured minimum
 
 
@@ -88,10 +89,9 @@ def coarsen_day(counts: dict[Cell, int], minimum: int) -> dict[Cell, Cell]:
         for label in sorted(groups, key=lambda lab: tuple("" if v is None else str(v) for v in lab)):
             cells = groups[label]
             size = sum(counts[c] for c in cells)
-            if size < minimum and rung >= ORG_RUNG:
-                # merge the smallest classes already stored under the same label
-                siblings = sorted((c for c in classes if _project(c.cells[0], rung) == label), key=_order)
-                for sibling in siblings:
+            if size < minimum and rung == len(LADDER) - 1:
+                # the all-withheld class is too small: merge the smallest stored classes into it
+                for sibling in sorted(classes, key=_order):
                     if size >= minimum:
                         break
                     classes.remove(sibling)

@@ -38,6 +38,10 @@ TITLE_MAX = 120
 MAX_WAVE_DAYS = 60
 DEMO_WAVE_DAYS = 14
 FORM_ERROR = "_form"  # key of errors about the form as a whole, not one question
+KEY_UNAVAILABLE = (
+    "Answers cannot be stored right now: the survey's pseudonym key is missing or not the right one. "
+    "Please tell an admin; nothing was saved."
+)
 
 CONFIDENTIALITY_NOTE = (
     "Your answers are stored under a coded key, not your name or employee id, together with your "
@@ -497,7 +501,11 @@ def submit_response(
     org = pseudonym.exact_org(con, viewer.employee_id, today)
     if org is None or not _in_audience(wave, org):
         return SubmitResult("invalid", {FORM_ERROR: f"“{wave.title}” is not addressed to you."})
-    where = _profile(con, viewer.employee_id, wave_id, today, key_path)
+    try:
+        where = _profile(con, viewer.employee_id, wave_id, today, key_path)
+    except pseudonym.KeyProblem:
+        # never a new key (a person could answer again); the admin sees the recovery steps at start
+        return SubmitResult("invalid", {FORM_ERROR: KEY_UNAVAILABLE})
     respondent = where.respondent_key
     if _exists(con, wave_id, respondent):
         return SubmitResult("already_received")
