@@ -30,9 +30,7 @@ whole workforce is smaller than `minimum` is stored with fewer.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
 
 import duckdb
@@ -53,55 +51,65 @@ STORAGE_MIN_GROUP = 5  # never store classes smaller than this, whatever the con
 
 
 Cell = tuple[str | None, str | None, str | None, str | None]
+_STORED = tuple(f"stored_{c}" for c in CELL)
 
 
-@dataclass
-class _Class:
-    rung: int
-    label: tuple[str | None, ...]  # the cell projected on LADDER[rung]
-    cells: list[Cell]
-    size: int
+def coarsen(cells: pd.DataFrame, minimum: int) -> pd.DataFrame:
+    """For every (day, exact cell) of `cells` (columns day, org, team, level, tenure_band, n: people
+    employed that day in that cell), the stored cell: columns day, org, team, level, tenure_band
+    (exact) and stored_org, stored_team, stored_level, stored_tenure_band (None = withheld)."""
+    frame = cells[["day", *CELL, "n"]].reset_index(drop=True)
+    rung = pd.Series(-1, index=frame.index)
+    for step, kept in enumerate(LADDER):
+        pending = rung < 0
+        size = frame[pending].groupby(["day", *kept], sort=False, dropna=False)["n"].transform("sum")
+        rung[size.index[size >= minimum]] = step
+    last = len(LADDER) - 1
+    rung[rung < 0] = last
+    frame["rung"] = rung
+    _store(frame)
+    _complete_the_last_class(frame, minimum)
+    return frame[["day", *CELL, *_STORED]]
 
 
-def _project(cell: Cell, rung: int) -> tuple[str | None, ...]:
-    kept = LADDER[rung]
-    return tuple(v for name, v in zip(CELL, cell, strict=True) if name in kept)
+def _store(frame: pd.DataFrame) -> None:
+    """The stored_* columns: each cell projected on its rung, None where withheld."""
+    for name, stored in zip(CELL, _STORED, strict=True):
+        kept = frame["rung"].map({r: name in LADDER[r] for r in range(len(LADDER))}).astype(bool)
+        frame[stored] = frame[name].astype(object).where(kept, None)
 
 
-def _stored(cell: Cell, rung: int) -> Cell:
-    kept = LADDER[rung]
-    return tuple(v if name in kept else None for name, v in zip(CELL, cell, strict=True))  # type: ignore[return-value]
-
-
-def _order(cls: _Class) -> tuple:
-    return cls.size, cls.rung, tuple("" if v is None else str(v) for v in cls.label)
+def _complete_the_last_class(frame: pd.DataFrame, minimum: int) -> None:
+    """On a day whose all-withheld class holds fewer than `minimum`, merge the smallest stored
+    classes into it (ties: the more detailed rung first, then labels) until it does."""
+    last = len(LADDER) - 1
+    held = frame[frame["rung"] == last].groupby("day")["n"].sum()
+    short = held[held < minimum]
+    if short.empty:
+        return
+    stored = frame[(frame["rung"] < last) & frame["day"].isin(short.index)].copy()
+    if stored.empty:  # the whole day has fewer people than the minimum: nothing to merge
+        return
+    stored["cls"] = stored.groupby(["day", "rung", *_STORED], dropna=False, sort=False).ngroup()
+    stored["label"] = stored[list(_STORED)].astype(str).agg("|".join, axis=1)
+    classes = stored.groupby("cls").agg(day=("day", "first"), rung=("rung", "first"), label=("label", "first"),
+                                        size=("n", "sum"))
+    classes = classes.sort_values(["day", "size", "rung", "label"], kind="stable")
+    need = classes["day"].map(minimum - short)
+    before = classes.groupby("day")["size"].cumsum() - classes["size"]
+    merged = classes.index[before < need]
+    frame.loc[stored.index[stored["cls"].isin(merged)], "rung"] = last
+    _store(frame)
 
 
 def coarsen_day(counts: dict[Cell, int], minimum: int) -> dict[Cell, Cell]:
     """exact cell -> stored cell for one day's workforce (`counts`: people per exact cell)."""
-    classes: list[_Class] = []
-    pending = sorted(counts, key=lambda c: tuple("" if v is None else str(v) for v in c))
-    for rung in range(len(LADDER)):
-        groups: dict[tuple, list[Cell]] = defaultdict(list)
-        for cell in pending:
-            groups[_project(cell, rung)].append(cell)
-        pending = []
-        for label in sorted(groups, key=lambda lab: tuple("" if v is None else str(v) for v in lab)):
-            cells = groups[label]
-            size = sum(counts[c] for c in cells)
-            if size < minimum and rung == len(LADDER) - 1:
-                # the all-withheld class is too small: merge the smallest stored classes into it
-                for sibling in sorted(classes, key=_order):
-                    if size >= minimum:
-                        break
-                    classes.remove(sibling)
-                    cells = cells + sibling.cells
-                    size += sibling.size
-            if size >= minimum or rung == len(LADDER) - 1:
-                classes.append(_Class(rung, label, cells, size))
-            else:
-                pending.extend(cells)
-    return {cell: _stored(cell, cls.rung) for cls in classes for cell in cls.cells}
+    cells = pd.DataFrame([(0, *cell, n) for cell, n in counts.items()], columns=["day", *CELL, "n"])
+    out = coarsen(cells, minimum)
+    return {
+        tuple(row[1:5]): tuple(None if pd.isna(v) else v for v in row[5:9])
+        for row in out.itertuples(index=False, name=None)
+    }
 
 
 def storage_minimum(configured: int) -> int:
@@ -115,21 +123,9 @@ def day_cells(con: duckdb.DuckDBPyConnection, days: Iterable[date]) -> pd.DataFr
     return con.execute(read_sql(STAGING_DIR / "survey_day_cells.sql"), {"days": sorted(set(days))}).df()
 
 
-def coarsen(cells: pd.DataFrame, minimum: int) -> pd.DataFrame:
-    """For every (day, exact cell) of `cells`, the stored cell: columns day, org, team, level,
-    tenure_band (exact) and stored_org, stored_team, stored_level, stored_tenure_band."""
-    rows = []
-    for day, part in cells.groupby("day", sort=True):
-        counts = {tuple(r[:4]): int(r[4]) for r in part[[*CELL, "n"]].itertuples(index=False, name=None)}
-        for cell, stored in coarsen_day(counts, minimum).items():
-            rows.append((day, *cell, *stored))
-    return pd.DataFrame(rows, columns=["day", *CELL, *(f"stored_{c}" for c in CELL)])
-
-
 def stored_cell(con: duckdb.DuckDBPyConnection, day: date, cell: Cell, minimum: int) -> Cell:
     """The stored cell of one person placed in `cell` on `day` (an in-app submission)."""
-    counts = day_cells(con, [day])
-    mapping = coarsen_day(
-        {tuple(r[:4]): int(r[4]) for r in counts[[*CELL, "n"]].itertuples(index=False, name=None)}, minimum
-    )
-    return mapping[cell]
+    stored = coarsen(day_cells(con, [day]), minimum)
+    row = stored[(stored["org"] == cell[0]) & (stored["team"] == cell[1]) & (stored["level"] == cell[2])
+                 & (stored["tenure_band"] == cell[3])]
+    return tuple(None if pd.isna(v) else v for v in row.iloc[0][list(_STORED)])  # type: ignore[return-value]

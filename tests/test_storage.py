@@ -4,12 +4,15 @@ schema version and what happens to a database written by other code."""
 from __future__ import annotations
 
 import os
+import shutil
 import stat
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from etl import placement, pseudonym, schema
 from etl.load import LoadRejected, load_folder
@@ -22,10 +25,22 @@ def _mode(path: Path) -> int:
     return stat.S_IMODE(os.stat(path).st_mode)
 
 
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("storage")
+    db = root / "db" / "workforce.duckdb"
+    load_folder(write_folder(root / "in"), db)
+    return db
+
+
 @pytest.fixture
-def loaded(tmp_path) -> Path:
+def loaded(pristine, tmp_path) -> Path:
+    """A private copy of the loaded contract folder (database and key); its source folder is tmp_path/in."""
     db = tmp_path / "db" / "workforce.duckdb"
-    load_folder(write_folder(tmp_path / "in"), db)
+    db.parent.mkdir()
+    shutil.copy(pristine, db)
+    shutil.copy(pristine.parent / "pseudonym.key", db.parent / "pseudonym.key")
+    shutil.copytree(pristine.parent.parent / "in", tmp_path / "in")
     return db
 
 
@@ -141,3 +156,32 @@ def test_every_stored_class_holds_the_minimum_of_the_days_workforce():
                                     ("B", "t3", "IC4", "2-5y"): 2}, 5)
     assert merged[("A", "t1", "IC4", "1-2y")] == merged[("B", "t3", "IC4", "2-5y")] == (None, None, None, None)
     assert merged[("A", "t1", "IC3", "1-2y")] == ("A", "t1", "IC3", "1-2y")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["A", "B", "C"]), st.sampled_from(["t1", "t2", "t3"]),
+                          st.sampled_from(["IC3", "IC5", "M1", "VP"]), st.sampled_from(["<1y", "1-2y", "5y+"]),
+                          st.integers(1, 7)), min_size=1, max_size=30),
+       st.integers(3, 10))
+def test_generalisation_properties_on_random_workforces(rows, minimum):
+    """Every stored class holds at least the minimum (unless the whole day has fewer); a stored
+    value is the exact one or withheld; withholding follows the ladder (a kept level means
+    everything else kept, a kept band means team and org kept, a kept team means org kept)."""
+    counts: dict[tuple, int] = {}
+    for org, team, level, band, n in rows:
+        counts[(org, team, level, band)] = counts.get((org, team, level, band), 0) + n
+    stored = placement.coarsen_day(counts, minimum)
+    assert set(stored) == set(counts)
+    classes: dict[tuple, int] = {}
+    for cell, out in stored.items():
+        assert all(v is None or v == c for v, c in zip(out, cell, strict=True))
+        kept = [v is not None for v in out]
+        assert kept in ([True] * 4, [True, True, False, True], [True, True, False, False],
+                        [True, False, False, False], [False] * 4), (cell, out)
+        classes[out] = classes.get(out, 0) + counts[cell]
+    if sum(counts.values()) >= minimum:
+        assert min(classes.values()) >= minimum, classes
+    # a cell that is big enough on its own is never generalised unless merged into the last class
+    for cell, n in counts.items():
+        if n >= minimum:
+            assert stored[cell] in (cell, (None, None, None, None))

@@ -44,8 +44,9 @@ KEY_UNAVAILABLE = (
 )
 
 CONFIDENTIALITY_NOTE = (
-    "Your answers are stored under a coded key, not your name or employee id, together with your "
-    "org, team, level and tenure band on the day you answer. Nobody — including HR and admins — "
+    "Your answers are stored under a coded key that changes with every survey, not your name or "
+    "employee id, with the day (not the time) and your org, team, level and tenure band only as far as "
+    "at least {min_scores} colleagues share them that day. Nobody — including HR and admins — "
     "can see an individual's answers. Results are shown only for groups of at least {min_scores} "
     "people, and comments only for groups of at least {min_comments}; groups that could be worked "
     "out by subtracting one figure from another are hidden too. Comments are shown word for word "

@@ -74,10 +74,6 @@ def _run_script(con: duckdb.DuckDBPyConnection, name: str) -> None:
     con.execute(read_sql(STAGING_DIR / f"{name}.sql"))
 
 
-def _meta(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    return dict(con.execute("SELECT key, value FROM app_meta").fetchall())
-
-
 def _resolve_key(target: duckdb.DuckDBPyConnection, key_path: Path) -> bytes:
     """The pseudonym secret, refused (with recovery steps) when it is missing or not the key the
     database's survey answers were stored under (`etl.pseudonym.open_key`)."""
@@ -209,7 +205,7 @@ def _write_surveys(scratch: duckdb.DuckDBPyConnection, target: _Target, key: byt
         written = con.execute("SELECT count(*) FROM stg_survey_submissions WHERE source = 'file'").fetchall()[0][0]
         if written != submissions.num_rows:  # every employed respondent has a cell of the day
             raise MartBuildError(f"stored {written} of {submissions.num_rows} file submissions: a placement is missing")
-        # after the submissions: answers are written in the order of their submission's pseudonym
+        # answers go in by a hash of their response, not in the order of the file
         target.copy_rows("stg_survey_answers", read_sql(STAGING_DIR / "write_survey_answers.sql"))
     finally:
         for view in views:
