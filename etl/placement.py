@@ -30,6 +30,8 @@ whole workforce is smaller than `minimum` is stored with fewer.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from datetime import date
 
@@ -123,9 +125,48 @@ def day_cells(con: duckdb.DuckDBPyConnection, days: Iterable[date]) -> pd.DataFr
     return con.execute(read_sql(STAGING_DIR / "survey_day_cells.sql"), {"days": sorted(set(days))}).df()
 
 
+_DAY_CACHE: OrderedDict[tuple, dict[Cell, Cell]] = OrderedDict()
+_DAY_CACHE_SIZE = 32
+_DAY_CACHE_LOCK = threading.Lock()
+
+
+def _loaded_state(con: duckdb.DuckDBPyConnection) -> tuple | None:
+    """Which database file and which load `con` sees (the workforce changes only with a load), or
+    None when it cannot tell (an in-memory database, no app_meta): then nothing is cached."""
+    if not _has_app_meta(con):
+        return None
+    path = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchall()
+    load = con.execute(
+        "SELECT list(value ORDER BY key) FROM app_meta WHERE key IN ('data_version', 'loaded_at')"
+    ).fetchall()
+    if not path or not path[0][0] or not load[0][0]:
+        return None
+    return path[0][0], tuple(load[0][0])
+
+
+def _has_app_meta(con: duckdb.DuckDBPyConnection) -> bool:
+    return bool(con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'app_meta' "
+        "AND database_name = current_database() AND schema_name = current_schema()"
+    ).fetchall()[0][0])
+
+
 def stored_cell(con: duckdb.DuckDBPyConnection, day: date, cell: Cell, minimum: int) -> Cell:
-    """The stored cell of one person placed in `cell` on `day` (an in-app submission)."""
-    stored = coarsen(day_cells(con, [day]), minimum)
-    row = stored[(stored["org"] == cell[0]) & (stored["team"] == cell[1]) & (stored["level"] == cell[2])
-                 & (stored["tenure_band"] == cell[3])]
-    return tuple(None if pd.isna(v) else v for v in row.iloc[0][list(_STORED)])  # type: ignore[return-value]
+    """The stored cell of one person placed in `cell` on `day` (an in-app submission). The day's
+    mapping is kept per database and load, so a wave's answers do not recount the workforce."""
+    state = _loaded_state(con)
+    key = (state, day, minimum)
+    with _DAY_CACHE_LOCK:
+        mapping = _DAY_CACHE.get(key) if state else None
+    if mapping is None:
+        stored = coarsen(day_cells(con, [day]), minimum)
+        mapping = {
+            tuple(row[1:5]): tuple(None if pd.isna(v) else v for v in row[5:9])
+            for row in stored.itertuples(index=False, name=None)
+        }
+        if state:
+            with _DAY_CACHE_LOCK:
+                _DAY_CACHE[key] = mapping
+                while len(_DAY_CACHE) > _DAY_CACHE_SIZE:
+                    _DAY_CACHE.popitem(last=False)
+    return mapping[cell]
