@@ -112,14 +112,18 @@ class Analysis:
         return Window(start=start, end=date.fromordinal(last.toordinal() + 1))
 
     def _link_respondents(self, key: bytes | None) -> None:
-        """TEMP table _respondent_link(employee_id, respondent_key) for this connection only."""
+        """TEMP table _respondent_link(employee_id, wave_id, respondent_key) for this connection only:
+        every employee's pseudonym in every wave with submissions (pseudonyms differ by wave)."""
         from etl.pseudonym import respondent_key
 
         ids = [r[0] for r in self.con.execute("SELECT employee_id FROM stg_employees").fetchall()]
+        waves = [r[0] for r in self.con.execute("SELECT DISTINCT wave_id FROM stg_survey_submissions").fetchall()]
+        pairs = [(i, w) for w in waves for i in ids]
         link = pd.DataFrame(
             {
-                "employee_id": ids,
-                "respondent_key": [respondent_key(i, key) for i in ids] if key is not None else [None] * len(ids),
+                "employee_id": [i for i, _ in pairs],
+                "wave_id": [w for _, w in pairs],
+                "respondent_key": [respondent_key(i, w, key) for i, w in pairs] if key is not None else [None] * len(pairs),
             },
             dtype="string",
         )

@@ -1,4 +1,5 @@
-"""Command line: `python -m etl generate OUT_DIR ...` and `python -m etl load SOURCE_DIR --db PATH`."""
+"""Command line: `python -m etl generate OUT_DIR ...`, `python -m etl load SOURCE_DIR --db PATH` and
+`python -m etl reidentify --db PATH` (the database-file attack of etl/reidentify.py)."""
 
 from __future__ import annotations
 
@@ -40,6 +41,15 @@ def _load(args: argparse.Namespace) -> int:
     return cli_load(Path(args.source_dir), db_path, key_path, quiet=args.quiet)
 
 
+def _reidentify(args: argparse.Namespace) -> int:
+    from etl.reidentify import measure
+
+    db_path = Path(args.db) if args.db else default_db_path()
+    key_path = Path(args.key_file) if args.key_file else default_key_path(db_path)
+    print(measure(db_path, key_path if key_path.exists() else None, min_group=args.min_group))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m etl", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -59,6 +69,15 @@ def main(argv: list[str] | None = None) -> int:
     load.add_argument("--key-file", help="pseudonym secret (default: pseudonym.key beside the database)")
     load.add_argument("--quiet", action="store_true", help="no progress lines")
     load.set_defaults(func=_load)
+
+    reid = commands.add_parser(
+        "reidentify", help="play an attacker holding the database file alone: how many respondents it names"
+    )
+    reid.add_argument("--db", help=f"database file (default {default_db_path()})")
+    reid.add_argument("--key-file", help="with the key, identifications are checked against the truth "
+                      "(default: pseudonym.key beside the database, when present)")
+    reid.add_argument("--min-group", type=int, default=5, help="class size below which a submission is counted")
+    reid.set_defaults(func=_reidentify)
 
     args = parser.parse_args(argv)
     return args.func(args)

@@ -1,13 +1,22 @@
-"""Keyed pseudonyms for survey data: answers are stored under HMAC-SHA256(secret, employee_id).
+"""Keyed per-wave pseudonyms for survey data, and the key that makes them.
+
+A submission is stored under `HMAC-SHA256(secret, 'respondent-wave' ‖ wave_id ‖ employee_id)`
+(lengths prefixed, so no two pairs give the same message): one person gets a different
+pseudonym in every wave, so a copy of the database cannot link their answers from wave to wave.
+With the secret, the analytics recompute every (wave, employee) pseudonym and re-link answers to
+HR facts for the duration of an analysis (never storing the link); the app recomputes the
+pseudonym of the person signed in to enforce one submission per person and wave.
 
 The secret lives in a key file outside the database (default `pseudonym.key` beside the
-database, overridden by WORKFORCE_KEY_FILE or an explicit path), created on first use with
-32 random bytes and mode 0600. Without the file, the database alone cannot tell whose
-answers are whose; with it, the analytics can re-link answers to HR facts for the duration of
-an analysis (never storing the link).
+database, overridden by WORKFORCE_KEY_FILE or an explicit path), 32 random bytes, mode 0600.
+Its fingerprint is stored in the database (`app_meta.pseudonym_key_id`). `open_key` is the one
+way the loader and the app get the key: a missing or different key file for a database that
+holds survey answers stops them with recovery steps (`KeyProblem`); a new key is created only
+for a database without answers. A silently replaced key would let everyone answer a wave again
+(their new pseudonym matches nothing) and would link no answer in the analyses.
 
-The loader and the app's survey form both use these functions, so a submission made in the
-app and one loaded from a file get the same keys and the same profile.
+The loader and the app's survey form both store placement through `etl.placement`, so a
+submission made in the app and one loaded from a file are stored alike.
 """
 
 from __future__ import annotations
@@ -23,31 +32,37 @@ from pathlib import Path
 
 import duckdb
 
+from etl import placement
 from etl.contract import tenure_band
 
 KEY_BYTES = 32
 _FINGERPRINT_MESSAGE = b"workforce-impact pseudonym key fingerprint v1"
+_RESPONDENT_DOMAIN = b"respondent-wave"
 
 
-def respondent_key(employee_id: str, key: bytes) -> str:
-    """The pseudonym a person's survey answers are stored under (64 hex characters)."""
-    return hmac.new(key, employee_id.encode("utf-8"), hashlib.sha256).hexdigest()
+class KeyProblem(Exception):
+    """The key file cannot serve this database; the message says what is wrong and how to recover."""
 
 
-def manager_key(manager_id: str, key: bytes) -> str:
-    """The pseudonym of a respondent's manager. Domain-separated from `respondent_key`, so the
-    key a report's answers carry for their manager never equals that manager's own respondent
-    key (which would link a manager's own answers to the team they run)."""
-    return hmac.new(key, b"manager:" + manager_id.encode("utf-8"), hashlib.sha256).hexdigest()
+def _field(value: str) -> bytes:
+    data = value.encode("utf-8")
+    return len(data).to_bytes(4, "big") + data
+
+
+def respondent_key(employee_id: str, wave_id: str, key: bytes) -> str:
+    """The pseudonym of one person's submission to one wave (64 hex characters)."""
+    message = _RESPONDENT_DOMAIN + _field(wave_id) + _field(employee_id)
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
 def key_fingerprint(key: bytes) -> str:
-    """A short public fingerprint of the secret, stored in app_meta to catch a swapped key file."""
+    """A short public fingerprint of the secret, stored in app_meta to catch a swapped or lost key file."""
     return hmac.new(key, _FINGERPRINT_MESSAGE, hashlib.sha256).hexdigest()[:16]
 
 
 def load_or_create_key(path: Path) -> bytes:
-    """The secret in `path`, created (32 random bytes, mode 0600) when the file does not exist."""
+    """The secret in `path`, created (32 random bytes, mode 0600) when the file does not exist.
+    Use `open_key`, which refuses to create one for a database that already holds answers."""
     path = Path(path)
     try:
         key = path.read_bytes()
@@ -69,52 +84,115 @@ def load_or_create_key(path: Path) -> bytes:
         finally:
             os.unlink(tmp)
     if len(key) < 16:
-        raise ValueError(f"pseudonym key file {path} holds {len(key)} bytes; expected {KEY_BYTES}")
+        raise KeyProblem(f"pseudonym key file {path} holds {len(key)} bytes; expected {KEY_BYTES}")
+    return key
+
+
+def _meta_value(con: duckdb.DuckDBPyConnection, name: str) -> str | None:
+    if not _has_table(con, "app_meta"):
+        return None
+    rows = con.execute("SELECT value FROM app_meta WHERE key = ?", [name]).fetchall()
+    return rows[0][0] if rows and rows[0][0] else None
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    rows = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = $n "
+        "AND (temporary OR (database_name = current_database() AND schema_name = current_schema()))",
+        {"n": table},
+    ).fetchall()
+    return rows[0][0] > 0
+
+
+def stored_submissions(con: duckdb.DuckDBPyConnection) -> int:
+    """How many survey submissions the database holds (0 before the survey tables exist)."""
+    if not _has_table(con, "stg_survey_submissions"):
+        return 0
+    return int(con.execute("SELECT count(*) FROM stg_survey_submissions").fetchall()[0][0])
+
+
+_RECOVERY = (
+    "To recover: put the key file this database was loaded with back at {path} (from your backup; "
+    "or point WORKFORCE_KEY_FILE / --key-file at it) and start again. If that key is lost for good, "
+    "move this database aside and load your data folder into a new one (`python -m etl load FOLDER "
+    "--db NEW.duckdb`): answers from files are pseudonymised again under a new key, answers given in "
+    "the app cannot be carried over."
+)
+
+
+def open_key(con: duckdb.DuckDBPyConnection, key_path: Path) -> bytes:
+    """The pseudonym secret for the database `con`, checked against the fingerprint it records.
+
+    Raises `KeyProblem` (with recovery steps) when the database holds survey answers and the key
+    file is missing or is not the key they were stored under. Otherwise returns the key, creating
+    it when missing, and records its fingerprint in app_meta (when that table exists).
+    """
+    key_path = Path(key_path)
+    recorded = _meta_value(con, "pseudonym_key_id")
+    answers = stored_submissions(con)
+    if answers and not key_path.exists():
+        raise KeyProblem(
+            f"The pseudonym key file {key_path} is missing, but this database holds {answers:,} survey "
+            f"submissions stored under the key with fingerprint {recorded or '(not recorded)'}. Without it "
+            "nobody's earlier answers can be recognised (people could answer a wave twice) and the analyses "
+            "cannot link answers. A new key is not created. " + _RECOVERY.format(path=key_path)
+        )
+    key = load_or_create_key(key_path)
+    found = key_fingerprint(key)
+    if answers and recorded != found:
+        raise KeyProblem(
+            f"The pseudonym key file {key_path} (fingerprint {found}) is not the key this database's "
+            f"{answers:,} survey submissions were stored under (fingerprint {recorded or 'not recorded'}). "
+            + _RECOVERY.format(path=key_path)
+        )
+    if recorded != found and _has_table(con, "app_meta"):
+        con.execute("INSERT OR REPLACE INTO app_meta VALUES ('pseudonym_key_id', ?)", [found])
     return key
 
 
 @dataclass(frozen=True)
 class RespondentProfile:
-    """What a submission stores about its respondent: a pseudonym and where they sat that day."""
+    """What a submission stores about its respondent: a per-wave pseudonym and where they sat that
+    day, generalised by `etl.placement` (None: withheld, or no assignment that day)."""
 
     respondent_key: str
     org: str | None
     team: str | None
-    manager_key: str | None
     level: str | None
     tenure_band: str | None
-    manager_span: int | None
+    placed: bool  # whether the person had an assignment that day (employed)
 
 
 _PROFILE_SQL = """
-SELECT a.org, a.team, a.manager_id, a.level, a.hire_date,
-       (SELECT count(*) FROM mart_assignments AS r
-        WHERE r.manager_id = a.manager_id AND r.valid_from <= $day
-          AND (r.valid_to IS NULL OR $day < r.valid_to)) AS manager_span
+SELECT a.org, a.team, a.level, a.hire_date
 FROM mart_assignments AS a
 WHERE a.employee_id = $employee_id AND a.valid_from <= $day AND (a.valid_to IS NULL OR $day < a.valid_to)
 """
 
 
-def respondent_profile(
-    con: duckdb.DuckDBPyConnection, employee_id: str, at: datetime | date, key: bytes
-) -> RespondentProfile:
-    """The profile an in-app submission made at `at` (UTC) stores, computed like the loader's.
-
-    Reads mart_assignments; a person without an assignment that day gets a profile with only
-    the pseudonym (the caller decides whether such a person may answer).
-    """
+def exact_org(con: duckdb.DuckDBPyConnection, employee_id: str, at: datetime | date) -> str | None:
+    """The org a person belongs to on a day (None when not employed): who may answer a wave."""
     day = at.date() if isinstance(at, datetime) else at
     rows = con.execute(_PROFILE_SQL, {"employee_id": employee_id, "day": day}).fetchall()
+    return rows[0][0] if rows else None
+
+
+def respondent_profile(
+    con: duckdb.DuckDBPyConnection, employee_id: str, wave_id: str, at: datetime | date, key: bytes, minimum: int
+) -> RespondentProfile:
+    """What an in-app submission to `wave_id` made on day `at` stores, exactly as the loader
+    stores a file row: the per-wave pseudonym and the placement of the day generalised until
+    `placement.storage_minimum(minimum)` people employed that day share it.
+
+    Reads mart_assignments; a person without an assignment that day gets only the pseudonym
+    (the caller decides whether such a person may answer).
+    """
+    day = at.date() if isinstance(at, datetime) else at
+    pseudonym = respondent_key(employee_id, wave_id, key)
+    rows = con.execute(_PROFILE_SQL, {"employee_id": employee_id, "day": day}).fetchall()
     if not rows:
-        return RespondentProfile(respondent_key(employee_id, key), None, None, None, None, None, None)
-    org, team, manager_id, level, hire_date, span = rows[0]
-    return RespondentProfile(
-        respondent_key=respondent_key(employee_id, key),
-        org=org,
-        team=team,
-        manager_key=manager_key(manager_id, key) if manager_id else None,
-        level=level,
-        tenure_band=tenure_band(hire_date, day),
-        manager_span=int(span) if manager_id else None,
-    )
+        return RespondentProfile(pseudonym, None, None, None, None, placed=False)
+    org, team, level, hire_date = rows[0]
+    cell = (org, team, level, tenure_band(hire_date, day))
+    stored = placement.stored_cell(con, day, cell, placement.storage_minimum(minimum))
+    return RespondentProfile(pseudonym, *stored, placed=True)

@@ -35,10 +35,9 @@ DDL = [
     "audience_orgs VARCHAR[], source VARCHAR, created_by VARCHAR, created_at TIMESTAMP)",
     "CREATE TABLE stg_survey_questions (wave_id VARCHAR, question_id VARCHAR, text VARCHAR, kind VARCHAR, "
     "theme VARCHAR, position INTEGER)",
-    # no manager id on a submission: the manager is a pseudonym too (etl.pseudonym.manager_key)
+    # no employee or manager on a submission: a per-wave pseudonym and the stored placement
     "CREATE TABLE stg_survey_submissions (response_id VARCHAR, wave_id VARCHAR, respondent_key VARCHAR, "
-    "submitted_at TIMESTAMP, org VARCHAR, team VARCHAR, manager_key VARCHAR, level VARCHAR, tenure_band VARCHAR, "
-    "manager_span INTEGER, source VARCHAR)",
+    "submitted_at TIMESTAMP, org VARCHAR, team VARCHAR, level VARCHAR, tenure_band VARCHAR, source VARCHAR)",
     "CREATE TABLE stg_survey_answers (response_id VARCHAR, question_id VARCHAR, value DOUBLE, comment VARCHAR)",
 ]
 HIRE = date(2020, 1, 1)
@@ -127,7 +126,7 @@ MART_SQL = [
     """,
     """
     CREATE TABLE mart_survey_respondent_wave AS
-    SELECT s.wave_id, s.response_id, s.org, s.team, s.manager_key, s.level, s.tenure_band, s.manager_span,
+    SELECT s.wave_id, s.response_id, s.org, s.team, s.level, s.tenure_band,
            avg(a.value) FILTER (WHERE q.kind = 'likert5' AND q.theme = 'morale') AS morale_index,
            max(a.value) FILTER (WHERE q.kind = 'enps') AS enps_value
     FROM stg_survey_submissions s JOIN stg_survey_answers a USING (response_id)
@@ -138,7 +137,7 @@ MART_SQL = [
 
 
 def build(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
-    from etl.pseudonym import manager_key, respondent_key
+    from etl.pseudonym import respondent_key
 
     for statement in DDL:
         con.execute(statement)
@@ -166,15 +165,15 @@ def build(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     opens = dict(WAVES)
     for wave, person, q1, q2, enps in ANSWERS:
         rid = f"{wave}-{person}"
-        org, team, manager = con.execute(
-            "SELECT org, team, manager_id FROM mart_assignments WHERE employee_id = ? AND valid_from <= ? "
+        org, team = con.execute(
+            "SELECT org, team FROM mart_assignments WHERE employee_id = ? AND valid_from <= ? "
             "AND (valid_to IS NULL OR valid_to > ?)",
             [person, opens[wave], opens[wave]],
         ).fetchall()[0]
         submitted = datetime.combine(date.fromordinal(opens[wave].toordinal() + 1), datetime.min.time())
         con.execute(
-            "INSERT INTO stg_survey_submissions VALUES (?, ?, ?, ?, ?, ?, ?, 'IC4', '5y+', NULL, 'file')",
-            [rid, wave, respondent_key(person, KEY), submitted, org, team, manager_key(manager, KEY)],
+            "INSERT INTO stg_survey_submissions VALUES (?, ?, ?, ?, ?, ?, 'IC4', '5y+', 'file')",
+            [rid, wave, respondent_key(person, wave, KEY), submitted, org, team],
         )
         con.executemany(
             "INSERT INTO stg_survey_answers VALUES (?, ?, ?, NULL)",

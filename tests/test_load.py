@@ -18,7 +18,8 @@ from etl import load as load_module
 from etl.contract import EXIT_TYPES, JOB_REASONS, MANDATE_KINDS, QUESTION_KINDS, TENURE_BANDS, THEMES
 from etl.load import LoadRejected, MartBuildError, build_marts, load_folder, rebuild_marts
 from etl.loading import sqlfiles
-from etl.pseudonym import load_or_create_key, manager_key, respondent_key, respondent_profile
+from etl.pseudonym import load_or_create_key, respondent_key, respondent_profile
+from etl.schema import SCHEMA_VERSION
 from tests.fixtures.contract_folder import EMPLOYEE_IDS, EXPECTED_COST, base_tables, db_state, write_folder
 
 SURVEY_TABLES = ("stg_survey_waves", "stg_survey_questions", "stg_survey_submissions", "stg_survey_answers",
@@ -93,6 +94,7 @@ def test_app_meta(loaded) -> None:
     assert meta["source"] == str(folder.resolve())
     assert len(meta["data_version"]) == 64
     assert datetime.fromisoformat(meta["loaded_at"].replace("Z", "+00:00")).tzinfo is not None
+    assert meta["schema_version"] == SCHEMA_VERSION
 
 
 def test_cost_is_priced_to_the_cent_with_effective_dates_and_cache_prices(loaded) -> None:
@@ -156,20 +158,21 @@ def test_morale_index_leaves_out_enps_text_and_other_themes(loaded) -> None:
     assert rows == [("R1", 4.5, 9.0), ("R2", 2.5, 6.0), ("R3", 4.5, 10.0)]
 
 
-def test_submissions_keep_the_respondent_profile_of_the_day(loaded) -> None:
+def test_submissions_store_a_per_wave_pseudonym_the_day_and_no_placement_in_a_tiny_company(loaded) -> None:
+    """Six people: no placement is shared by five of them on any day, so all of it is withheld
+    (NULL); the time of day is dropped; the pseudonym depends on the wave."""
     db, _ = loaded
     key = (db.parent / "pseudonym.key").read_bytes()
-    rows = _rows(db, "SELECT response_id, respondent_key, submitted_at, org, team, manager_key, level, tenure_band, "
-                     "manager_span, source FROM stg_survey_submissions ORDER BY 1")
+    rows = _rows(db, "SELECT response_id, respondent_key, submitted_at, org, team, level, tenure_band, source "
+                     "FROM stg_survey_submissions ORDER BY 1")
     assert rows == [
-        ("R1", respondent_key("E1", key), datetime(2025, 2, 5, 10), "Alpha", "A1", manager_key("M1", key), "IC4",
-         "2-5y", 4, "file"),
-        # 09:00 at +01:00 is 08:00 UTC
-        ("R2", respondent_key("E2", key), datetime(2025, 2, 6, 8), "Alpha", "A1", manager_key("M1", key), "IC3",
-         "<1y", 4, "file"),
-        ("R3", respondent_key("E3", key), datetime(2025, 3, 4, 8, 30), "Alpha", "A2", manager_key("M1", key), "IC3",
-         "<1y", 3, "file"),
+        ("R1", respondent_key("E1", "W1", key), datetime(2025, 2, 5), None, None, None, None, "file"),
+        ("R2", respondent_key("E2", "W1", key), datetime(2025, 2, 6), None, None, None, None, "file"),
+        ("R3", respondent_key("E3", "W2", key), datetime(2025, 3, 4), None, None, None, None, "file"),
     ]
+    columns = {c for (c,) in _rows(db, "SELECT column_name FROM information_schema.columns "
+                                       "WHERE table_name = 'stg_survey_submissions'")}
+    assert not columns & {"manager_key", "manager_span", "manager_id"}
 
 
 def test_in_app_profile_matches_the_loaded_one(loaded) -> None:
@@ -177,13 +180,12 @@ def test_in_app_profile_matches_the_loaded_one(loaded) -> None:
     key = (db.parent / "pseudonym.key").read_bytes()
     con = duckdb.connect(str(db), read_only=True)
     try:
-        profile = respondent_profile(con, "E1", datetime(2025, 2, 5, 10), key)
+        profile = respondent_profile(con, "E1", "W1", datetime(2025, 2, 5, 10), key, 5)
     finally:
         con.close()
-    stored = _rows(db, "SELECT respondent_key, org, team, manager_key, level, tenure_band, manager_span "
+    stored = _rows(db, "SELECT respondent_key, org, team, level, tenure_band "
                        "FROM stg_survey_submissions WHERE response_id = 'R1'")
-    assert stored == [(profile.respondent_key, profile.org, profile.team, profile.manager_key, profile.level,
-                       profile.tenure_band, profile.manager_span)]
+    assert stored == [(profile.respondent_key, profile.org, profile.team, profile.level, profile.tenure_band)]
 
 
 def test_no_employee_id_in_any_survey_table(loaded) -> None:
@@ -204,8 +206,10 @@ def test_key_file_is_private_and_reused(loaded, tmp_path: Path) -> None:
     assert load_or_create_key(path) == path.read_bytes()
     fresh = load_or_create_key(tmp_path / "sub" / "k.key")
     assert len(fresh) == 32 and fresh != path.read_bytes()
-    assert respondent_key("E1", fresh) != respondent_key("E1", path.read_bytes())
-    assert respondent_key("E1", fresh) != manager_key("E1", fresh)
+    assert respondent_key("E1", "W1", fresh) != respondent_key("E1", "W1", path.read_bytes())
+    # a person's pseudonyms differ from wave to wave, and (wave, person) pairs never run together
+    assert respondent_key("E1", "W1", fresh) != respondent_key("E1", "W2", fresh)
+    assert respondent_key("1E1", "W", fresh) != respondent_key("E1", "W1", fresh)
 
 
 def test_key_file_from_the_environment(tmp_path: Path, monkeypatch) -> None:
@@ -338,7 +342,7 @@ def test_a_different_key_file_is_refused(tmp_path: Path) -> None:
     assert [p.rule for p in caught.value.problems] == ["pseudonym_key"]
     assert db_state(db) == before
     (tmp_path / "pseudonym.key").unlink()
-    with pytest.raises(LoadRejected, match="restore that file"):
+    with pytest.raises(LoadRejected, match="is missing"):
         load_folder(folder, db)
     assert not (tmp_path / "pseudonym.key").exists()
     assert db_state(db) == before
@@ -352,11 +356,11 @@ def _add_app_submission(db: Path, employee_id: str, wave_id: str, response_id: s
                     "VALUES ('APP1', 'Quick pulse', '2025-03-10', '2025-03-20', 'app', 'admin') ON CONFLICT DO NOTHING")
         con.execute("INSERT INTO stg_survey_questions VALUES ('APP1', 'A1', 'How are you?', 'likert5', 'morale', 1) "
                     "ON CONFLICT DO NOTHING")
-        profile = respondent_profile(con, employee_id, datetime(2025, 3, 12, 9), key)
+        profile = respondent_profile(con, employee_id, wave_id, datetime(2025, 3, 12, 9), key, 5)
         con.execute(
-            "INSERT INTO stg_survey_submissions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'app')",
-            [response_id, wave_id, profile.respondent_key, datetime(2025, 3, 12, 9), profile.org, profile.team,
-             profile.manager_key, profile.level, profile.tenure_band, profile.manager_span],
+            "INSERT INTO stg_survey_submissions VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'app')",
+            [response_id, wave_id, profile.respondent_key, datetime(2025, 3, 12), profile.org, profile.team,
+             profile.level, profile.tenure_band],
         )
         con.execute("INSERT INTO stg_survey_answers VALUES (?, 'A1', 2, NULL)", [response_id])
         rebuild_marts(con, ["mart_survey_respondent_wave"])

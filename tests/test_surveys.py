@@ -26,21 +26,20 @@ from workforce.viewer import Role, ScopeError, Viewer
 # ---------------------------------------------------------------------------------- submission
 
 
-def test_accepted_submission_is_stored_under_the_pseudonym_with_placement(company, tmp_path):
+def test_accepted_submission_is_stored_under_the_wave_pseudonym_with_generalised_placement(company, tmp_path):
     add_wave(company, "w1")
     result = surveys.submit_response(company, person("E004"), "w1", full_answers(4, 10, "Fine."), today=TODAY)
     assert result.status == "accepted"
     key = pseudonym.load_or_create_key(tmp_path / "pseudonym.key")
     row = company.execute(
-        "SELECT respondent_key, org, team, level, CAST(tenure_band AS VARCHAR), manager_key, manager_span, "
-        "submitted_at, source FROM stg_survey_submissions"
+        "SELECT respondent_key, org, team, level, CAST(tenure_band AS VARCHAR), submitted_at, source "
+        "FROM stg_survey_submissions"
     ).fetchall()
-    # E004 (see tests/survey_helpers.py): Alpha/a1, IC3, hired 2026-06-01 → "<1y"; M1 manages all 40 of Alpha
-    assert row[0][:7] == (
-        pseudonym.respondent_key("E004", key), "Alpha", "a1", "IC3", "<1y", pseudonym.manager_key("M1", key), 40,
-    )
-    assert row[0][8] == "app"
-    assert row[0][7].time().isoformat() == "00:00:00"  # the day only: nothing to match against logs
+    # E004 (see tests/survey_helpers.py): Alpha/a1, IC3, hired 2026-06-01 → "<1y". Only 4 people of a1 are
+    # IC3 and <1y today, 2 are IC5 and <1y: their level is withheld, and the 6 share (Alpha, a1, -, <1y)
+    assert row[0][:5] == (pseudonym.respondent_key("E004", "w1", key), "Alpha", "a1", None, "<1y")
+    assert row[0][6] == "app"
+    assert row[0][5].time().isoformat() == "00:00:00"  # the day only: nothing to match against logs
     # no survey table holds an employee id
     for table in ("stg_survey_submissions", "stg_survey_answers", "mart_survey_respondent_wave"):
         text = str(company.execute(f"SELECT * FROM {table}").fetchall())
@@ -61,13 +60,31 @@ def test_second_attempt_is_already_received_even_with_an_empty_form(company):
     assert company.execute("SELECT count(*) FROM stg_survey_submissions").fetchall()[0][0] == 1
 
 
+def test_a_lost_key_file_stops_answers_instead_of_letting_a_person_answer_twice(company, tmp_path):
+    """Before: a missing key file was silently replaced, the person's new pseudonym matched nothing,
+    and they could answer the same wave again."""
+    add_wave(company, "w1")
+    emp = person("E010")
+    assert surveys.submit_response(company, emp, "w1", full_answers(), today=TODAY).status == "accepted"
+    (tmp_path / "pseudonym.key").unlink()
+    again = surveys.submit_response(company, emp, "w1", full_answers(), today=TODAY)
+    assert again.status == "invalid" and "key" in again.message
+    assert not (tmp_path / "pseudonym.key").exists()  # nothing regenerated
+    (tmp_path / "pseudonym.key").write_bytes(b"k" * 32)  # nor does another key do
+    assert surveys.submit_response(company, emp, "w1", full_answers(), today=TODAY).status == "invalid"
+    assert company.execute("SELECT count(*) FROM stg_survey_submissions").fetchall()[0][0] == 1
+
+
 def test_the_database_constraint_is_the_guard_not_the_form(company):
     add_wave(company, "w1")
     company.execute("INSERT INTO stg_survey_submissions (response_id, wave_id, respondent_key, submitted_at, source) "
-                    "VALUES ('r1', 'w1', 'k', now()::TIMESTAMP, 'app')")
+                    "VALUES ('r1', 'w1', 'k', current_date::TIMESTAMP, 'app')")
     with pytest.raises(duckdb.ConstraintException):
         company.execute("INSERT INTO stg_survey_submissions (response_id, wave_id, respondent_key, submitted_at, source) "
-                        "VALUES ('r2', 'w1', 'k', now()::TIMESTAMP, 'app')")
+                        "VALUES ('r2', 'w1', 'k', current_date::TIMESTAMP, 'app')")
+    with pytest.raises(duckdb.ConstraintException):  # a time of day is refused: the day only
+        company.execute("INSERT INTO stg_survey_submissions (response_id, wave_id, respondent_key, submitted_at, source) "
+                        "VALUES ('r3', 'w1', 'k3', TIMESTAMP '2026-11-23 10:17:00', 'app')")
 
 
 def test_validation_names_every_missing_or_bad_answer_and_saves_nothing(company):
@@ -147,7 +164,10 @@ def test_fifty_concurrent_sessions_submitting_ten_responses_each(company):
         "SELECT count(*), count(DISTINCT (wave_id, respondent_key)), count(DISTINCT respondent_key) "
         "FROM stg_survey_submissions"
     ).fetchall()[0]
-    assert counts == (500, 500, 50)
+    assert counts == (500, 500, 500)  # a person's pseudonyms differ from wave to wave
+    key = pseudonym.load_or_create_key(surveys.default_key_path())
+    stored = {r[0] for r in company.execute("SELECT respondent_key FROM stg_survey_submissions").fetchall()}
+    assert stored == {pseudonym.respondent_key(e, w, key) for e in employees for w in waves}  # with the key: 50 people
     assert company.execute("SELECT count(*) FROM stg_survey_answers").fetchall()[0][0] == 500 * (len(surveys.QUESTION_BANK) - 1)
     assert company.execute("SELECT count(*), avg(morale_index) FROM mart_survey_respondent_wave").fetchall()[0] == (500, 3.0)
     per_wave = dict(company.execute("SELECT wave_id, count(*) FROM stg_survey_submissions GROUP BY 1").fetchall())
@@ -275,15 +295,19 @@ def test_response_rates_are_suppressed_and_scoped(company):
     beta = [p[0] for p in people() if p[1] == "Beta"][:3]
     _answer(company, alpha + beta, "w1")
     rates = surveys.response_rates(company, ADMIN, "w1", TODAY).set_index("org")
-    # Beta: 3 < 5 hidden; Alpha is hidden too, or Alpha = all − Beta would give Beta away.
-    assert rates.loc["Beta", "suppressed"] and rates.loc["Alpha", "suppressed"]
+    # Beta: 3 < 5 hidden. Three of the Alpha respondents (a1, 1-2y) are stored with their placement
+    # withheld (they share the all-withheld class with the two managers, etl.placement): "(unknown)"
+    # holds 3, hidden, so Beta and "(unknown)" are hidden together (6 people).
+    assert rates.loc["Beta", "suppressed"] and rates.loc["(unknown)", "suppressed"]
+    assert rates.loc["Alpha", "respondents"] == 9
     assert rates.loc["All orgs", "respondents"] == 15
     assert rates.loc["All orgs", "response_rate"] == pytest.approx(15 / 62)  # 60 people and 2 managers
     assert rates.loc["Alpha", "audience"] == 41  # headcount is not survey data
     _answer(company, [p[0] for p in people() if p[1] == "Beta"][3:8], "w1")
     rates = surveys.response_rates(company, ADMIN, "w1", TODAY).set_index("org")
-    assert rates.loc["Alpha", "respondents"] == 12 and rates.loc["Beta", "respondents"] == 8
-    assert rates.loc["Beta", "response_rate"] == pytest.approx(8 / 21)
+    # Beta has 8 now, but the 3 withheld would be Beta's complement: both stay hidden
+    assert rates.loc["All orgs", "respondents"] == 20 and rates.loc["Alpha", "respondents"] == 9
+    assert rates.loc["Beta", "suppressed"] and rates.loc["(unknown)", "suppressed"]
     hr = surveys.response_rates(company, HR_ALPHA, "w1", TODAY)
     assert list(hr["org"]) == ["Alpha"]
 

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import duckdb
 import streamlit as st
 
+from etl.schema import startup_problem
 from workforce import audit, auth, surveys
 from workforce.db import (
     SAMPLE_DATA_DIR,
@@ -46,7 +47,7 @@ def db() -> duckdb.DuckDBPyConnection:
 def ensure_database() -> None:
     """Build the embedded default from sample_data/ on first start, with visible progress."""
     con = db()
-    if meta(con).get("data_version"):
+    if meta(con).get("data_version") and not _storage_needs_rebuild(con):
         _demo_state_checked(str(default_db_path()), data_version(con))
         return
     from etl.load import load_folder  # the loader is only needed on first start
@@ -62,6 +63,21 @@ def ensure_database() -> None:
             load_folder(SAMPLE_DATA_DIR, default_db_path(), key_path=default_key_path(), progress=progress)
         _ensure_demo_state(con)
         status.update(label="Database built from sample_data/", state="complete", expanded=False)
+
+
+def _storage_needs_rebuild(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the embedded default must be rebuilt from sample_data/ (its schema is older than
+    the code). Any other problem — a stale non-default database, a missing or wrong pseudonym
+    key — stops the app here with what to do (`etl.schema.startup_problem`)."""
+    problem = startup_problem(con, default_db_path(), default_key_path())
+    if problem is None:
+        return False
+    if problem.stale and meta(con).get("source") == str(SAMPLE_DATA_DIR.resolve()):
+        return True
+    st.error("The app cannot start with this database.")
+    st.text(problem.message)  # paths and fingerprints: plain text, never markdown
+    st.stop()
+    return False
 
 
 @st.cache_resource(show_spinner=False)

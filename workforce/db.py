@@ -38,6 +38,27 @@ def default_key_path(db_path: Path | None = None) -> Path:
     return (db_path or default_db_path()).parent / "pseudonym.key"
 
 
+PRIVATE_MODE = 0o600
+
+
+def keep_private(db_path: Path | str) -> None:
+    """Make the database file, its write-ahead log and anything this process creates later
+    readable by the owner only (mode 0600): the file holds HR data and survey answers.
+
+    DuckDB creates the file and its `.wal` with the process umask (usually giving 0644) and
+    recreates the log after every checkpoint, so the umask of the process is narrowed to 077
+    (it only ever gets stricter); files that already exist are set to 0600.
+    """
+    os.umask(os.umask(0o077) | 0o077)
+    path = Path(db_path)
+    for file in (path, path.with_name(path.name + ".wal")):
+        try:
+            if file.stat().st_mode & 0o077:
+                file.chmod(PRIVATE_MODE)
+        except FileNotFoundError:
+            pass
+
+
 def memory_limit() -> str | None:
     """The app's DuckDB memory limit: WORKFORCE_DUCKDB_MEMORY_LIMIT (e.g. "2GB"), else DEFAULT_MEMORY_LIMIT.
 
@@ -67,6 +88,7 @@ def connect(path: Path | str | None = None, *, read_only: bool = False) -> duckd
     """
     path = Path(path) if path is not None else default_db_path()
     path.parent.mkdir(parents=True, exist_ok=True)
+    keep_private(path)
     limit = memory_limit()
     con = duckdb.connect(str(path), read_only=read_only)
     if limit:

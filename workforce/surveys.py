@@ -3,9 +3,11 @@ employee's submission, live response rates and company results of closed waves.
 
 Waves created here and waves loaded from files live in the same tables (`stg_survey_*`,
 `source` = 'app' or 'file'; the DDL is the loader's `etl/sql/staging/ddl_survey_tables.sql`).
-A submission is stored under the keyed pseudonym (`etl.pseudonym`), never the employee id, with
-where the person sat on the day: org, team, manager (pseudonym), level, tenure band, span.
-`UNIQUE (wave_id, respondent_key)` is what guarantees one submission per person and wave,
+A submission is stored under a keyed per-wave pseudonym (`etl.pseudonym`), never the employee id,
+with where the person sat on the day (org, team, level, tenure band) generalised until at least the
+minimum group of people employed that day share it (`etl.placement`; NULL = withheld), exactly as
+the loader stores a file row. `UNIQUE (wave_id, respondent_key)` is what guarantees one submission
+per person and wave,
 including when two sessions submit at the same moment. `submitted_at` is stored as the day only,
 so it cannot be matched against timestamps elsewhere (e.g. the audit log of page views).
 
@@ -36,10 +38,15 @@ TITLE_MAX = 120
 MAX_WAVE_DAYS = 60
 DEMO_WAVE_DAYS = 14
 FORM_ERROR = "_form"  # key of errors about the form as a whole, not one question
+KEY_UNAVAILABLE = (
+    "Answers cannot be stored right now: the survey's pseudonym key is missing or not the right one. "
+    "Please tell an admin; nothing was saved."
+)
 
 CONFIDENTIALITY_NOTE = (
-    "Your answers are stored under a coded key, not your name or employee id, together with your "
-    "org, team, level and tenure band on the day you answer. Nobody — including HR and admins — "
+    "Your answers are stored under a coded key that changes with every survey, not your name or "
+    "employee id, with the day (not the time) and your org, team, level and tenure band only as far as "
+    "at least {min_scores} colleagues share them that day. Nobody — including HR and admins — "
     "can see an individual's answers. Results are shown only for groups of at least {min_scores} "
     "people, and comments only for groups of at least {min_comments}; groups that could be worked "
     "out by subtracting one figure from another are hidden too. Comments are shown word for word "
@@ -387,20 +394,23 @@ def ensure_demo_wave(con: duckdb.DuckDBPyConnection, today: date) -> str | None:
 
 
 def _profile(
-    con: duckdb.DuckDBPyConnection, employee_id: str, on: date, key_path: Path | None = None
+    con: duckdb.DuckDBPyConnection, employee_id: str, wave_id: str, on: date, key_path: Path | None = None
 ) -> pseudonym.RespondentProfile:
-    """The pseudonym and placement on a day, computed exactly as the loader does for file rows."""
-    return pseudonym.respondent_profile(con, employee_id, on, _secret(key_path))
+    """The pseudonym and stored placement of a submission on a day, computed exactly as the loader does."""
+    minimum = privacy.current_rules(con).min_scores
+    return pseudonym.respondent_profile(con, employee_id, wave_id, on, _secret(con, key_path), minimum)
 
 
 _SECRET_LOCK = threading.Lock()
 
 
-def _secret(key_path: Path | None) -> bytes:
-    """The pseudonym secret. Serialised within the process: on first use the file is created, and a
-    concurrent session must not read it half-written."""
+def _secret(con: duckdb.DuckDBPyConnection, key_path: Path | None) -> bytes:
+    """The pseudonym secret, checked against the database (`etl.pseudonym.open_key`: a missing or
+    different key file for a database holding answers raises `KeyProblem`, never a new key).
+    Serialised within the process: on first use the file may be created and its fingerprint
+    recorded, and a concurrent session must not race it."""
     with _SECRET_LOCK:
-        return pseudonym.load_or_create_key(Path(key_path) if key_path else default_key_path())
+        return pseudonym.open_key(con, Path(key_path) if key_path else default_key_path())
 
 
 def _in_audience(wave: Wave, org: str) -> bool:
@@ -411,11 +421,11 @@ def open_waves_for(con: duckdb.DuckDBPyConnection, viewer: Viewer, today: date) 
     """Waves open today whose audience includes the signed-in person's org."""
     if viewer.employee_id is None or not table_exists(con, "stg_survey_waves"):
         return []
-    where = _profile(con, viewer.employee_id, today)
-    if where.org is None:
+    org = pseudonym.exact_org(con, viewer.employee_id, today)
+    if org is None:
         return []
     return sorted(
-        (w for w in all_waves(con) if w.status(today) == "open" and _in_audience(w, where.org)),
+        (w for w in all_waves(con) if w.status(today) == "open" and _in_audience(w, org)),
         key=lambda w: (w.closes_on, w.wave_id),
     )
 
@@ -425,7 +435,7 @@ def has_submitted(
 ) -> bool:
     if viewer.employee_id is None:
         return False
-    key = pseudonym.respondent_key(viewer.employee_id, _secret(key_path))
+    key = pseudonym.respondent_key(viewer.employee_id, wave_id, _secret(con, key_path))
     return bool(
         con.execute(
             "SELECT count(*) FROM stg_survey_submissions WHERE wave_id = ? AND respondent_key = ?", [wave_id, key]
@@ -489,9 +499,14 @@ def submit_response(
         return SubmitResult("invalid", {FORM_ERROR: f"Survey wave {wave_id!r} does not exist."})
     if wave.status(today) != "open":
         return SubmitResult("invalid", {FORM_ERROR: f"“{wave.title}” is not open today ({today})."})
-    where = _profile(con, viewer.employee_id, today, key_path)
-    if where.org is None or not _in_audience(wave, where.org):
+    org = pseudonym.exact_org(con, viewer.employee_id, today)
+    if org is None or not _in_audience(wave, org):
         return SubmitResult("invalid", {FORM_ERROR: f"“{wave.title}” is not addressed to you."})
+    try:
+        where = _profile(con, viewer.employee_id, wave_id, today, key_path)
+    except pseudonym.KeyProblem:
+        # never a new key (a person could answer again); the admin sees the recovery steps at start
+        return SubmitResult("invalid", {FORM_ERROR: KEY_UNAVAILABLE})
     respondent = where.respondent_key
     if _exists(con, wave_id, respondent):
         return SubmitResult("already_received")
@@ -504,9 +519,9 @@ def submit_response(
             con.execute("BEGIN TRANSACTION")
             con.execute(
                 "INSERT INTO stg_survey_submissions (response_id, wave_id, respondent_key, submitted_at, org, team, "
-                "manager_key, level, tenure_band, manager_span, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'app')",
+                "level, tenure_band, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'app')",
                 [response_id, wave_id, respondent, datetime.combine(today, datetime.min.time()), where.org, where.team,
-                 where.manager_key, where.level, where.tenure_band, where.manager_span],
+                 where.level, where.tenure_band],
             )
             # one statement for all answers: executemany would be a round trip per answer
             con.execute(

@@ -20,14 +20,26 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pyarrow
 
+from etl import placement, schema
 from etl.contract import CONTRACT_VERSION
 from etl.loading import derived
 from etl.loading.columns import column_specs, quote_ident
 from etl.loading.problems import LoadRejected, MartBuildError, Problem
-from etl.loading.sqlfiles import STAGING_DIR, build_order, mart_files, mentions, read_sql, staging_sql
-from etl.pseudonym import key_fingerprint, load_or_create_key, manager_key, respondent_key
+from etl.loading.sqlfiles import (
+    MARTS_DIR,
+    STAGING_DIR,
+    build_order,
+    mart_files,
+    mentions,
+    read_sql,
+    staging_sql,
+)
+from etl.pseudonym import KeyProblem, key_fingerprint, open_key, respondent_key
+from workforce.db import keep_private
+from workforce.privacy import current_rules
 
 # Plain staging tables: replaced whole by every load. (stg_ name -> contract table)
 PLAIN_STAGING = {
@@ -62,29 +74,13 @@ def _run_script(con: duckdb.DuckDBPyConnection, name: str) -> None:
     con.execute(read_sql(STAGING_DIR / f"{name}.sql"))
 
 
-def _meta(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    return dict(con.execute("SELECT key, value FROM app_meta").fetchall())
-
-
 def _resolve_key(target: duckdb.DuckDBPyConnection, key_path: Path) -> bytes:
-    """The pseudonym secret, refusing one that differs from the key the database was loaded with."""
-    recorded = _meta(target).get("pseudonym_key_id")
-    if recorded and not key_path.exists():
-        raise LoadRejected([Problem(
-            "error", "pseudonym_key",
-            f"key file {key_path} not found, but this database holds survey data pseudonymised with key "
-            f"{recorded}: restore that file (or pass --key-file) instead of creating a new one",
-            file=key_path.name,
-        )])
-    key = load_or_create_key(key_path)
-    if recorded and key_fingerprint(key) != recorded:
-        raise LoadRejected([Problem(
-            "error", "pseudonym_key",
-            f"key file {key_path} is not the key this database was loaded with (fingerprint "
-            f"{key_fingerprint(key)}, expected {recorded}); pseudonyms would no longer match",
-            file=key_path.name,
-        )])
-    return key
+    """The pseudonym secret, refused (with recovery steps) when it is missing or not the key the
+    database's survey answers were stored under (`etl.pseudonym.open_key`)."""
+    try:
+        return open_key(target, key_path)
+    except KeyProblem as problem:
+        raise LoadRejected([Problem("error", "pseudonym_key", str(problem), file=key_path.name)]) from problem
 
 
 class _Target:
@@ -164,36 +160,55 @@ def _replace_table(scratch: duckdb.DuckDBPyConnection, target: _Target, name: st
 
 
 def _pseudonyms(submissions: pyarrow.Table, key: bytes) -> pyarrow.Table:
-    """employee_id -> (respondent_key, manager_key) for every respondent and manager of the file."""
-    ids = set(submissions.column("employee_id").to_pylist()) | set(submissions.column("manager_id").to_pylist())
-    ids.discard(None)
-    ordered = sorted(ids)
+    """(wave_id, employee_id) -> respondent_key for every submission of the file."""
+    pairs = sorted(set(zip(submissions.column("wave_id").to_pylist(), submissions.column("employee_id").to_pylist(),
+                           strict=True)))
     return pyarrow.table({
-        "employee_id": pyarrow.array(ordered, pyarrow.string()),
-        "respondent_key": pyarrow.array([respondent_key(i, key) for i in ordered], pyarrow.string()),
-        "manager_key": pyarrow.array([manager_key(i, key) for i in ordered], pyarrow.string()),
+        "wave_id": pyarrow.array([w for w, _ in pairs], pyarrow.string()),
+        "employee_id": pyarrow.array([e for _, e in pairs], pyarrow.string()),
+        "respondent_key": pyarrow.array([respondent_key(e, w, key) for w, e in pairs], pyarrow.string()),
     })
 
 
-def _write_surveys(scratch: duckdb.DuckDBPyConnection, target: _Target, key: bytes) -> None:
+def survey_day_cells(scratch: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """People employed per exact cell on every day a file submission was made, from the scratch
+    tables (run before the target is attached, while unqualified names are the scratch's)."""
+    days = [r[0] for r in scratch.execute("SELECT DISTINCT CAST(submitted_at AS DATE) FROM stg_survey_submissions").fetchall()]
+    scratch.execute(f"CREATE OR REPLACE TEMP VIEW mart_assignments AS {read_sql(MARTS_DIR / 'mart_assignments.sql')}")
+    try:
+        return placement.day_cells(scratch, days)
+    finally:
+        scratch.execute("DROP VIEW IF EXISTS temp.mart_assignments")
+
+
+def _write_surveys(scratch: duckdb.DuckDBPyConnection, target: _Target, key: bytes, cells: pd.DataFrame) -> None:
     # submissions are few (one per person and wave): held as Arrow tables, they can be read
     # twice (conflict check, then insert) in either target mode
     submissions = scratch.sql("SELECT * FROM memory.main.stg_survey_submissions").to_arrow_table()
     waves = scratch.sql("SELECT wave_id FROM memory.main.stg_survey_waves").to_arrow_table()
     con = target.con
-    con.register("_submissions", submissions)
-    con.register("_incoming_waves", waves)
-    con.register("_pseudonyms", _pseudonyms(submissions, key))
+    # the day's workforce decides how coarsely each placement is stored (etl.placement)
+    minimum = placement.storage_minimum(current_rules(con).min_scores)
+    stored = pyarrow.Table.from_pandas(placement.coarsen(cells, minimum), preserve_index=False)
+    views = {"_submissions": submissions, "_incoming_waves": waves, "_pseudonyms": _pseudonyms(submissions, key),
+             "_placements": stored}
+    for name, table in views.items():
+        con.register(name, table)
     try:
         conflicts = con.execute(read_sql(STAGING_DIR / "survey_conflicts.sql")).fetchall()
         if conflicts:
             raise LoadRejected([_conflict_problem(rows) for rows in _group(conflicts)])
         _run_script(con, "delete_file_survey_rows")
-        for name in ("stg_survey_waves", "stg_survey_questions", "stg_survey_answers"):
+        for name in ("stg_survey_waves", "stg_survey_questions"):
             target.copy_rows(name, f"INSERT INTO {name} BY NAME SELECT * FROM _incoming")
         _run_script(con, "write_survey_submissions")
+        written = con.execute("SELECT count(*) FROM stg_survey_submissions WHERE source = 'file'").fetchall()[0][0]
+        if written != submissions.num_rows:  # every employed respondent has a cell of the day
+            raise MartBuildError(f"stored {written} of {submissions.num_rows} file submissions: a placement is missing")
+        # answers go in by a hash of their response, not in the order of the file
+        target.copy_rows("stg_survey_answers", read_sql(STAGING_DIR / "write_survey_answers.sql"))
     finally:
-        for view in ("_submissions", "_incoming_waves", "_pseudonyms"):
+        for view in views:
             con.unregister(view)
 
 
@@ -270,6 +285,8 @@ def write_target(
     """Opens the target and writes everything in one transaction; rolls back on any failure."""
     timings: dict[str, float] = {}
     db_path.parent.mkdir(parents=True, exist_ok=True)
+    keep_private(db_path)
+    cells = survey_day_cells(scratch)
     target = _Target(scratch, db_path)
     con = target.con
     try:
@@ -277,10 +294,13 @@ def write_target(
         try:
             started = time.perf_counter()
             _run_script(con, "ddl_app_meta")
+            rebuilt = schema.rebuild_if_stale(con)
+            if rebuilt is not None:
+                warnings.append(Problem("warning", "schema_rebuilt", str(rebuilt)))
             _run_script(con, "ddl_survey_tables")
             key = _resolve_key(con, key_path)
             step("writing survey tables", 0.66)
-            _write_surveys(scratch, target, key)
+            _write_surveys(scratch, target, key, cells)
             for i, name in enumerate(PLAIN_STAGING):
                 step(f"writing {name}", 0.67 + 0.15 * i / len(PLAIN_STAGING))
                 _replace_table(scratch, target, name)
@@ -296,7 +316,8 @@ def write_target(
             rebuild_vendor_marts(con)
             marts = build_marts(con, key=key)
             timings["build marts"] = time.perf_counter() - started
-            values = {**meta, "contract_version": CONTRACT_VERSION, "pseudonym_key_id": key_fingerprint(key)}
+            values = {**meta, "contract_version": CONTRACT_VERSION, "pseudonym_key_id": key_fingerprint(key),
+                      "schema_version": schema.SCHEMA_VERSION}
             con.executemany("INSERT OR REPLACE INTO app_meta VALUES (?, ?)", [[k, v] for k, v in values.items()])
             started = time.perf_counter()
             step("committing", 0.98)

@@ -1,8 +1,11 @@
 -- The survey tables outlive any one load: the app writes waves and submissions into them too
 -- (source = 'app'), so they are created once with their keys and a reload only replaces the
--- rows that came from files. No column holds an employee id: respondent_key is
--- HMAC-SHA256(secret, employee_id) and manager_key HMAC-SHA256(secret, 'manager:' || manager_id),
--- with the secret kept outside the database (etl.pseudonym).
+-- rows that came from files. A submission is stored so that the database file alone names
+-- nobody: respondent_key is a per-wave pseudonym, HMAC-SHA256 under a secret kept outside the
+-- database (etl.pseudonym), so waves cannot be linked without it; org, team, level and
+-- tenure_band are the placement of the day generalised until at least the minimum group of
+-- people employed that day share it, NULL meaning withheld (etl.placement); submitted_at is the
+-- day (midnight), never the time.
 CREATE TABLE IF NOT EXISTS stg_survey_waves (
     wave_id VARCHAR PRIMARY KEY,
     title VARCHAR NOT NULL,
@@ -28,13 +31,11 @@ CREATE TABLE IF NOT EXISTS stg_survey_submissions (
     response_id VARCHAR PRIMARY KEY,
     wave_id VARCHAR NOT NULL,
     respondent_key VARCHAR NOT NULL,
-    submitted_at TIMESTAMP NOT NULL,
+    submitted_at TIMESTAMP NOT NULL CHECK (submitted_at = date_trunc('day', submitted_at)),
     org VARCHAR,
     team VARCHAR,
-    manager_key VARCHAR,
     level VARCHAR,
     tenure_band ENUM('<1y', '1-2y', '2-5y', '5y+'),
-    manager_span INTEGER,
     source VARCHAR NOT NULL DEFAULT 'app',
     UNIQUE (wave_id, respondent_key)
 );

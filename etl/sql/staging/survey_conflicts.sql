@@ -14,6 +14,6 @@ UNION ALL
 SELECT 'survey_responses', 'employee_id', i.wave_id,
        'the person already answered this wave in the app'
 FROM _submissions AS i
-JOIN _pseudonyms AS p ON p.employee_id = i.employee_id
+JOIN _pseudonyms AS p ON p.employee_id = i.employee_id AND p.wave_id = i.wave_id
 JOIN stg_survey_submissions AS s
     ON s.respondent_key = p.respondent_key AND s.wave_id = i.wave_id AND s.source <> 'file'
