@@ -49,13 +49,15 @@ APPENDABLE = ("token_usage", "outcomes")
 MAX_PROBLEM_ROWS = 20  # per file and rule; a last row says how many more
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 USAGE_COLUMNS = ["load_id", "source", "file_name", "usage_date", "employee_id", "identity_kind", "identity",
-                 "tool", "vendor", "model", "input_tokens", "output_tokens", "cache_read_tokens",
-                 "cache_write_tokens", "requests", "agent_seconds", "cost_usd"]
+                 "tool", "vendor", "model", "service_tier", "input_tokens", "output_tokens", "cache_read_tokens",
+                 "cache_write_tokens", "cache_write_1h_tokens", "requests", "agent_seconds", "cost_usd",
+                 "cost_basis"]
 OUTCOME_COLUMNS = ["load_id", "source", "file_name", "week_start", "employee_id", "identity_kind", "identity",
                    "changes_landed", "agent_assisted_changes", "reviews_done", "commits", "lines_added",
-                   "lines_removed"]
+                   "lines_removed", "tool_actions_accepted", "tool_actions_rejected", "suggestions_accepted",
+                   "lines_accepted"]
 COST_COLUMNS = ["load_id", "source", "file_name", "cost_date", "vendor", "workspace_id", "model", "cost_type",
-                "token_type", "description", "amount_usd"]
+                "token_type", "description", "amount_usd", "service_tier"]
 
 
 # --- reports -----------------------------------------------------------------------------------
@@ -269,6 +271,8 @@ def _contract_rows(parsed: ParsedFile, table: str, report: FileReport) -> tuple[
             usage[column] = (typed[column] if column in typed else pd.Series(0, index=typed.index)).fillna(0)
         for column in ["requests", "agent_seconds", "cost_usd"]:
             usage[column] = typed[column] if column in typed else None
+        usage["service_tier"], usage["cache_write_1h_tokens"] = "standard", 0
+        usage["cost_basis"] = usage["cost_usd"].map(lambda c: None if pd.isna(c) else "reported")
         ready.usage = usage
     else:
         outcomes = pd.DataFrame({
@@ -280,7 +284,8 @@ def _contract_rows(parsed: ParsedFile, table: str, report: FileReport) -> tuple[
         })
         for column in ["agent_assisted_changes", "reviews_done"]:
             outcomes[column] = typed[column] if column in typed else None
-        for column in ["commits", "lines_added", "lines_removed"]:
+        for column in ["commits", "lines_added", "lines_removed", "tool_actions_accepted", "tool_actions_rejected",
+                       "suggestions_accepted", "lines_accepted"]:
             outcomes[column] = None
         ready.outcomes = outcomes
     return ready, []

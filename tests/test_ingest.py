@@ -125,7 +125,7 @@ def test_rollback_removes_exactly_the_last_load(con):
     _load(con, "claude_code_analytics.json")
     after_first = db_state(con)
     second = _load(con, "copilot_user_usage.ndjson", "anthropic_cost_report.json")
-    assert second.rows_added == 2 + 3
+    assert second.rows_added == 2 + 2 + 3  # Copilot: 2 usage rows and 2 outcome rows (suggestions)
     result = rollback_last_load(con, "admin")
     assert result.ok and result.rows_removed == 5 and result.load_id == second.load_id
     state = db_state(con)
