@@ -37,6 +37,7 @@ import pandas as pd
 from etl.adapters import ADAPTERS
 from etl.adapters.base import AdapterError, Problem
 from etl.adapters.detect import Detection, InputFile, ParsedFile, detect, parse
+from etl.pricing import build_price_book
 from workforce import audit, identity
 from workforce.db import SQL_DIR as _WF_SQL_DIR
 from workforce.db import sql, table_exists
@@ -535,10 +536,13 @@ def current_version(con: duckdb.DuckDBPyConnection) -> str:
 
 
 def rebuild_vendor_marts(con: duckdb.DuckDBPyConnection) -> None:
-    """mart_vendor_usage_daily: vendor usage attributed to people, in mart_usage_daily's shape."""
+    """The price book, then mart_vendor_usage_daily: vendor usage attributed to people, in
+    mart_usage_daily's shape (which reads the same price book)."""
     ensure_tables(con)
-    if not all(table_exists(con, t) for t in ("stg_job_history", "stg_model_prices", "stg_employees")):
+    if not all(table_exists(con, t) for t in ("stg_job_history", "stg_model_prices", "stg_employees",
+                                              "stg_token_usage")):
         return
+    build_price_book(con)
     query = sql("mart_vendor_usage_daily", SQL).format(
         priced_vendor_usage=sql("priced_vendor_usage", _WF_SQL_DIR / "identity"))
     con.execute(f"CREATE OR REPLACE TABLE mart_vendor_usage_daily AS {query}")

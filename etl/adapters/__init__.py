@@ -5,7 +5,15 @@ AdapterResult`. `etl.adapters.detect` reads a file and picks the adapter (or the
 table) it is. Field mappings and traps: docs/vendor_exports.md.
 """
 
-from etl.adapters import anthropic_cost, anthropic_usage, claude_code, copilot, litellm, openai_cost, openai_usage
+from etl.adapters import (
+    anthropic_cost,
+    anthropic_usage,
+    claude_code,
+    copilot,
+    litellm,
+    openai_cost,
+    openai_usage,
+)
 from etl.adapters.base import AdapterError, AdapterResult, Problem
 
 # Tried in this order; the first whose detect() is true reads the file. More specific first.
