@@ -34,7 +34,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from etl.adapters import ADAPTERS
+from etl.adapters import ADAPTERS, members
 from etl.adapters.base import AdapterError, Problem
 from etl.adapters.detect import Detection, InputFile, ParsedFile, detect, parse
 from etl.pricing import build_price_book
@@ -830,3 +830,72 @@ def save_identity_map(con: duckdb.DuckDBPyConnection, edited: pd.DataFrame, user
         _rebuild(con)
         audit.record(con, user, "admin_change", "app_identity_map", {"identities_changed": changed})
     return changed
+
+
+@dataclass
+class MembersReport:
+    ok: bool
+    message: str
+    rows: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    def problems_frame(self) -> pd.DataFrame:
+        return pd.DataFrame([p.as_dict() for p in self.problems], columns=["file", "row", "column", "rule", "value"])
+
+
+def import_member_lists(files: Iterable[InputFile | Path | str], db: duckdb.DuckDBPyConnection | Path | str, *,
+                        user: str) -> MembersReport:
+    """Import vendors' member lists (etl/adapters/members.py) into the identity directory, then
+    map every vendor id whose listed email (or its owner's) is an employee's. All or nothing."""
+    inputs = [f if isinstance(f, InputFile) else InputFile.from_path(f) for f in files]
+    con, owned = _connect(db)
+    try:
+        frames, problems = [], []
+        for file in inputs:
+            parsed, file_problems = parse(file)
+            if parsed is None:
+                problems += file_problems
+                continue
+            try:
+                frames.append(members.to_directory(parsed.obj, file=file.name))
+            except (AdapterError, KeyError) as exc:
+                problems.append(Problem(file.name, None, "(file)", str(exc).strip("'"), ""))
+        if not problems:
+            for frame in frames:
+                text = frame.select_dtypes("object")
+                problems += formula_cells(inputs[0].name, text, row_offset=None)
+        if problems:
+            return MembersReport(False, f"Rejected: {len(problems)} problem(s); nothing was imported.",
+                                 problems=problems)
+        ensure_tables(con)
+        con.execute("BEGIN TRANSACTION")
+        try:
+            rows = sum(identity.store_directory(con, frame, user=user) for frame in frames)
+            identity.apply_mapping(con)
+            _bump_data_version(con, user)
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        _rebuild(con)
+        audit.record(con, user, "admin_change", "app_identity_directory",
+                     {"files": [f.name for f in inputs], "rows": rows})
+        share = identity.mapped_share(con)
+        mapped, seen = int(share["mapped"].sum()), int(share["identities"].sum())
+        return MembersReport(True, f"{rows:,} member-list entries imported; {mapped:,} of {seen:,} vendor "
+                             "identities now map to an employee.", rows)
+    finally:
+        if owned:
+            con.close()
+
+
+def import_identity_map_csv(con: duckdb.DuckDBPyConnection, data: bytes, user: str, *, file: str = "upload") -> int:
+    """Bulk mapping: a CSV of identity_kind, identity, employee_id laid over the identity map,
+    all or nothing (identity.IdentityError names every bad line). Returns identities changed."""
+    parsed, problems = parse(InputFile(file, data))
+    if parsed is None or not isinstance(parsed.obj, pd.DataFrame):
+        raise identity.IdentityError("; ".join(map(str, problems)) or f"{file}: not a CSV file")
+    formula = formula_cells(file, parsed.obj, row_offset=2)
+    if formula:
+        raise identity.IdentityError("; ".join(map(str, formula[:5])))
+    return save_identity_map(con, identity.merge_map_csv(con, parsed.obj, file=file), user)
