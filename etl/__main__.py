@@ -1,4 +1,5 @@
-"""Command line: `python -m etl generate OUT_DIR ...` and `python -m etl load SOURCE_DIR --db PATH`."""
+"""Command line: `python -m etl generate OUT_DIR ...`, `python -m etl load SOURCE_DIR --db PATH` and
+`python -m etl pull VENDOR --since DATE --db PATH`."""
 
 from __future__ import annotations
 
@@ -40,6 +41,20 @@ def _load(args: argparse.Namespace) -> int:
     return cli_load(Path(args.source_dir), db_path, key_path, quiet=args.quiet)
 
 
+def _pull(args: argparse.Namespace) -> int:
+    from etl.pull import PullError, pull
+
+    db_path = Path(args.db) if args.db else default_db_path()
+    try:
+        report = pull(args.vendor, db_path, since=date.fromisoformat(args.since) if args.since else None,
+                      until=date.fromisoformat(args.until) if args.until else None)
+    except PullError as error:
+        print(f"Pull failed, nothing was changed in {db_path}: {error}", file=sys.stderr)
+        return 1
+    print(report.message)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m etl", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -59,6 +74,13 @@ def main(argv: list[str] | None = None) -> int:
     load.add_argument("--key-file", help="pseudonym secret (default: pseudonym.key beside the database)")
     load.add_argument("--quiet", action="store_true", help="no progress lines")
     load.set_defaults(func=_load)
+
+    pull = commands.add_parser("pull", help="fetch usage and cost from a vendor's Admin API and load it")
+    pull.add_argument("vendor", choices=["anthropic", "openai"])
+    pull.add_argument("--since", help="first day (YYYY-MM-DD); default: where the last pull stopped")
+    pull.add_argument("--until", help="day after the last (YYYY-MM-DD); default: tomorrow (UTC), so today is in")
+    pull.add_argument("--db", help=f"database file (default {default_db_path()})")
+    pull.set_defaults(func=_pull)
 
     args = parser.parse_args(argv)
     return args.func(args)

@@ -132,6 +132,22 @@ class RollbackReport:
     rows_removed: int = 0
 
 
+@dataclass(frozen=True)
+class Replacement:
+    """A pull that replaces what earlier pulls loaded: per source, the days [since, until) whose
+    rows from the loads `load_ids` are deleted in the same transaction as the new rows go in."""
+
+    windows: dict[str, tuple[date, date]]
+    load_ids: frozenset[str]
+
+    def covers(self, source: str, day: object, load_id: str) -> bool:
+        window = self.windows.get(source)
+        if window is None or load_id not in self.load_ids:
+            return False
+        day = pd.Timestamp(day).date()
+        return window[0] <= day < window[1]
+
+
 @dataclass
 class _Ready:
     """One file that passed every check, with the rows it will add."""
@@ -325,15 +341,22 @@ def _text_problems(file: str, ready: _Ready, row_offset: int | None) -> list[Pro
 
 
 def _overlaps(con: duckdb.DuckDBPyConnection, ready: _Ready, source: str, has_vendor: bool,
-              row_offset: int = 0) -> list[Problem]:
-    """Rows a load in effect (or the loaded snapshot) already holds: they would count twice."""
+              row_offset: int = 0, replacing: Replacement | None = None) -> list[Problem]:
+    """Rows a load in effect (or the loaded snapshot) already holds: they would count twice.
+    Rows a pull is about to replace (`replacing`) are not overlaps."""
     name, problems = ready.report.name, []
+
+    def kept(rows, day_at: int, load_at: int):
+        if replacing is None:
+            return rows
+        return [r for r in rows if not replacing.covers(source, r[day_at], r[load_at])]
+
     cursor = con.cursor()
     try:
         if ready.usage is not None:
             incoming = ready.usage.assign(source=source)
             cursor.register("incoming_usage", incoming)
-            rows = cursor.execute(sql("overlap_usage", SQL)).fetchall() if has_vendor else []
+            rows = kept(cursor.execute(sql("overlap_usage", SQL)).fetchall(), 1, 4) if has_vendor else []
             problems += _capped(name, [(None, f"{r[1]} {r[2]} {r[3]} (load {r[4]})") for r in rows], "usage_date",
                                 "already loaded: a load in effect holds usage of this day, identity, tool and "
                                 "model from the same source (roll it back first, or load only new days)")
@@ -345,7 +368,7 @@ def _overlaps(con: duckdb.DuckDBPyConnection, ready: _Ready, source: str, has_ve
             cursor.unregister("incoming_usage")
         if ready.outcomes is not None:
             cursor.register("incoming_outcomes", ready.outcomes.assign(source=source))
-            rows = cursor.execute(sql("overlap_outcomes", SQL)).fetchall() if has_vendor else []
+            rows = kept(cursor.execute(sql("overlap_outcomes", SQL)).fetchall(), 1, 3) if has_vendor else []
             problems += _capped(name, [(None, f"{r[1]} {r[2]} (load {r[3]})") for r in rows], "week_start",
                                 "already loaded: outcomes of this week and identity from the same source")
             if source == "contract:outcomes" and table_exists(cursor, "stg_outcomes"):
@@ -355,7 +378,7 @@ def _overlaps(con: duckdb.DuckDBPyConnection, ready: _Ready, source: str, has_ve
             cursor.unregister("incoming_outcomes")
         if ready.costs is not None and has_vendor:
             cursor.register("incoming_cost", ready.costs.assign(source=source))
-            rows = cursor.execute(sql("overlap_cost", SQL)).fetchall()
+            rows = kept(cursor.execute(sql("overlap_cost", SQL)).fetchall(), 1, 2)
             problems += _capped(name, [(None, f"{r[1]} (load {r[2]})") for r in rows], "cost_date",
                                 "already loaded: cost of this day and line item from the same source")
             cursor.unregister("incoming_cost")
@@ -389,7 +412,7 @@ def _key_duplicates(file: str, frame: pd.DataFrame | None, keys: list[str], offs
 
 
 def _check_rows(con, file: InputFile, parsed: ParsedFile, report: FileReport, found: Detection, today: date,
-                has_vendor: bool) -> tuple[_Ready | None, list[Problem]]:
+                has_vendor: bool, replacing: Replacement | None = None) -> tuple[_Ready | None, list[Problem]]:
     """Adapt (vendor) or validate (lone contract table) one file, then every row-level check."""
     offset = _row_offset(parsed)
     if found.kind == "contract":
@@ -415,7 +438,7 @@ def _check_rows(con, file: InputFile, parsed: ParsedFile, report: FileReport, fo
         keys = ["usage_date", "identity", "tool", "model"] if item.usage is not None else ["week_start", "identity"]
         problems += _key_duplicates(file.name, frame, keys, offset)
     if not problems:
-        problems += _overlaps(con, item, source, has_vendor, offset)
+        problems += _overlaps(con, item, source, has_vendor, offset, replacing)
     return item, problems
 
 
@@ -426,6 +449,7 @@ def prepare(
     today: date | None = None,
     limit: int | None = None,
     progress: Progress | None = None,
+    replacing: Replacement | None = None,
 ) -> tuple[IngestReport, list[_Ready], list[tuple[InputFile, str]]]:
     """Read, detect, adapt and check every file; write nothing.
 
@@ -483,7 +507,7 @@ def prepare(
             report.preview = parsed.obj.head(20)
             snapshot.append((file, found.source))
             continue
-        item, file_problems = _check_rows(con, file, parsed, report, found, today, has_vendor)
+        item, file_problems = _check_rows(con, file, parsed, report, found, today, has_vendor, replacing)
         if file_problems or item is None:
             problems += file_problems
             continue
@@ -570,12 +594,15 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], fram
         con.unregister("_ingest_rows")
 
 
-def _append(con: duckdb.DuckDBPyConnection, ready: list[_Ready], user: str, progress: Progress | None) -> tuple[str, int]:
+def _append(con: duckdb.DuckDBPyConnection, ready: list[_Ready], user: str, progress: Progress | None,
+            replacing: Replacement | None = None) -> tuple[str, int]:
     ensure_tables(con)
     load_id = datetime.now(UTC).strftime("%Y%m%d%H%M%S") + "-" + uuid.uuid4().hex[:6]
     total = 0
     con.execute("BEGIN TRANSACTION")
     try:
+        if replacing is not None:
+            _delete_replaced(con, replacing)
         for index, item in enumerate(ready):
             if progress:
                 progress(f"Loading {item.report.name}", 0.5 + 0.4 * index / max(len(ready), 1))
@@ -606,6 +633,16 @@ def _append(con: duckdb.DuckDBPyConnection, ready: list[_Ready], user: str, prog
             item.report.rows_added, item.report.status = 0, "rejected"
         raise
     return load_id, total
+
+
+def _delete_replaced(con: duckdb.DuckDBPyConnection, replacing: Replacement) -> None:
+    """Inside the load's transaction: the rows earlier pulls loaded for the days pulled again."""
+    loads = sorted(replacing.load_ids)
+    for source, (since, until) in replacing.windows.items():
+        for table, day in (("stg_vendor_usage", "usage_date"), ("stg_vendor_outcomes", "week_start"),
+                           ("stg_vendor_cost", "cost_date")):
+            con.execute(f"DELETE FROM {table} WHERE source = ? AND {day} >= ? AND {day} < ? "
+                        "AND list_contains(?, load_id)", [source, since, until, loads])
 
 
 def record_snapshot(con: duckdb.DuckDBPyConnection, files: Sequence[tuple[str, str, str, int]], user: str) -> str:
@@ -671,12 +708,15 @@ def ingest_files(
     today: date | None = None,
     limit: int | None = None,
     key_path: Path | None = None,
+    replacing: Replacement | None = None,
 ) -> IngestReport:
-    """Check, then (unless `dry_run`) load the files as one all-or-nothing load by `user`."""
+    """Check, then (unless `dry_run`) load the files as one all-or-nothing load by `user`.
+    `replacing`: a pull's rows replace what earlier pulls loaded for the same days (etl/pull.py)."""
     inputs = [f if isinstance(f, InputFile) else InputFile.from_path(f) for f in files]
     con, owned = _connect(db)
     try:
-        report, ready, snapshot = prepare(inputs, con, today=today, limit=limit, progress=progress)
+        report, ready, snapshot = prepare(inputs, con, today=today, limit=limit, progress=progress,
+                                          replacing=replacing)
         if dry_run or report.status in ("rejected", "nothing_to_load"):
             return report
         if snapshot:
@@ -693,7 +733,7 @@ def ingest_files(
                 if r.status == "ready":
                     r.status = "snapshot"
         else:
-            report.load_id, report.rows_added = _append(con, ready, user, progress)
+            report.load_id, report.rows_added = _append(con, ready, user, progress, replacing)
             report.status = "loaded"
         if progress:
             progress("Rebuilding marts", 0.95)
