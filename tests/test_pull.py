@@ -59,15 +59,15 @@ class FakeOpenAI:
         return 404, {}, b"{}"
 
 
-@pytest.fixture
-def server(monkeypatch):
-    fake = FakeOpenAI()
+def _serve(answer, check_headers):
+    """A local server on 127.0.0.1 (port chosen by the OS) answering with `answer(path, query)`;
+    it shuts itself down after 60 s if the test has not."""
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):  # noqa: N802 (http.server's name)
             url = urllib.parse.urlsplit(self.path)
-            assert self.headers["Authorization"] == "Bearer test-key"
-            status, headers, body = fake.answer(url.path, urllib.parse.parse_qs(url.query))
+            check_headers(self.headers)
+            status, headers, body = answer(url.path, urllib.parse.parse_qs(url.query))
             self.send_response(status)
             for name, value in headers.items():
                 self.send_header(name, value)
@@ -79,17 +79,31 @@ def server(monkeypatch):
             pass
 
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
     stopper = threading.Timer(60, httpd.shutdown)  # bounded in time even if a test hangs
     stopper.daemon = True
     stopper.start()
-    monkeypatch.setenv("WORKFORCE_OPENAI_API_URL", f"http://127.0.0.1:{httpd.server_address[1]}")
-    monkeypatch.setenv("OPENAI_ADMIN_KEY", "test-key")
-    yield fake
+    return httpd, stopper
+
+
+def _stop(httpd, stopper):
     stopper.cancel()
     httpd.shutdown()
     httpd.server_close()
+
+
+@pytest.fixture
+def server(monkeypatch):
+    fake = FakeOpenAI()
+
+    def check(headers):
+        assert headers["Authorization"] == "Bearer test-key"
+
+    httpd, stopper = _serve(fake.answer, check)
+    monkeypatch.setenv("WORKFORCE_OPENAI_API_URL", f"http://127.0.0.1:{httpd.server_address[1]}")
+    monkeypatch.setenv("OPENAI_ADMIN_KEY", "test-key")
+    yield fake
+    _stop(httpd, stopper)
 
 
 @pytest.fixture
@@ -157,3 +171,53 @@ def test_without_a_key_the_pull_says_where_to_put_one(server, db, monkeypatch, t
     monkeypatch.chdir(tmp_path)
     with pytest.raises(PullError, match="OPENAI_ADMIN_KEY"):
         pull("openai", db, since=date(2026, 10, 5), until=date(2026, 10, 8))
+
+
+def test_anthropic_pull_reads_usage_cost_and_claude_code_day_by_day_from_the_monday(monkeypatch, db):
+    requests = []
+
+    def answer(path, query):
+        requests.append((path, query))
+        if path.endswith("/usage_report/messages"):
+            page = {"data": [{"starting_at": "2026-10-06T00:00:00Z", "ending_at": "2026-10-07T00:00:00Z",
+                              "results": [{"uncached_input_tokens": 1000, "output_tokens": 100,
+                                           "cache_read_input_tokens": 0, "model": "claude-sonnet-4-5-20250929",
+                                           "api_key_id": "k1", "service_tier": "batch"}]}],
+                    "has_more": False, "next_page": None}
+        elif path.endswith("/cost_report"):
+            page = {"data": [{"starting_at": "2026-10-06T00:00:00Z", "results": [
+                {"currency": "USD", "amount": "150", "model": "claude-sonnet-4-5-20250929", "cost_type": "tokens",
+                 "token_type": "output_tokens", "service_tier": "batch"}]}], "has_more": False, "next_page": None}
+        elif path.endswith("/usage_report/claude_code"):
+            day = query["starting_at"][0]
+            records = [] if day != "2026-10-06" else [{
+                "date": "2026-10-06T00:00:00Z", "actor": {"type": "user_actor", "email_address": "ana.lima@example.com"},
+                "core_metrics": {"pull_requests_by_claude_code": 2}, "model_breakdown": []}]
+            page = {"data": records, "has_more": False, "next_page": None}
+        else:
+            return 404, {}, b"{}"
+        return 200, {}, json.dumps(page).encode()
+
+    def check(headers):
+        assert headers["x-api-key"] == "ant-test" and headers["anthropic-version"] == "2023-06-01"
+
+    httpd, stopper = _serve(answer, check)
+    monkeypatch.setenv("WORKFORCE_ANTHROPIC_API_URL", f"http://127.0.0.1:{httpd.server_address[1]}")
+    monkeypatch.setenv("ANTHROPIC_ADMIN_KEY", "ant-test")
+    try:
+        report = pull("anthropic", db, since=date(2026, 10, 6), until=date(2026, 10, 8))
+    finally:
+        _stop(httpd, stopper)
+    assert report.ingest.status == "loaded", report.ingest.problems
+    usage = next(q for p, q in requests if p.endswith("/messages"))
+    assert usage["starting_at"] == ["2026-10-06T00:00:00Z"] and "service_tier" in usage["group_by[]"]
+    # Claude Code one day per request, from the Monday so that its weekly outcomes are whole
+    days = [q["starting_at"][0] for p, q in requests if p.endswith("/claude_code")]
+    assert days == ["2026-10-05", "2026-10-06", "2026-10-07"]
+    con = duckdb.connect(str(db))
+    try:
+        assert con.execute("SELECT service_tier, employee_id FROM stg_vendor_usage").fetchall() == [("batch", None)]
+        assert con.execute("SELECT employee_id, changes_landed FROM stg_vendor_outcomes").fetchall() == [("E1", 2)]
+        assert con.execute("SELECT amount_usd FROM stg_vendor_cost").fetchall() == [(1.5,)]
+    finally:
+        con.close()
