@@ -897,13 +897,12 @@ def import_member_lists(files: Iterable[InputFile | Path | str], db: duckdb.Duck
                 problems += file_problems
                 continue
             try:
-                frames.append(members.to_directory(parsed.obj, file=file.name))
+                frame = members.to_directory(parsed.obj, file=file.name)
             except (AdapterError, KeyError) as exc:
                 problems.append(Problem(file.name, None, "(file)", str(exc).strip("'"), ""))
-        if not problems:
-            for frame in frames:
-                text = frame.select_dtypes("object")
-                problems += formula_cells(inputs[0].name, text, row_offset=None)
+                continue
+            problems += formula_cells(file.name, frame.select_dtypes("object"), row_offset=None)
+            frames.append(frame)
         if problems:
             return MembersReport(False, f"Rejected: {len(problems)} problem(s); nothing was imported.",
                                  problems=problems)

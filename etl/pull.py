@@ -122,7 +122,10 @@ def api_key(vendor: Vendor, secrets_paths: tuple[Path, ...] | None = None) -> st
         Path.cwd() / ".streamlit" / "secrets.toml", Path.home() / ".streamlit" / "secrets.toml")
     for path in paths:
         if path.is_file():
-            secrets = tomllib.loads(path.read_text(encoding="utf-8"))
+            try:
+                secrets = tomllib.loads(path.read_text(encoding="utf-8"))
+            except tomllib.TOMLDecodeError as error:
+                raise PullError(f"{path} is not valid TOML ({error})") from None
             value = (secrets.get("vendors") or {}).get(vendor.secret_name)
             if value:
                 return str(value)

@@ -94,3 +94,11 @@ def test_bulk_csv_maps_many_ids_at_once_and_a_bad_line_changes_nothing(con):
 def test_a_file_that_is_not_a_member_list_is_refused_by_name(con):
     report = import_member_lists([_file("x.json", {"data": [{"foo": 1}]})], con, user="admin")
     assert not report.ok and "not a vendor member list" in report.problems[0].rule
+
+
+def test_a_formula_in_a_member_list_is_refused_naming_its_file(con):
+    lists, state = _member_lists(), db_state(con)
+    evil = {"data": [{"id": "user_99", "type": "user", "email": "x@example.com", "name": "=HYPERLINK(\"x\")"}]}
+    report = import_member_lists([*lists, _file("evil_users.json", evil)], con, user="admin")
+    assert not report.ok and report.problems[0].file == "evil_users.json"
+    assert db_state(con) == state  # not even the directory table was created
