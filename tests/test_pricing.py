@@ -17,6 +17,7 @@ from etl.adapters.detect import InputFile
 from etl.ingest import ingest_files, rebuild_vendor_marts
 from tests.ingest_helpers import build_tiny_db
 from workforce import identity, reconciliation
+from workforce.charts.reconciliation import reported_vs_priced
 
 TODAY = date(2026, 11, 23)
 OCT_1, OCT_5, OCT_20 = 1790812800, 1791158400, 1792454400  # 2026-10-01/05/20 00:00 UTC
@@ -209,3 +210,11 @@ def test_reconciliation_sets_the_cost_reports_beside_priced_usage_and_explains_t
     assert "mapped to nobody" in gpt["explanation"]
     summary = reconciliation.reconciliation_by_vendor_month(con).set_index("vendor")
     assert summary.loc["anthropic", "vendor_reported_usd"] == pytest.approx(8.625 + 0.75 + 0.5)
+
+
+def test_the_reconciliation_chart_builds_without_a_browser(con):
+    _load_month(con)
+    spec = reported_vs_priced(reconciliation.reconciliation_by_vendor_month(con)).to_dict()
+    assert spec["title"].startswith("Vendor-reported vs priced spend")
+    values = next(iter(spec["datasets"].values()))
+    assert {v["series"] for v in values} == {"Vendor-reported", "Priced by us"}
