@@ -9,6 +9,7 @@ import duckdb
 
 from etl.adapters.detect import InputFile
 from etl.ingest import ingest_files
+from tests.apptest import app_as, assert_no_exception
 from workforce import identity, vendor_outcomes
 from workforce.filters import Filters
 from workforce.viewer import Role, Viewer
@@ -16,8 +17,8 @@ from workforce.viewer import Role, Viewer
 ADMIN = Viewer("admin", Role.ADMIN)
 
 
-def test_vendor_outcomes_join_the_marts_the_value_view_and_tokenmaxxing_read(writable_db):
-    con = duckdb.connect(str(writable_db))
+def test_vendor_outcomes_join_the_marts_the_value_view_and_tokenmaxxing_read(app_db):
+    con = duckdb.connect(str(app_db))
     try:
         # a person with usage and contract outcomes in a week of the sample, and one without outcomes
         employee, email, week, contract_changes, org = con.execute(
@@ -62,4 +63,10 @@ def test_vendor_outcomes_join_the_marts_the_value_view_and_tokenmaxxing_read(wri
         assert table["copilot_suggestions_accepted"].sum() == 11
     finally:
         con.close()
+    # and the value tab of AI usage & cost shows them
+    at = app_as("admin", "ai_usage")
+    assert_no_exception(at)
+    shown = next(d.value for d in at.dataframe if "claude_code_prs" in d.value.columns)
+    assert shown.set_index("org").loc[org, "claude_code_prs"] == contract_changes + 5
+    assert shown["copilot_suggestions_accepted"].sum() == 11
 
