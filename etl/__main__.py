@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     load.set_defaults(func=_load)
 
     pull = commands.add_parser("pull", help="fetch usage and cost from a vendor's Admin API and load it")
-    pull.add_argument("vendor", choices=["anthropic", "openai"])
+    pull.add_argument("vendor", choices=["anthropic", "openai", "github"])
     pull.add_argument("--since", help="first day (YYYY-MM-DD); default: where the last pull stopped")
     pull.add_argument("--until", help="day after the last (YYYY-MM-DD); default: tomorrow (UTC), so today is in")
     pull.add_argument("--db", help=f"database file (default {default_db_path()})")

@@ -13,7 +13,9 @@ truncated or broken answer) stops the pull before anything is written.
   last day pulled, which may have been incomplete, so it is fetched again. `--since` overrides it.
 - **Idempotent**: pulling days again replaces what earlier pulls loaded for those days (in the
   load's transaction); days loaded from a file are refused as "already loaded" instead.
-- **Keys**: from the environment (`ANTHROPIC_ADMIN_KEY`, `OPENAI_ADMIN_KEY`) or Streamlit
+- **GitHub Copilot**: the per-user daily report (`users-1-day`) of `WORKFORCE_GITHUB_ORG`, one
+  request per day answering with download links to NDJSON files (fetched without the token).
+- **Keys**: from the environment (`ANTHROPIC_ADMIN_KEY`, `OPENAI_ADMIN_KEY`, `GITHUB_TOKEN`) or Streamlit
   secrets (`[vendors] anthropic_admin_key = "..."` in `.streamlit/secrets.toml`); never logged,
   never stored. Base URLs can be pointed elsewhere (`WORKFORCE_ANTHROPIC_API_URL`,
   `WORKFORCE_OPENAI_API_URL`), e.g. at a test server.
@@ -29,7 +31,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -58,6 +60,7 @@ class Endpoint:
     params: Callable[[date, date], dict[str, Any]]
     per_day: bool = False  # Claude Code analytics answers one day per request
     whole_weeks: bool = False  # its outcomes are per week: pull from the Monday
+    report_links: bool = False  # GitHub answers with download links to NDJSON report files
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,7 @@ class Vendor:
     secret_name: str
     headers: Callable[[str], dict[str, str]]
     endpoints: tuple[Endpoint, ...]
+    org_env: str | None = None  # GitHub: the organisation, part of the path ({org})
 
 
 def _iso(day: date) -> str:
@@ -111,6 +115,44 @@ VENDORS: dict[str, Vendor] = {
         ),
     ),
 }
+
+
+VENDORS["github"] = Vendor(
+    "github", "WORKFORCE_GITHUB_API_URL", "https://api.github.com", "GITHUB_TOKEN", "github_token",
+    lambda key: {"Authorization": f"Bearer {key}", "Accept": "application/vnd.github+json",
+                 "X-GitHub-Api-Version": "2022-11-28"},
+    (
+        Endpoint("copilot_users", "/orgs/{org}/copilot/metrics/reports/users-1-day", "copilot",
+                 lambda day, _until: {"day": day.isoformat()}, per_day=True, whole_weeks=True, report_links=True),
+    ),
+    org_env="WORKFORCE_GITHUB_ORG",
+)
+
+
+def fetch_report(base: str, endpoint: Endpoint, headers: dict[str, str], params: dict[str, Any], *,
+                 sleep: Callable[[float], None] = time.sleep) -> list[Any]:
+    """GitHub's report endpoints: a JSON answer with `download_links` to NDJSON files. The files
+    are signed URLs on another host: fetched without the token, every line must be JSON."""
+    answer = fetch_page(f"{base}{endpoint.path}?{urllib.parse.urlencode(params)}", headers, sleep=sleep)
+    links = answer.get("download_links") if isinstance(answer, dict) else None
+    if not isinstance(links, list):
+        raise PullError(f"{endpoint.path}: an answer without download_links; nothing was loaded")
+    records: list[Any] = []
+    for link in links:
+        request = urllib.request.Request(str(link))
+        try:
+            with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
+                text = response.read().decode("utf-8")
+        except (urllib.error.URLError, TimeoutError, UnicodeDecodeError) as error:
+            raise PullError(f"{_safe(str(link))}: report file not read ({error}); nothing was loaded") from None
+        for number, line in enumerate(text.splitlines(), start=1):
+            if line.strip():
+                try:
+                    records.append(json.loads(line))
+                except json.JSONDecodeError as error:
+                    raise PullError(f"{_safe(str(link))}: line {number} is not complete JSON ({error}); "
+                                    "nothing was loaded") from None
+    return records
 
 
 def api_key(vendor: Vendor, secrets_paths: tuple[Path, ...] | None = None) -> str:
@@ -249,16 +291,26 @@ def pull(vendor_name: str, db: Path | str, *, since: date | None = None, until: 
             raise PullError(f"--since {since} is not before {until}")
         headers = vendor.headers(key or api_key(vendor))
         base = os.environ.get(vendor.base_env, vendor.default_base).rstrip("/")
+        org = os.environ.get(vendor.org_env, "").strip() if vendor.org_env else ""
+        if vendor.org_env and not org:
+            raise PullError(f"{vendor.name}: set {vendor.org_env} to the organisation to pull")
         files, windows, pages_read = [], {}, 0
         for endpoint in vendor.endpoints:
             start = week_start(since) if endpoint.whole_weeks else since
             pages: list[Any] = []
             days = [start + timedelta(days=n) for n in range((until - start).days)] if endpoint.per_day else [start]
+            endpoint = replace(endpoint, path=endpoint.path.replace("{org}", urllib.parse.quote(org)))
             for day in days:
-                pages += fetch_all(base, endpoint, headers, endpoint.params(day, until), sleep=sleep)
+                if endpoint.report_links:
+                    pages += fetch_report(base, endpoint, headers, endpoint.params(day, until), sleep=sleep)
+                else:
+                    pages += fetch_all(base, endpoint, headers, endpoint.params(day, until), sleep=sleep)
             pages_read += len(pages)
             windows[endpoint.source] = (start, until)
-            if _has_records(pages, endpoint):
+            if endpoint.report_links and pages:
+                name = f"pull-{vendor.name}-{endpoint.name}-{start}-{until}.ndjson"
+                files.append(InputFile(name, "\n".join(json.dumps(r) for r in pages).encode("utf-8")))
+            elif not endpoint.report_links and _has_records(pages, endpoint):
                 name = f"pull-{vendor.name}-{endpoint.name}-{start}-{until}.json"
                 files.append(InputFile(name, json.dumps(pages).encode("utf-8")))
         report = None

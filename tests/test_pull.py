@@ -221,3 +221,41 @@ def test_anthropic_pull_reads_usage_cost_and_claude_code_day_by_day_from_the_mon
         assert con.execute("SELECT amount_usd FROM stg_vendor_cost").fetchall() == [(1.5,)]
     finally:
         con.close()
+
+
+def test_github_pull_follows_the_report_links_without_sending_the_token(monkeypatch, db):
+    seen = []
+
+    def answer(path, query):
+        if path.startswith("/orgs/acme/copilot/metrics/reports/users-1-day"):
+            day = query["day"][0]
+            return 200, {}, json.dumps({"download_links": [f"{base}/files/{day}.ndjson"], "report_day": day}).encode()
+        if path.startswith("/files/"):
+            if path.endswith("2026-10-06.ndjson"):
+                line = {"day": "2026-10-06", "user_login": "Octo", "user_initiated_interaction_count": 4,
+                        "code_acceptance_activity_count": 3, "loc_added_sum": 12}
+                return 200, {}, (json.dumps(line) + "\n").encode()
+            return 200, {}, b""
+        return 404, {}, b"{}"
+
+    def check(headers):
+        seen.append(headers.get("Authorization"))
+
+    httpd, stopper = _serve(answer, check)
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    monkeypatch.setenv("WORKFORCE_GITHUB_API_URL", base)
+    monkeypatch.setenv("WORKFORCE_GITHUB_ORG", "acme")
+    monkeypatch.setenv("GITHUB_TOKEN", "gh-test")
+    try:
+        report = pull("github", db, since=date(2026, 10, 6), until=date(2026, 10, 7))
+    finally:
+        _stop(httpd, stopper)
+    assert report.ingest.status == "loaded", report.ingest.problems
+    # API calls carry the token (Monday 5 and Tuesday 6 October); the signed report files never do
+    assert seen == ["Bearer gh-test", None, "Bearer gh-test", None]
+    con = duckdb.connect(str(db))
+    try:
+        assert con.execute("SELECT identity, requests FROM stg_vendor_usage").fetchall() == [("octo", 4)]
+        assert con.execute("SELECT suggestions_accepted FROM stg_vendor_outcomes").fetchall() == [(3,)]
+    finally:
+        con.close()
