@@ -1,6 +1,7 @@
-"""`etl pull` against a local HTTP server that answers like the OpenAI Admin API: every page
-fetched, 429s retried, the next pull resumes from the cursor, pulling days again replaces them,
-and a truncated page leaves the database exactly as it was. The server binds 127.0.0.1 only,
+"""`etl pull` against local HTTP servers that answer like the OpenAI, Anthropic and GitHub APIs:
+every page fetched, 429s retried, the next pull resumes from the cursor, pulling days again
+replaces them, a truncated page leaves the database exactly as it was, GitHub's report files are
+fetched without the token. The server binds 127.0.0.1 only,
 and stops by itself after 60 s if a test does not stop it first."""
 
 from __future__ import annotations
