@@ -183,6 +183,7 @@ def mapped_share(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Per identity kind: identities seen, mapped, and by what (the admin's view of coverage)."""
     if not _has_vendor_tables(con):
         return pd.DataFrame(columns=["identity_kind", "identities", "mapped", "share_mapped"])
+    ensure_table(con)  # the directory table arrived after the map: a database from before gets it here
     return con.execute(_text("mapped_share")).df()
 
 
@@ -208,6 +209,7 @@ def unmapped_usage(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         return pd.DataFrame(columns=["source", "identity_kind", "identity", "listed_name", "listed_email",
                                      "usage_rows", "total_tokens", "cost_usd", "unpriced_rows", "first_day",
                                      "last_day"])
+    ensure_table(con)
     return con.execute(_text("unmapped_usage")).df()
 
 
