@@ -1,5 +1,6 @@
-"""Command line: `python -m etl generate OUT_DIR ...`, `python -m etl load SOURCE_DIR --db PATH` and
-`python -m etl reidentify --db PATH` (the database-file attack of etl/reidentify.py)."""
+"""Command line: `python -m etl generate OUT_DIR ...`, `python -m etl load SOURCE_DIR --db PATH`,
+`python -m etl reidentify --db PATH` (the database-file attack of etl/reidentify.py),
+`python -m etl pull VENDOR --since DATE --db PATH`."""
 
 from __future__ import annotations
 
@@ -9,12 +10,14 @@ import time
 from datetime import date
 from pathlib import Path
 
+from etl.generate import generate
+from etl.ingest import cli_load
+from etl.pull import PullError, pull
+from etl.reidentify import measure
 from workforce.db import default_db_path, default_key_path
 
 
 def _generate(args: argparse.Namespace) -> int:
-    from etl.generate import generate
-
     started = time.perf_counter()
     result = generate(
         Path(args.out_dir),
@@ -34,19 +37,26 @@ def _generate(args: argparse.Namespace) -> int:
 def _load(args: argparse.Namespace) -> int:
     # A folder of the contract tables is a snapshot (all or nothing); vendor exports and lone
     # usage/outcome files are loaded incrementally with history and rollback.
-    from etl.ingest import cli_load
-
     db_path = Path(args.db) if args.db else default_db_path()
     key_path = Path(args.key_file) if args.key_file else default_key_path(db_path)
     return cli_load(Path(args.source_dir), db_path, key_path, quiet=args.quiet)
 
 
 def _reidentify(args: argparse.Namespace) -> int:
-    from etl.reidentify import measure
-
     db_path = Path(args.db) if args.db else default_db_path()
     key_path = Path(args.key_file) if args.key_file else default_key_path(db_path)
     print(measure(db_path, key_path if key_path.exists() else None, min_group=args.min_group))
+
+
+def _pull(args: argparse.Namespace) -> int:
+    db_path = Path(args.db) if args.db else default_db_path()
+    try:
+        report = pull(args.vendor, db_path, since=date.fromisoformat(args.since) if args.since else None,
+                      until=date.fromisoformat(args.until) if args.until else None)
+    except PullError as error:
+        print(f"Pull failed, nothing was changed in {db_path}: {error}", file=sys.stderr)
+        return 1
+    print(report.message)
     return 0
 
 
@@ -78,6 +88,13 @@ def main(argv: list[str] | None = None) -> int:
                       "(default: pseudonym.key beside the database, when present)")
     reid.add_argument("--min-group", type=int, default=5, help="class size below which a submission is counted")
     reid.set_defaults(func=_reidentify)
+
+    pull = commands.add_parser("pull", help="fetch usage and cost from a vendor's Admin API and load it")
+    pull.add_argument("vendor", choices=["anthropic", "openai", "github"])
+    pull.add_argument("--since", help="first day (YYYY-MM-DD); default: where the last pull stopped")
+    pull.add_argument("--until", help="day after the last (YYYY-MM-DD); default: tomorrow (UTC), so today is in")
+    pull.add_argument("--db", help=f"database file (default {default_db_path()})")
+    pull.set_defaults(func=_pull)
 
     args = parser.parse_args(argv)
     return args.func(args)

@@ -36,10 +36,11 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from etl.adapters import ADAPTERS
+from etl.adapters import ADAPTERS, members
 from etl.adapters.base import AdapterError, Problem
 from etl.adapters.detect import Detection, InputFile, ParsedFile, detect, parse
 from etl.loading.formula import formula_rows
+from etl.pricing import build_price_book
 from workforce import audit, identity
 from workforce.db import SQL_DIR as _WF_SQL_DIR
 from workforce.db import sql, table_exists
@@ -52,13 +53,15 @@ Progress = Callable[[str, float], None]
 APPENDABLE = ("token_usage", "outcomes")
 MAX_PROBLEM_ROWS = 20  # per file and rule; a last row says how many more
 USAGE_COLUMNS = ["load_id", "source", "file_name", "usage_date", "employee_id", "identity_kind", "identity",
-                 "tool", "vendor", "model", "input_tokens", "output_tokens", "cache_read_tokens",
-                 "cache_write_tokens", "requests", "agent_seconds", "cost_usd"]
+                 "tool", "vendor", "model", "service_tier", "input_tokens", "output_tokens", "cache_read_tokens",
+                 "cache_write_tokens", "cache_write_1h_tokens", "requests", "agent_seconds", "cost_usd",
+                 "cost_basis"]
 OUTCOME_COLUMNS = ["load_id", "source", "file_name", "week_start", "employee_id", "identity_kind", "identity",
                    "changes_landed", "agent_assisted_changes", "reviews_done", "commits", "lines_added",
-                   "lines_removed"]
+                   "lines_removed", "tool_actions_accepted", "tool_actions_rejected", "suggestions_accepted",
+                   "lines_accepted"]
 COST_COLUMNS = ["load_id", "source", "file_name", "cost_date", "vendor", "workspace_id", "model", "cost_type",
-                "token_type", "description", "amount_usd"]
+                "token_type", "description", "amount_usd", "service_tier"]
 
 
 # --- reports -----------------------------------------------------------------------------------
@@ -130,6 +133,22 @@ class RollbackReport:
     message: str
     load_id: str | None = None
     rows_removed: int = 0
+
+
+@dataclass(frozen=True)
+class Replacement:
+    """A pull that replaces what earlier pulls loaded: per source, the days [since, until) whose
+    rows from the loads `load_ids` are deleted in the same transaction as the new rows go in."""
+
+    windows: dict[str, tuple[date, date]]
+    load_ids: frozenset[str]
+
+    def covers(self, source: str, day: object, load_id: str) -> bool:
+        window = self.windows.get(source)
+        if window is None or load_id not in self.load_ids:
+            return False
+        day = pd.Timestamp(day).date()
+        return window[0] <= day < window[1]
 
 
 @dataclass
@@ -253,6 +272,8 @@ def _contract_rows(parsed: ParsedFile, table: str, report: FileReport) -> tuple[
             usage[column] = (typed[column] if column in typed else pd.Series(0, index=typed.index)).fillna(0)
         for column in ["requests", "agent_seconds", "cost_usd"]:
             usage[column] = typed[column] if column in typed else None
+        usage["service_tier"], usage["cache_write_1h_tokens"] = "standard", 0
+        usage["cost_basis"] = usage["cost_usd"].map(lambda c: None if pd.isna(c) else "reported")
         ready.usage = usage
     else:
         outcomes = pd.DataFrame({
@@ -264,7 +285,8 @@ def _contract_rows(parsed: ParsedFile, table: str, report: FileReport) -> tuple[
         })
         for column in ["agent_assisted_changes", "reviews_done"]:
             outcomes[column] = typed[column] if column in typed else None
-        for column in ["commits", "lines_added", "lines_removed"]:
+        for column in ["commits", "lines_added", "lines_removed", "tool_actions_accepted", "tool_actions_rejected",
+                       "suggestions_accepted", "lines_accepted"]:
             outcomes[column] = None
         ready.outcomes = outcomes
     return ready, []
@@ -303,15 +325,22 @@ def _text_problems(file: str, ready: _Ready, row_offset: int | None) -> list[Pro
 
 
 def _overlaps(con: duckdb.DuckDBPyConnection, ready: _Ready, source: str, has_vendor: bool,
-              row_offset: int = 0) -> list[Problem]:
-    """Rows a load in effect (or the loaded snapshot) already holds: they would count twice."""
+              row_offset: int = 0, replacing: Replacement | None = None) -> list[Problem]:
+    """Rows a load in effect (or the loaded snapshot) already holds: they would count twice.
+    Rows a pull is about to replace (`replacing`) are not overlaps."""
     name, problems = ready.report.name, []
+
+    def kept(rows, day_at: int, load_at: int):
+        if replacing is None:
+            return rows
+        return [r for r in rows if not replacing.covers(source, r[day_at], r[load_at])]
+
     cursor = con.cursor()
     try:
         if ready.usage is not None:
             incoming = ready.usage.assign(source=source)
             cursor.register("incoming_usage", incoming)
-            rows = cursor.execute(sql("overlap_usage", SQL)).fetchall() if has_vendor else []
+            rows = kept(cursor.execute(sql("overlap_usage", SQL)).fetchall(), 1, 4) if has_vendor else []
             problems += _capped(name, [(None, f"{r[1]} {r[2]} {r[3]} (load {r[4]})") for r in rows], "usage_date",
                                 "already loaded: a load in effect holds usage of this day, identity, tool and "
                                 "model from the same source (roll it back first, or load only new days)")
@@ -323,7 +352,7 @@ def _overlaps(con: duckdb.DuckDBPyConnection, ready: _Ready, source: str, has_ve
             cursor.unregister("incoming_usage")
         if ready.outcomes is not None:
             cursor.register("incoming_outcomes", ready.outcomes.assign(source=source))
-            rows = cursor.execute(sql("overlap_outcomes", SQL)).fetchall() if has_vendor else []
+            rows = kept(cursor.execute(sql("overlap_outcomes", SQL)).fetchall(), 1, 3) if has_vendor else []
             problems += _capped(name, [(None, f"{r[1]} {r[2]} (load {r[3]})") for r in rows], "week_start",
                                 "already loaded: outcomes of this week and identity from the same source")
             if source == "contract:outcomes" and table_exists(cursor, "stg_outcomes"):
@@ -333,7 +362,7 @@ def _overlaps(con: duckdb.DuckDBPyConnection, ready: _Ready, source: str, has_ve
             cursor.unregister("incoming_outcomes")
         if ready.costs is not None and has_vendor:
             cursor.register("incoming_cost", ready.costs.assign(source=source))
-            rows = cursor.execute(sql("overlap_cost", SQL)).fetchall()
+            rows = kept(cursor.execute(sql("overlap_cost", SQL)).fetchall(), 1, 2)
             problems += _capped(name, [(None, f"{r[1]} (load {r[2]})") for r in rows], "cost_date",
                                 "already loaded: cost of this day and line item from the same source")
             cursor.unregister("incoming_cost")
@@ -367,7 +396,7 @@ def _key_duplicates(file: str, frame: pd.DataFrame | None, keys: list[str], offs
 
 
 def _check_rows(con, file: InputFile, parsed: ParsedFile, report: FileReport, found: Detection, today: date,
-                has_vendor: bool) -> tuple[_Ready | None, list[Problem]]:
+                has_vendor: bool, replacing: Replacement | None = None) -> tuple[_Ready | None, list[Problem]]:
     """Adapt (vendor) or validate (lone contract table) one file, then every row-level check."""
     offset = _row_offset(parsed)
     if found.kind == "contract":
@@ -393,7 +422,7 @@ def _check_rows(con, file: InputFile, parsed: ParsedFile, report: FileReport, fo
         keys = ["usage_date", "identity", "tool", "model"] if item.usage is not None else ["week_start", "identity"]
         problems += _key_duplicates(file.name, frame, keys, offset)
     if not problems:
-        problems += _overlaps(con, item, source, has_vendor, offset)
+        problems += _overlaps(con, item, source, has_vendor, offset, replacing)
     return item, problems
 
 
@@ -404,6 +433,7 @@ def prepare(
     today: date | None = None,
     limit: int | None = None,
     progress: Progress | None = None,
+    replacing: Replacement | None = None,
 ) -> tuple[IngestReport, list[_Ready], list[tuple[InputFile, str]]]:
     """Read, detect, adapt and check every file; write nothing.
 
@@ -463,7 +493,7 @@ def prepare(
             report.preview = parsed.obj.head(20)
             snapshot.append((file, found.source))
             continue
-        item, file_problems = _check_rows(con, file, parsed, report, found, today, has_vendor)
+        item, file_problems = _check_rows(con, file, parsed, report, found, today, has_vendor, replacing)
         if file_problems or item is None:
             problems += file_problems
             continue
@@ -516,10 +546,13 @@ def current_version(con: duckdb.DuckDBPyConnection) -> str:
 
 
 def rebuild_vendor_marts(con: duckdb.DuckDBPyConnection) -> None:
-    """mart_vendor_usage_daily: vendor usage attributed to people, in mart_usage_daily's shape."""
+    """The price book, then mart_vendor_usage_daily: vendor usage attributed to people, in
+    mart_usage_daily's shape (which reads the same price book)."""
     ensure_tables(con)
-    if not all(table_exists(con, t) for t in ("stg_job_history", "stg_model_prices", "stg_employees")):
+    if not all(table_exists(con, t) for t in ("stg_job_history", "stg_model_prices", "stg_employees",
+                                              "stg_token_usage")):
         return
+    build_price_book(con)
     query = sql("mart_vendor_usage_daily", SQL).format(
         priced_vendor_usage=sql("priced_vendor_usage", _WF_SQL_DIR / "identity"))
     con.execute(f"CREATE OR REPLACE TABLE mart_vendor_usage_daily AS {query}")
@@ -547,12 +580,15 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, columns: list[str], fram
         con.unregister("_ingest_rows")
 
 
-def _append(con: duckdb.DuckDBPyConnection, ready: list[_Ready], user: str, progress: Progress | None) -> tuple[str, int]:
+def _append(con: duckdb.DuckDBPyConnection, ready: list[_Ready], user: str, progress: Progress | None,
+            replacing: Replacement | None = None) -> tuple[str, int]:
     ensure_tables(con)
     load_id = datetime.now(UTC).strftime("%Y%m%d%H%M%S") + "-" + uuid.uuid4().hex[:6]
     total = 0
     con.execute("BEGIN TRANSACTION")
     try:
+        if replacing is not None:
+            _delete_replaced(con, replacing)
         for index, item in enumerate(ready):
             if progress:
                 progress(f"Loading {item.report.name}", 0.5 + 0.4 * index / max(len(ready), 1))
@@ -583,6 +619,16 @@ def _append(con: duckdb.DuckDBPyConnection, ready: list[_Ready], user: str, prog
             item.report.rows_added, item.report.status = 0, "rejected"
         raise
     return load_id, total
+
+
+def _delete_replaced(con: duckdb.DuckDBPyConnection, replacing: Replacement) -> None:
+    """Inside the load's transaction: the rows earlier pulls loaded for the days pulled again."""
+    loads = sorted(replacing.load_ids)
+    for source, (since, until) in replacing.windows.items():
+        for table, day in (("stg_vendor_usage", "usage_date"), ("stg_vendor_outcomes", "week_start"),
+                           ("stg_vendor_cost", "cost_date")):
+            con.execute(f"DELETE FROM {table} WHERE source = ? AND {day} >= ? AND {day} < ? "
+                        "AND list_contains(?, load_id)", [source, since, until, loads])
 
 
 def record_snapshot(con: duckdb.DuckDBPyConnection, files: Sequence[tuple[str, str, str, int]], user: str) -> str:
@@ -648,12 +694,15 @@ def ingest_files(
     today: date | None = None,
     limit: int | None = None,
     key_path: Path | None = None,
+    replacing: Replacement | None = None,
 ) -> IngestReport:
-    """Check, then (unless `dry_run`) load the files as one all-or-nothing load by `user`."""
+    """Check, then (unless `dry_run`) load the files as one all-or-nothing load by `user`.
+    `replacing`: a pull's rows replace what earlier pulls loaded for the same days (etl/pull.py)."""
     inputs = [f if isinstance(f, InputFile) else InputFile.from_path(f) for f in files]
     con, owned = _connect(db)
     try:
-        report, ready, snapshot = prepare(inputs, con, today=today, limit=limit, progress=progress)
+        report, ready, snapshot = prepare(inputs, con, today=today, limit=limit, progress=progress,
+                                          replacing=replacing)
         if dry_run or report.status in ("rejected", "nothing_to_load"):
             return report
         if snapshot:
@@ -670,7 +719,7 @@ def ingest_files(
                 if r.status == "ready":
                     r.status = "snapshot"
         else:
-            report.load_id, report.rows_added = _append(con, ready, user, progress)
+            report.load_id, report.rows_added = _append(con, ready, user, progress, replacing)
             report.status = "loaded"
         if progress:
             progress("Rebuilding marts", 0.95)
@@ -807,3 +856,71 @@ def save_identity_map(con: duckdb.DuckDBPyConnection, edited: pd.DataFrame, user
         _rebuild(con)
         audit.record(con, user, "admin_change", "app_identity_map", {"identities_changed": changed})
     return changed
+
+
+@dataclass
+class MembersReport:
+    ok: bool
+    message: str
+    rows: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    def problems_frame(self) -> pd.DataFrame:
+        return pd.DataFrame([p.as_dict() for p in self.problems], columns=["file", "row", "column", "rule", "value"])
+
+
+def import_member_lists(files: Iterable[InputFile | Path | str], db: duckdb.DuckDBPyConnection | Path | str, *,
+                        user: str) -> MembersReport:
+    """Import vendors' member lists (etl/adapters/members.py) into the identity directory, then
+    map every vendor id whose listed email (or its owner's) is an employee's. All or nothing."""
+    inputs = [f if isinstance(f, InputFile) else InputFile.from_path(f) for f in files]
+    con, owned = _connect(db)
+    try:
+        frames, problems = [], []
+        for file in inputs:
+            parsed, file_problems = parse(file)
+            if parsed is None:
+                problems += file_problems
+                continue
+            try:
+                frame = members.to_directory(parsed.obj, file=file.name)
+            except (AdapterError, KeyError) as exc:
+                problems.append(Problem(file.name, None, "(file)", str(exc).strip("'"), ""))
+                continue
+            problems += formula_cells(file.name, frame.select_dtypes("object"), row_offset=None)
+            frames.append(frame)
+        if problems:
+            return MembersReport(False, f"Rejected: {len(problems)} problem(s); nothing was imported.",
+                                 problems=problems)
+        ensure_tables(con)
+        con.execute("BEGIN TRANSACTION")
+        try:
+            rows = sum(identity.store_directory(con, frame, user=user) for frame in frames)
+            identity.apply_mapping(con)
+            _bump_data_version(con, user)
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        _rebuild(con)
+        audit.record(con, user, "admin_change", "app_identity_directory",
+                     {"files": [f.name for f in inputs], "rows": rows})
+        share = identity.mapped_share(con)
+        mapped, seen = int(share["mapped"].sum()), int(share["identities"].sum())
+        return MembersReport(True, f"{rows:,} member-list entries imported; {mapped:,} of {seen:,} vendor "
+                             "identities now map to an employee.", rows)
+    finally:
+        if owned:
+            con.close()
+
+
+def import_identity_map_csv(con: duckdb.DuckDBPyConnection, data: bytes, user: str, *, file: str = "upload") -> int:
+    """Bulk mapping: a CSV of identity_kind, identity, employee_id laid over the identity map,
+    all or nothing (identity.IdentityError names every bad line). Returns identities changed."""
+    parsed, problems = parse(InputFile(file, data))
+    if parsed is None or not isinstance(parsed.obj, pd.DataFrame):
+        raise identity.IdentityError("; ".join(map(str, problems)) or f"{file}: not a CSV file")
+    formula = formula_cells(file, parsed.obj, row_offset=2)
+    if formula:
+        raise identity.IdentityError("; ".join(map(str, formula[:5])))
+    return save_identity_map(con, identity.merge_map_csv(con, parsed.obj, file=file), user)

@@ -8,7 +8,7 @@ import streamlit as st
 from ui.downloads import csv_download
 from ui.filters import sidebar_filters
 from ui.session import cached, db, log_view, require_page
-from workforce import alerts, forecast, tokenmaxxing, usage
+from workforce import alerts, forecast, tokenmaxxing, usage, vendor_outcomes
 from workforce.charts import usage as charts
 
 PAGE = "ai_usage"
@@ -154,3 +154,10 @@ with value_tab:
     csv_download(flags, "tokenmaxxing flags by org", viewer, PAGE)
     st.caption("Counted per org. Flag: tokens and agent time at least 6× the job family's median in 4 or more "
                "weeks, sustained (60% of the weeks since it began), with no rise in changes landed.")
+    delivered = cached(vendor_outcomes.vendor_outcomes_by_org, viewer, filters)
+    if not delivered.empty:
+        st.subheader("What the tools report as delivered")
+        st.dataframe(delivered, hide_index=True, width="stretch")
+        csv_download(delivered, "vendor outcomes by org", viewer, PAGE)
+        st.caption("Claude Code: pull requests, commits and lines it helped create, and edit-tool proposals "
+                   "accepted; Copilot: suggestions accepted and their lines. See docs/usage.md.")

@@ -103,6 +103,31 @@ if st.button("Save identity map", key="identity_save"):
         st.session_state[RESULT_KEY] = ("success", f"Identity map saved: {changed} identities changed.")
         st.rerun()
 
+with st.expander("Map in bulk: vendor member lists, or a CSV of id → employee"):
+    st.caption("Member lists (Anthropic users and API keys, OpenAI users, projects and project API keys, GitHub "
+               "org members or Copilot seats, as their APIs return them) map every id whose email, or whose "
+               "creator's email, is an employee's. A CSV with columns identity_kind, identity, employee_id maps "
+               "the rest; all or nothing.")
+    lists = st.file_uploader("Member lists (JSON)", accept_multiple_files=True, key="members_upload")
+    if lists and st.button("Import member lists", key="members_import"):
+        imported = ingest.import_member_lists([InputFile(f.name, f.getvalue()) for f in lists], db(),
+                                              user=viewer.username)
+        if imported.ok:
+            st.session_state[RESULT_KEY] = ("success", imported.message)
+            st.rerun()
+        st.error(imported.message)
+        st.dataframe(imported.problems_frame(), hide_index=True, width="stretch")
+    bulk = st.file_uploader("Identity map CSV", type=["csv"], key="map_csv_upload")
+    if bulk and st.button("Apply the CSV", key="map_csv_apply"):
+        try:
+            changed = ingest.import_identity_map_csv(db(), bulk.getvalue(), viewer.username, file=bulk.name)
+        except identity.IdentityError as error:
+            st.error(f"Not saved: {error}")
+        else:
+            st.session_state[RESULT_KEY] = ("success", f"Identity map updated: {changed} identities changed.")
+            st.rerun()
+    st.dataframe(identity.mapped_share(db()), hide_index=True, width="stretch")
+
 st.header("Unmapped usage")
 summary = identity.unmapped_summary(db())
 c1, c2, c3, c4 = st.columns(4)

@@ -171,7 +171,7 @@ def test_litellm_daily_roll_up_from_parquet():
     assert problems == [] and detect(parsed).source == "litellm_daily_user_spend"
     usage = litellm.daily_user_spend.to_contract(parsed.obj).token_usage
     assert _totals(usage) == {"input": 10300, "output": 3730, "cache_read": 13000, "cache_write": 2000}
-    assert int(usage["requests"].sum()) == 50
+    assert int(usage["requests"].sum()) == 49  # successful_requests: the failed request is not counted
     assert round(usage["cost_usd"].sum(), 10) == 0.2617
 
 
@@ -208,5 +208,84 @@ def test_bad_numbers_are_named_by_row_and_field():
 
 
 def test_every_adapter_is_registered_once():
-    assert len({id(a) for a in ADAPTERS.values()}) == len(ADAPTERS) == 7
+    assert len({id(a) for a in ADAPTERS.values()}) == len(ADAPTERS) == 9
     json.dumps(list(ADAPTERS))  # names are plain strings (stored in load history)
+
+
+# --- issue 19: edge cases of real exports ------------------------------------------------------
+
+
+def test_litellm_roll_up_row_without_a_model_is_kept_not_a_rejected_file():
+    frame = _load("litellm_daily_user_spend.csv").obj.copy()
+    frame.loc[0, "model"] = None  # an MCP tool row: LiteLLM's schema allows an empty model
+    result = litellm.daily_user_spend.to_contract(frame)
+    assert result.problems == []
+    row = result.token_usage[result.token_usage["model"] == litellm.NO_MODEL]
+    assert len(row) == 1 and row["cost_usd"].iloc[0] == pytest.approx(0.25)
+
+
+def test_litellm_failed_requests_and_cache_hits_add_no_requests_or_tokens():
+    frame = pd.DataFrame([
+        {"request_id": "a", "startTime": "2026-10-05T09:00:00Z", "user": "x@example.com", "model": "gpt-4.1",
+         "custom_llm_provider": "openai", "prompt_tokens": 100, "completion_tokens": 10, "spend": 0.01,
+         "status": "success", "cache_hit": "False"},
+        {"request_id": "b", "startTime": "2026-10-05T09:01:00Z", "user": "x@example.com", "model": "gpt-4.1",
+         "custom_llm_provider": "openai", "prompt_tokens": 0, "completion_tokens": 0, "spend": 0,
+         "status": "failure", "cache_hit": "False"},
+        {"request_id": "c", "startTime": "2026-10-05T09:02:00Z", "user": "x@example.com", "model": "gpt-4.1",
+         "custom_llm_provider": "openai", "prompt_tokens": 100, "completion_tokens": 10, "spend": 0,
+         "status": "success", "cache_hit": "True"},
+    ])
+    usage = litellm.spend_logs.to_contract(frame).token_usage
+    assert (int(usage["requests"].sum()), int(usage["input_tokens"].sum()), int(usage["output_tokens"].sum())) == (
+        2, 100, 10)
+
+
+def test_openai_costs_are_recognised_as_reported_cost_by_line_item():
+    page = {"object": "page", "data": [{"object": "bucket", "start_time": 1791158400, "end_time": 1791244800,
+                                        "results": [
+        {"object": "organization.costs.result", "amount": {"value": 0.06, "currency": "usd"},
+         "line_item": "gpt-4.1-2025-04-14, input", "project_id": "proj_1"},
+        {"object": "organization.costs.result", "amount": {"value": 0.5, "currency": "usd"},
+         "line_item": "Web search tool calls", "project_id": None}]}]}
+    parsed = parse(InputFile("costs.json", json.dumps(page).encode()))[0]
+    assert detect(parsed).source == "openai_cost"
+    costs = ADAPTERS["openai_cost"].to_contract(parsed.obj).costs
+    assert list(costs["model"]) == ["gpt-4.1-2025-04-14", None]
+    assert list(costs["token_type"]) == ["input", None]
+    assert costs["amount_usd"].sum() == pytest.approx(0.56)  # dollars, not cents
+
+
+def test_old_copilot_org_metrics_are_refused_saying_why_and_what_to_export():
+    rows = [{"date": "2026-10-05", "total_active_users": 24, "total_engaged_users": 20,
+             "copilot_ide_code_completions": {"editors": []}}]
+    parsed = parse(InputFile("metrics.json", json.dumps(rows).encode()))[0]
+    assert detect(parsed).source == "copilot_org_metrics"
+    with pytest.raises(Exception, match="no person in them.*users-1-day"):
+        ADAPTERS["copilot_org_metrics"].to_contract(parsed.obj)
+
+
+def test_copilot_keeps_acceptances_lines_and_per_model_requests():
+    row = {"day": "2026-10-05", "user_login": "Ana", "user_initiated_interaction_count": 10,
+           "code_acceptance_activity_count": 7, "loc_added_sum": 42,
+           "totals_by_model_feature": [{"model": "claude-sonnet-4.5", "feature": "chat",
+                                        "user_initiated_interaction_count": 6},
+                                       {"model": "gpt-4.1", "feature": "chat", "user_initiated_interaction_count": 3}],
+           "totals_by_cli": {"request_count": 2, "token_usage": {"prompt_tokens_sum": 50, "output_tokens_sum": 5}}}
+    result = copilot.to_contract([row])
+    requests = dict(zip(result.token_usage["model"], result.token_usage["requests"], strict=True))
+    assert requests == {"copilot/claude-sonnet-4.5": 6, "copilot/gpt-4.1": 3, "copilot": 1 + 2}
+    outcome = result.outcomes.iloc[0]
+    assert (outcome["suggestions_accepted"], outcome["lines_accepted"]) == (7, 42)
+    assert pd.isna(outcome["changes_landed"])  # a suggestion accepted is not a change landed
+
+
+def test_anthropic_newer_shape_keeps_its_request_count_product_tier_and_1h_writes():
+    page = {"data": [{"starting_at": "2026-10-05T00:00:00Z", "results": [
+        {"uncached_input_tokens": 10, "output_tokens": 5, "cache_read_input_tokens": 0,
+         "cache_creation": {"ephemeral_5m_input_tokens": 3, "ephemeral_1h_input_tokens": 4},
+         "model": "claude-sonnet-4-5-20250929", "service_tier": "batch", "request_count": 9, "product": "claude_code",
+         "api_key_id": "k"}]}]}
+    usage = anthropic_usage.to_contract(page).token_usage.iloc[0]
+    assert (usage["requests"], usage["tool"], usage["service_tier"]) == (9, "Claude API (claude_code)", "batch")
+    assert (usage["cache_write_tokens"], usage["cache_write_1h_tokens"]) == (7, 4)

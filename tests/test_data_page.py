@@ -143,7 +143,7 @@ def test_on_the_sample_database_a_load_rebuilds_the_marts_and_rolls_back(app_db)
     _upload(at, ("copilot.ndjson", (FIXTURES / "copilot_user_usage.ndjson").read_bytes(), "application/x-ndjson"))
     at.button(key="data_load").click().run()
     assert_no_exception(at)
-    assert "2 rows added" in _texts(at.success)
+    assert "4 rows added" in _texts(at.success)  # 2 usage rows and 2 outcome rows (suggestions accepted)
     assert _rows(app_db, "SELECT count(*) FROM stg_vendor_usage WHERE source = 'copilot'") == [(2,)]
     at.button(key="data_rollback").click().run()
     assert_no_exception(at)

@@ -125,9 +125,9 @@ def test_rollback_removes_exactly_the_last_load(con):
     _load(con, "claude_code_analytics.json")
     after_first = db_state(con)
     second = _load(con, "copilot_user_usage.ndjson", "anthropic_cost_report.json")
-    assert second.rows_added == 2 + 3
+    assert second.rows_added == 2 + 2 + 3  # Copilot: 2 usage rows and 2 outcome rows (suggestions)
     result = rollback_last_load(con, "admin")
-    assert result.ok and result.rows_removed == 5 and result.load_id == second.load_id
+    assert result.ok and result.rows_removed == 7 and result.load_id == second.load_id
     state = db_state(con)
     for table in ("stg_vendor_usage", "stg_vendor_outcomes", "stg_vendor_cost"):
         assert state[table] == after_first[table]
@@ -344,7 +344,7 @@ def test_a_full_contract_upload_is_a_snapshot_through_the_loader(generated, tmp_
         assert rows == [(employee, org, 10000 + 2000 + 50000 + 4000 + 500 + 100)]
         # the same contract files again are already loaded: only the new vendor file loads
         again = ingest_files([*files, FIXTURES / "copilot_user_usage.ndjson"], con, user="admin", today=TODAY)
-        assert again.status == "loaded" and again.rows_added == 2
+        assert again.status == "loaded" and again.rows_added == 2 + 2  # usage and outcome rows
         assert {f.status for f in again.files} == {"already_loaded", "loaded"}
     finally:
         con.close()

@@ -18,8 +18,8 @@ D = date
 MARTS_DIR = ROOT / "etl" / "sql" / "marts"
 USAGE_MARTS = ("mart_usage_team_day", "mart_usage_person_week", "mart_usage_person_month", "mart_headcount_week",
                # pre-aggregated from the ones before (and stg_outcomes): what the usage page reads
-               "mart_usage_org_day", "mart_usage_active_week", "mart_usage_cohort_person_month",
-               "mart_usage_team_day_people")
+               "mart_usage_org_day", "mart_usage_active_week", "mart_outcomes_week",
+               "mart_usage_cohort_person_month", "mart_usage_team_day_people")
 
 SCHEMA = [
     """CREATE TABLE stg_employees (employee_id VARCHAR, full_name VARCHAR, email VARCHAR,
@@ -145,6 +145,9 @@ def add_usage(con: duckdb.DuckDBPyConnection, uses: list[Use]) -> None:
 
 
 def build_usage_marts(con: duckdb.DuckDBPyConnection) -> None:
+    from etl.ingest import ensure_tables
+
+    ensure_tables(con)  # mart_outcomes_week reads the vendor outcomes table (empty here)
     for name in USAGE_MARTS:
         text = (MARTS_DIR / f"{name}.sql").read_text(encoding="utf-8")
         con.execute(f"CREATE OR REPLACE TABLE {name} AS {text}")

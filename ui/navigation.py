@@ -36,6 +36,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("overview", "Data overview", ANALYSTS, "Overview"),
     PageSpec("ai_usage", "AI usage & cost", ANALYSTS, "AI"),
     PageSpec("cost_alerts", "Cost alerts", frozenset({Role.ADMIN}), "AI"),
+    PageSpec("spend_reconciliation", "Spend reconciliation", frozenset({Role.ADMIN, Role.EXECUTIVE}), "AI"),
     PageSpec("org_changes", "Org changes", ANALYSTS, "People"),
     PageSpec("morale", "Morale & survey results", ANALYSTS, "People"),
     PageSpec("drivers", "Drivers of morale & attrition", ANALYSTS, "People"),

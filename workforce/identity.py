@@ -124,6 +124,69 @@ def replace_map(con: duckdb.DuckDBPyConnection, edited: pd.DataFrame, *, user: s
     return len(changed)
 
 
+def store_directory(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame, *, user: str) -> int:
+    """Add or replace member-list rows (etl/adapters/members.py) in app_identity_directory.
+
+    Runs inside the caller's transaction if any; returns the rows written."""
+    ensure_table(con)
+    if rows.empty:
+        return 0
+    staged = rows.assign(imported_by=user, imported_at=datetime.now(UTC).replace(tzinfo=None))
+    con.register("_directory_rows", staged)
+    try:
+        con.execute("INSERT OR REPLACE INTO app_identity_directory SELECT identity_kind, identity, email, name, "
+                    "owner_kind, owner_identity, source, imported_by, imported_at FROM _directory_rows")
+    finally:
+        con.unregister("_directory_rows")
+    return len(staged)
+
+
+MAP_COLUMNS = ("identity_kind", "identity", "employee_id")
+
+
+def merge_map_csv(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, *, file: str = "upload") -> pd.DataFrame:
+    """The identity map with a bulk CSV's rows (identity_kind, identity, employee_id) laid over it.
+
+    Raises IdentityError naming the file, line and column of every blank cell, missing column or
+    unknown employee; nothing is changed here (save the result with etl.ingest.save_identity_map).
+    """
+    missing = [c for c in MAP_COLUMNS if c not in frame.columns]
+    if missing:
+        raise IdentityError(f"{file}: missing column(s) {', '.join(missing)}; expected "
+                            + ", ".join(MAP_COLUMNS))
+    problems = []
+    rows = frame[list(MAP_COLUMNS)].astype("object").where(frame[list(MAP_COLUMNS)].notna(), "")
+    rows = rows.apply(lambda c: c.astype(str).str.strip())
+    for index, row in rows.iterrows():
+        for column in MAP_COLUMNS:
+            if not row[column]:
+                problems.append((index + 2, f"{file}: line {index + 2}, column {column}: empty"))
+    if table_exists(con, "stg_employees"):
+        known = {r[0] for r in con.execute(
+            "SELECT employee_id FROM stg_employees WHERE list_contains(?, employee_id)",
+            [sorted(set(rows["employee_id"]))]).fetchall()}
+        for index, employee in rows["employee_id"].items():
+            if employee and employee not in known:
+                problems.append((index + 2, f"{file}: line {index + 2}, column employee_id: no employee with "
+                                 f"this id ({employee!r})"))
+    problems = [text for _line, text in sorted(problems)]
+    if problems:
+        more = f" (and {len(problems) - 20} more)" if len(problems) > 20 else ""
+        raise IdentityError("; ".join(problems[:20]) + more)
+    rows.loc[rows["identity_kind"] == "email", "identity"] = rows["identity"].str.lower()
+    current = identity_map(con)[list(MAP_COLUMNS)]
+    merged = pd.concat([current, rows], ignore_index=True)
+    return merged.drop_duplicates(["identity_kind", "identity"], keep="last").reset_index(drop=True)
+
+
+def mapped_share(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Per identity kind: identities seen, mapped, and by what (the admin's view of coverage)."""
+    if not _has_vendor_tables(con):
+        return pd.DataFrame(columns=["identity_kind", "identities", "mapped", "share_mapped"])
+    ensure_table(con)  # the directory table arrived after the map: a database from before gets it here
+    return con.execute(_text("mapped_share")).df()
+
+
 def apply_mapping(con: duckdb.DuckDBPyConnection) -> int:
     """Re-resolve every vendor identity to its employee (after a load or a map edit).
 
@@ -141,9 +204,12 @@ def apply_mapping(con: duckdb.DuckDBPyConnection) -> int:
 
 def unmapped_usage(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """One row per identity that maps to nobody: source, kind, identity, rows, tokens, cost, days."""
-    if not _has_vendor_tables(con) or not table_exists(con, "stg_model_prices"):
-        return pd.DataFrame(columns=["source", "identity_kind", "identity", "usage_rows", "total_tokens",
-                                     "cost_usd", "unpriced_rows", "first_day", "last_day"])
+    # the price book is built by every load and ingest (etl/pricing.py): without it nothing was ingested
+    if not _has_vendor_tables(con) or not table_exists(con, "mart_price_book"):
+        return pd.DataFrame(columns=["source", "identity_kind", "identity", "listed_name", "listed_email",
+                                     "usage_rows", "total_tokens", "cost_usd", "unpriced_rows", "first_day",
+                                     "last_day"])
+    ensure_table(con)
     return con.execute(_text("unmapped_usage")).df()
 
 

@@ -5,7 +5,15 @@ AdapterResult`. `etl.adapters.detect` reads a file and picks the adapter (or the
 table) it is. Field mappings and traps: docs/vendor_exports.md.
 """
 
-from etl.adapters import anthropic_cost, anthropic_usage, claude_code, copilot, litellm, openai_usage
+from etl.adapters import (
+    anthropic_cost,
+    anthropic_usage,
+    claude_code,
+    copilot,
+    litellm,
+    openai_cost,
+    openai_usage,
+)
 from etl.adapters.base import AdapterError, AdapterResult, Problem
 
 # Tried in this order; the first whose detect() is true reads the file. More specific first.
@@ -14,9 +22,11 @@ ADAPTERS = {
     "anthropic_cost": anthropic_cost,
     "claude_code": claude_code,
     "openai_usage": openai_usage,
+    "openai_cost": openai_cost,
     "litellm_spend_logs": litellm.spend_logs,
     "litellm_daily_user_spend": litellm.daily_user_spend,
     "copilot": copilot,
+    "copilot_org_metrics": copilot.org_metrics,
 }
 
 __all__ = ["ADAPTERS", "AdapterError", "AdapterResult", "Problem"]

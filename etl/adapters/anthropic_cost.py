@@ -24,6 +24,7 @@ from etl.adapters.base import (
     bucket_results,
     empty_usage,
     money,
+    service_tier,
     utc_date,
 )
 
@@ -38,6 +39,7 @@ def detect(obj: Any) -> bool:
             and "amount" in result
             and "currency" in result
             and "uncached_input_tokens" not in result
+            and not isinstance(result.get("amount"), Mapping)
         )
     return False
 
@@ -61,6 +63,7 @@ def to_contract(obj: Any, *, file: str = "") -> AdapterResult:
                     "token_type": result.get("token_type"),
                     "description": result.get("description"),
                     "amount_usd": money(result.get("amount"), what="amount", cents=True),
+                    "service_tier": service_tier(result.get("service_tier")),
                 }
             )
         except AdapterError as exc:

@@ -8,7 +8,10 @@ Source: `GET /v1/organizations/usage_report/messages` pages: `data[]` buckets wi
 
 - input = uncached_input_tokens (already excludes cache reads and writes: nothing to subtract)
 - cache_write = 5m + 1h cache creation; cache_read = cache_read_input_tokens
-- requests: the report has no request count, so it stays NULL (never invented)
+- requests: the classic report has none, so it stays NULL (never invented); the newer shape's
+  `request_count` / `num_requests` is kept, and its `product` names the tool ("Claude API (claude_code)")
+- service_tier (standard, batch, priority, ...) and the 1-hour part of cache writes are kept: they
+  are priced differently (batch at half, 1-hour cache writes at their own rate)
 - cost: the usage report has none and the cost report has no person dimension, so cost_usd is
   NULL and the row is priced from model_prices (tokens × list price)
 - who: account_id, else service_account_id, else api_key_id, else workspace_id, else the whole
@@ -29,6 +32,7 @@ from etl.adapters.base import (
     first_identity,
     get,
     model_results,
+    service_tier,
     usage_frame,
     utc_date,
 )
@@ -39,6 +43,8 @@ VENDOR = "anthropic"
 _MARKERS = ("uncached_input_tokens",)
 # Group-by dimensions in the order that best names a person.
 IDENTITY_FIELDS = ("account_id", "service_account_id", "api_key_id", "workspace_id")
+# The newer report shape may count requests and name the product (API, Claude Code, ...): kept.
+REQUEST_FIELDS = ("request_count", "num_requests", "requests")
 
 
 def detect(obj: Any) -> bool:
@@ -57,14 +63,20 @@ def to_contract(obj: Any, *, file: str = "") -> AdapterResult:
         model = result["model"]
         try:
             kind, identity = identity_of(result)
+            one_hour = count(get(result, "cache_creation.ephemeral_1h_input_tokens",
+                                 result.get("cache_creation_1h_input_tokens")),
+                             what="cache_creation.ephemeral_1h_input_tokens")
+            requests = next((result[f] for f in REQUEST_FIELDS if result.get(f) is not None), None)
+            product = result.get("product")
             records.append(
                 {
                     "usage_date": utc_date(bucket.get("starting_at"), what="starting_at"),
                     "identity_kind": kind,
                     "identity": identity,
-                    "tool": TOOL,
+                    "tool": f"{TOOL} ({product})" if product else TOOL,
                     "vendor": VENDOR,
                     "model": str(model),
+                    "service_tier": service_tier(result.get("service_tier")),
                     "input_tokens": count(result.get("uncached_input_tokens"), what="uncached_input_tokens"),
                     "output_tokens": count(result.get("output_tokens"), what="output_tokens"),
                     "cache_read_tokens": count(result.get("cache_read_input_tokens"), what="cache_read_input_tokens"),
@@ -73,12 +85,9 @@ def to_contract(obj: Any, *, file: str = "") -> AdapterResult:
                             result.get("cache_creation_5m_input_tokens")),
                         what="cache_creation.ephemeral_5m_input_tokens",
                     )
-                    + count(
-                        get(result, "cache_creation.ephemeral_1h_input_tokens",
-                            result.get("cache_creation_1h_input_tokens")),
-                        what="cache_creation.ephemeral_1h_input_tokens",
-                    ),
-                    "requests": None,
+                    + one_hour,
+                    "cache_write_1h_tokens": one_hour,
+                    "requests": None if requests is None else count(requests, what="requests"),
                     "agent_seconds": None,
                     "cost_usd": None,
                 }

@@ -27,13 +27,16 @@ USAGE_COLUMNS = [
     "tool",
     "vendor",
     "model",
+    "service_tier",  # standard | batch | priority | flex ...: the vendor's billing tier of the tokens
     "input_tokens",
     "output_tokens",
     "cache_read_tokens",
     "cache_write_tokens",
+    "cache_write_1h_tokens",  # the part of cache_write_tokens written to the 1-hour cache
     "requests",
     "agent_seconds",
     "cost_usd",
+    "cost_basis",  # what cost_usd is: "reported" (billed) or "estimated" (the vendor's estimate); NULL: none
 ]
 OUTCOME_COLUMNS = [
     "week_start",
@@ -45,6 +48,10 @@ OUTCOME_COLUMNS = [
     "commits",
     "lines_added",
     "lines_removed",
+    "tool_actions_accepted",
+    "tool_actions_rejected",
+    "suggestions_accepted",
+    "lines_accepted",
 ]
 COST_COLUMNS = [
     "cost_date",
@@ -55,9 +62,13 @@ COST_COLUMNS = [
     "token_type",
     "description",
     "amount_usd",
+    "service_tier",
 ]
-INT_COLUMNS = ["input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens"]
-GRAIN = ["usage_date", "identity_kind", "identity", "tool", "vendor", "model"]
+INT_COLUMNS = ["input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens", "cache_write_1h_tokens"]
+GRAIN = ["usage_date", "identity_kind", "identity", "tool", "vendor", "model", "service_tier", "cost_basis"]
+STANDARD_TIER = "standard"
+# The vendors' names of their full-price tier (OpenAI's "default"/"auto", Anthropic's "standard").
+_STANDARD_NAMES = {"", "standard", "default", "auto", "on_demand", "none"}
 
 
 @dataclass(frozen=True)
@@ -97,6 +108,15 @@ class AdapterError(ValueError):
     """The export is not of the shape the adapter reads (named field missing, wrong type)."""
 
 
+def service_tier(value: Any, *, batch: Any = False) -> str:
+    """The billing tier of a usage result: "batch" when the vendor flags batch, else the vendor's
+    tier name lower-cased, with every name of the full-price tier read as "standard"."""
+    if batch is True or str(batch).strip().lower() == "true":
+        return "batch"
+    text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value).strip().lower()
+    return STANDARD_TIER if text in _STANDARD_NAMES else text
+
+
 def empty_usage() -> pd.DataFrame:
     return _typed(pd.DataFrame({c: [] for c in USAGE_COLUMNS}))
 
@@ -106,6 +126,8 @@ def usage_frame(records: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
     frame = pd.DataFrame(list(records), columns=USAGE_COLUMNS)
     if frame.empty:
         return empty_usage()
+    frame["service_tier"] = frame["service_tier"].fillna(STANDARD_TIER)
+    frame["cost_basis"] = frame["cost_basis"].where(frame["cost_usd"].notna(), None)
     frame = _typed(frame)
     grouped = frame.groupby(GRAIN, dropna=False)
     # min_count=1 keeps "not reported" (NULL) apart from a reported zero after summing.
@@ -118,7 +140,7 @@ def usage_frame(records: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame.copy()
     frame["usage_date"] = pd.to_datetime(frame["usage_date"]).dt.date
-    for column in ["identity_kind", "identity", "tool", "vendor", "model"]:
+    for column in ["identity_kind", "identity", "tool", "vendor", "model", "service_tier", "cost_basis"]:
         frame[column] = frame[column].astype("object")
     for column in INT_COLUMNS:
         frame[column] = pd.to_numeric(frame[column]).fillna(0).astype("int64")

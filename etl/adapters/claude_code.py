@@ -11,7 +11,10 @@ actor and day: `date`, `actor` (`{"type": "user_actor", "email_address"}` or
   estimated_cost.amount / 100 (cents → USD); requests are not reported (NULL)
 - outcomes per actor and ISO week (Monday): changes_landed = agent_assisted_changes =
   pull requests created with Claude Code (the report only sees agent-assisted work, so this is a
-  lower bound of what the person landed); commits and lines kept beside it
+  lower bound of what the person landed); commits, lines and tool actions (edit/write tool
+  proposals accepted and rejected, summed over `tool_actions`) kept beside it
+- cost_basis "estimated": `estimated_cost` is Anthropic's estimate, not an invoice line (a
+  subscription seat is not billed per token)
 """
 
 from __future__ import annotations
@@ -54,6 +57,15 @@ def identity_of(actor: Any) -> tuple[str, str]:
     raise AdapterError("actor must have email_address (user_actor) or api_key_name (api_actor)")
 
 
+def _tool_actions(record: Mapping[str, Any], outcome: str) -> int | None:
+    """Edit/write tool proposals accepted or rejected, summed over the tools (`tool_actions`)."""
+    actions = record.get("tool_actions")
+    if not isinstance(actions, Mapping):
+        return None
+    return sum(count(get(tool, outcome), what=f"tool_actions.{name}.{outcome}")
+               for name, tool in actions.items() if isinstance(tool, Mapping))
+
+
 def to_contract(obj: Any, *, file: str = "") -> AdapterResult:
     usage, outcomes, problems = [], [], []
     items = data_items(obj)
@@ -86,6 +98,9 @@ def to_contract(obj: Any, *, file: str = "") -> AdapterResult:
                         "requests": None,
                         "agent_seconds": None,
                         "cost_usd": money(get(part, "estimated_cost.amount"), what="estimated_cost.amount", cents=True),
+                        # Anthropic's estimate (list price of the tokens), not a bill: subscription
+                        # seats are not billed per token at all.
+                        "cost_basis": "estimated",
                     }
                 )
             column = "core_metrics"
@@ -103,6 +118,10 @@ def to_contract(obj: Any, *, file: str = "") -> AdapterResult:
                         "commits": count(core.get("commits_by_claude_code"), what="commits_by_claude_code"),
                         "lines_added": count(get(core, "lines_of_code.added"), what="lines_of_code.added"),
                         "lines_removed": count(get(core, "lines_of_code.removed"), what="lines_of_code.removed"),
+                        "tool_actions_accepted": _tool_actions(record, "accepted"),
+                        "tool_actions_rejected": _tool_actions(record, "rejected"),
+                        "suggestions_accepted": None,
+                        "lines_accepted": None,
                     }
                 )
         except AdapterError as exc:

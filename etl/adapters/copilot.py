@@ -9,7 +9,11 @@ Source: the user-level Copilot usage metrics report, one JSON object per user an
   have none, so a user-day without CLI use has 0 tokens (not unknown activity: requests say it)
 - requests = user_initiated_interaction_count (IDE prompts; summed over totals_by_ide when the
   top-level field is absent) + totals_by_cli.request_count
-- model: "copilot" (the per-user report has no per-model tokens); cost = ai_credits_used ×
+- model: "copilot" for tokens, CLI requests and credits (the report has no per-model tokens);
+  IDE interactions split by model when `totals_by_model_feature[]` is there ("copilot/<model>");
+- outcomes per user and week: suggestions_accepted = code_acceptance_activity_count,
+  lines_accepted = loc_added_sum (not changes landed: an accepted suggestion is not a merged change)
+- cost = ai_credits_used ×
   USD per AI credit when a rate is configured (`usd_per_ai_credit` / WORKFORCE_USD_PER_AI_CREDIT),
   else NULL, since GitHub bills credits on its own schedule, not by tokens
 - who: user_login (GitHub login), else user_id; map logins to employees in the identity map
@@ -19,9 +23,21 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from types import SimpleNamespace
 from typing import Any
 
-from etl.adapters.base import AdapterError, AdapterResult, Problem, count, get, money, usage_frame, utc_date
+from etl.adapters.base import (
+    AdapterError,
+    AdapterResult,
+    Problem,
+    count,
+    get,
+    money,
+    outcomes_frame,
+    usage_frame,
+    utc_date,
+    week_start,
+)
 
 SOURCE = "copilot"
 TOOL = "GitHub Copilot"
@@ -49,9 +65,20 @@ def _rate(usd_per_ai_credit: float | None) -> float | None:
     return float(env) if env else None
 
 
+def _by_model(row: Mapping[str, Any]) -> dict[str, int]:
+    """IDE interactions per model from `totals_by_model_feature[]` (no tokens there: requests only)."""
+    requests: dict[str, int] = {}
+    for part in row.get("totals_by_model_feature") or []:
+        if isinstance(part, Mapping) and part.get("model"):
+            name = str(part["model"]).strip()
+            requests[name] = requests.get(name, 0) + count(
+                part.get("user_initiated_interaction_count"), what="totals_by_model_feature.user_initiated_interaction_count")
+    return requests
+
+
 def to_contract(obj: Any, *, file: str = "", usd_per_ai_credit: float | None = None) -> AdapterResult:
     rate = _rate(usd_per_ai_credit)
-    records, problems = [], []
+    records, outcomes, problems = [], [], []
     rows = _records(obj)
     for n, row in enumerate(rows, start=1):
         try:
@@ -68,26 +95,63 @@ def to_contract(obj: Any, *, file: str = "", usd_per_ai_credit: float | None = N
                 ide = sum(count(i.get("user_initiated_interaction_count"), what="user_initiated_interaction_count")
                           for i in row.get("totals_by_ide") or [] if isinstance(i, Mapping))
             credits = money(row.get("ai_credits_used"), what="ai_credits_used")
-            records.append(
-                {
-                    "usage_date": utc_date(row.get("day"), what="day"),
-                    "identity_kind": kind,
-                    "identity": identity,
-                    "tool": TOOL,
-                    "vendor": VENDOR,
-                    "model": MODEL,
-                    "input_tokens": count(get(row, "totals_by_cli.token_usage.prompt_tokens_sum"),
-                                          what="totals_by_cli.token_usage.prompt_tokens_sum"),
-                    "output_tokens": count(get(row, "totals_by_cli.token_usage.output_tokens_sum"),
-                                           what="totals_by_cli.token_usage.output_tokens_sum"),
-                    "cache_read_tokens": 0,
-                    "cache_write_tokens": 0,
-                    "requests": count(ide, what="user_initiated_interaction_count")
-                    + count(get(row, "totals_by_cli.request_count"), what="totals_by_cli.request_count"),
-                    "agent_seconds": None,
-                    "cost_usd": None if rate is None or credits is None else credits * rate,
-                }
-            )
+            day = utc_date(row.get("day"), what="day")
+            ide = count(ide, what="user_initiated_interaction_count")
+            by_model = _by_model(row)
+            # IDE interactions per model where the report splits them; what it does not split,
+            # the CLI's requests and tokens, and the credits stay on model "copilot".
+            rest = max(ide - sum(by_model.values()), 0)
+            common = {"usage_date": day, "identity_kind": kind, "identity": identity, "tool": TOOL,
+                      "vendor": VENDOR, "service_tier": None, "cache_read_tokens": 0, "cache_write_tokens": 0,
+                      "cache_write_1h_tokens": 0, "agent_seconds": None}
+            for name, requests in by_model.items():
+                records.append({**common, "model": f"{MODEL}/{name}", "input_tokens": 0, "output_tokens": 0,
+                                "requests": requests, "cost_usd": None, "cost_basis": None})
+            records.append({
+                **common,
+                "model": MODEL,
+                "input_tokens": count(get(row, "totals_by_cli.token_usage.prompt_tokens_sum"),
+                                      what="totals_by_cli.token_usage.prompt_tokens_sum"),
+                "output_tokens": count(get(row, "totals_by_cli.token_usage.output_tokens_sum"),
+                                       what="totals_by_cli.token_usage.output_tokens_sum"),
+                "requests": rest + count(get(row, "totals_by_cli.request_count"), what="totals_by_cli.request_count"),
+                "cost_usd": None if rate is None or credits is None else credits * rate,
+                "cost_basis": "reported",
+            })
+            # Value signals beside activity: suggestions accepted and the lines they added. Not
+            # changes landed (an accepted suggestion is not a merged change).
+            outcomes.append({
+                "week_start": week_start(day), "identity_kind": kind, "identity": identity,
+                "changes_landed": None, "agent_assisted_changes": None, "reviews_done": None, "commits": None,
+                "lines_added": None, "lines_removed": None, "tool_actions_accepted": None,
+                "tool_actions_rejected": None,
+                "suggestions_accepted": count(row.get("code_acceptance_activity_count"),
+                                              what="code_acceptance_activity_count"),
+                "lines_accepted": count(row.get("loc_added_sum"), what="loc_added_sum"),
+            })
         except AdapterError as exc:
             problems.append(Problem(file, n, "record", str(exc), ""))
-    return AdapterResult(SOURCE, usage_frame(records), problems=problems, source_rows=len(rows))
+    return AdapterResult(SOURCE, usage_frame(records), outcomes=outcomes_frame(outcomes), problems=problems,
+                         source_rows=len(rows))
+
+
+# --- the older organisation-level metrics (`GET /orgs/{org}/copilot/metrics`) -----------------
+
+ORG_METRICS_MARKERS = ("copilot_ide_code_completions", "copilot_ide_chat", "copilot_dotcom_chat",
+                       "total_engaged_users")
+
+
+def _detect_org_metrics(obj: Any) -> bool:
+    records = _records(obj)
+    return bool(records) and isinstance(records[0], Mapping) and "date" in records[0] and any(
+        m in records[0] for m in ORG_METRICS_MARKERS)
+
+
+def _org_metrics(obj: Any, *, file: str = "") -> AdapterResult:
+    raise AdapterError(
+        "GitHub Copilot organisation metrics (GET /orgs/{org}/copilot/metrics) count users per day for the "
+        "whole organisation, with no person in them, so they cannot be attributed: export the per-user "
+        "usage report (users-1-day NDJSON) instead")
+
+
+org_metrics = SimpleNamespace(SOURCE="copilot_org_metrics", detect=_detect_org_metrics, to_contract=_org_metrics)

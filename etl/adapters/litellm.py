@@ -15,8 +15,10 @@ JSON): `request_id`, `startTime`, `user`, `end_user`, `team_id`, `api_key`, `mod
 
 Trap: LiteLLM normalises every provider to the OpenAI convention, so `prompt_tokens`
 INCLUDES cache reads and cache writes. input = prompt_tokens − cache_read − cache_creation.
-Cost: `spend` is USD per row, taken as reported. Requests: one per spend-log row; `api_requests`
-in the roll-up. Never load both sources for the same days: they are the same usage twice
+Cost: `spend` is USD per row, taken as reported. Requests: one per spend-log row that did not fail
+(`status = failure` counts none); `successful_requests` in the roll-up (else `api_requests`).
+A spend-log row with `cache_hit = True` was answered from LiteLLM's cache: request counted, no
+tokens, $0. A roll-up row with an empty model (MCP tool rows) is kept as model "(no model)". Never load both sources for the same days: they are the same usage twice
 (ingest refuses rows that overlap usage already loaded).
 Who: `user`/`user_id` (an email when it holds one), else `end_user`, else the (hashed) api_key.
 """
@@ -56,10 +58,17 @@ def _columns(obj: Any) -> set[str]:
     return set(records[0]) if records else set()
 
 
-def vendor_and_model(model: Any, provider: Any) -> tuple[str, str]:
+NO_MODEL = "(no model)"
+
+
+def vendor_and_model(model: Any, provider: Any, *, allow_empty: bool = False) -> tuple[str, str]:
     text = str(model or "").strip()
     if not text:
-        raise AdapterError("model is missing")
+        if not allow_empty:
+            raise AdapterError("model is missing")
+        # LiteLLM's schema allows an empty model (MCP tool calls, pass-through routes): the row
+        # is kept under "(no model)", its spend as reported, its tokens unpriced.
+        return (str(provider).strip().lower() if provider else "litellm"), NO_MODEL
     prefix, _, rest = text.partition("/")
     if rest and not provider:
         provider = prefix
@@ -101,8 +110,13 @@ def _split_prompt(prompt: int, cache_read: int, cache_write: int) -> int:
     return prompt - cache_read - cache_write
 
 
+def _truthy(value: Any) -> bool:
+    return value is True or str(value).strip().lower() in ("true", "1", "yes")
+
+
 def _record(row: Mapping[str, Any], *, day: Any, day_field: str, user_field: str,
-            usage: Mapping[str, Any], requests: int) -> dict[str, Any]:
+            usage: Mapping[str, Any], requests: int, cache_hit: bool = False,
+            allow_empty_model: bool = False) -> dict[str, Any]:
     """One token_usage record from a LiteLLM row: prompt_tokens already counts cache tokens.
 
     `usage` holds the cache counts: the row itself in the daily roll-up, the request's usage
@@ -114,8 +128,16 @@ def _record(row: Mapping[str, Any], *, day: Any, day_field: str, user_field: str
     )
     cache_write = count(usage.get("cache_creation_input_tokens"), what="cache_creation_input_tokens")
     prompt = count(row.get("prompt_tokens"), what="prompt_tokens")
-    vendor, model = vendor_and_model(row.get("model"), row.get("custom_llm_provider"))
+    vendor, model = vendor_and_model(row.get("model"), row.get("custom_llm_provider"),
+                                     allow_empty=allow_empty_model)
     kind, identity = identity_of(row, user_field)
+    output = count(row.get("completion_tokens"), what="completion_tokens")
+    input_tokens = _split_prompt(prompt, cache_read, cache_write)
+    if cache_hit:
+        # Answered from LiteLLM's own response cache: no provider call, no tokens billed, $0.
+        # The tokens LiteLLM logs are those of the cached answer; adding them would count usage
+        # nobody paid for. The request still counts (someone asked).
+        input_tokens = output = cache_read = cache_write = 0
     return {
         "usage_date": utc_date(day, what=day_field),
         "identity_kind": kind,
@@ -123,13 +145,14 @@ def _record(row: Mapping[str, Any], *, day: Any, day_field: str, user_field: str
         "tool": TOOL,
         "vendor": vendor,
         "model": model,
-        "input_tokens": _split_prompt(prompt, cache_read, cache_write),
-        "output_tokens": count(row.get("completion_tokens"), what="completion_tokens"),
+        "input_tokens": input_tokens,
+        "output_tokens": output,
         "cache_read_tokens": cache_read,
         "cache_write_tokens": cache_write,
         "requests": requests,
         "agent_seconds": None,
         "cost_usd": money(row.get("spend"), what="spend") or 0.0,
+        "cost_basis": "reported",
     }
 
 
@@ -150,9 +173,13 @@ def _spend_logs(obj: Any, *, file: str = "") -> AdapterResult:
                                     str(request_id)))
             continue
         seen[request_id] = n
+        status = str(row.get("status") or "success").strip().lower()
         try:
+            # A failed request (status "failure") reached nobody's answer: it is not a request
+            # served; its tokens and spend (normally 0) are kept as LiteLLM logged them.
             records.append(_record(row, day=row.get("startTime"), day_field="startTime", user_field="user",
-                                   usage=_usage_object(row), requests=1))
+                                   usage=_usage_object(row), requests=0 if status == "failure" else 1,
+                                   cache_hit=_truthy(row.get("cache_hit"))))
         except AdapterError as exc:
             problems.append(Problem(file, n, "row", str(exc), ""))
     return AdapterResult("litellm_spend_logs", usage_frame(records), problems=problems, source_rows=len(rows))
@@ -170,8 +197,12 @@ def _daily(obj: Any, *, file: str = "") -> AdapterResult:
     records, problems = [], []
     for n, row in enumerate(rows, start=1):
         try:
+            # successful_requests when the export has it: api_requests counts failed calls too.
+            served = row.get("successful_requests")
+            requests = (count(served, what="successful_requests") if served is not None
+                        else count(row.get("api_requests"), what="api_requests"))
             records.append(_record(row, day=row.get("date"), day_field="date", user_field="user_id", usage=row,
-                                   requests=count(row.get("api_requests"), what="api_requests")))
+                                   requests=requests, allow_empty_model=True))
         except AdapterError as exc:
             problems.append(Problem(file, n, "row", str(exc), ""))
     return AdapterResult("litellm_daily_user_spend", usage_frame(records), problems=problems, source_rows=len(rows))

@@ -12,6 +12,8 @@ input_cache_write_tokens, cache_read = input_cached_tokens: the cached tokens ar
 once. A result whose cached tokens exceed its input tokens is rejected, not clipped.
 Cost: none in this report (the cost report has no user dimension): priced from model_prices.
 Who: user_id, else api_key_id, else project_id, else the whole organisation.
+Tier: `batch = true` → "batch", else `service_tier` (flex, priority, scale; default → standard),
+so the row is priced at its tier's rate.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from etl.adapters.base import (
     count,
     first_identity,
     model_results,
+    service_tier,
     usage_frame,
     utc_date,
 )
@@ -75,6 +78,7 @@ def to_contract(obj: Any, *, file: str = "") -> AdapterResult:
                     "tool": TOOL,
                     "vendor": VENDOR,
                     "model": str(model),
+                    "service_tier": service_tier(result.get("service_tier"), batch=result.get("batch")),
                     "input_tokens": total_in - cached - written,
                     "output_tokens": count(result.get("output_tokens"), what="output_tokens"),
                     "cache_read_tokens": cached,

@@ -45,7 +45,8 @@ STEPS: tuple[DerivedStep, ...] = (
                 needs=frozenset({"stg_job_history", "stg_employees", "stg_exits", "mart_usage_daily"})),
     # Every person-week beside its peers, and the tokenmaxxing flags under the default rules.
     DerivedStep("workforce.tokenmaxxing:build_tables",
-                needs=frozenset({"mart_usage_person_week", "stg_outcomes", "stg_employees"})),
+                needs=frozenset({"mart_usage_person_week", "stg_outcomes", "mart_outcomes_week",
+                                          "stg_employees"})),
     # Cost-alert detection, so the first view after a load does not run it.
     DerivedStep("workforce.alerts:detect_at_load",
                 needs=frozenset({"mart_usage_daily", "mart_usage_team_day", "mart_usage_person_week"})),

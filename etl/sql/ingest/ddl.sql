@@ -66,3 +66,16 @@ CREATE TABLE IF NOT EXISTS app_load_files (
     source VARCHAR NOT NULL,
     rows_added BIGINT NOT NULL
 );
+-- Issue 19: billing tier, the 1-hour share of cache writes and what a given cost is (reported
+-- bill or the vendor's estimate); vendor outcomes beside changes (tool actions, Copilot
+-- suggestions). Added in place so a database loaded before keeps its rows.
+ALTER TABLE stg_vendor_usage ADD COLUMN IF NOT EXISTS service_tier VARCHAR DEFAULT 'standard';
+ALTER TABLE stg_vendor_usage ADD COLUMN IF NOT EXISTS cache_write_1h_tokens BIGINT DEFAULT 0;
+ALTER TABLE stg_vendor_usage ADD COLUMN IF NOT EXISTS cost_basis VARCHAR;   -- reported | estimated | NULL
+ALTER TABLE stg_vendor_outcomes ADD COLUMN IF NOT EXISTS tool_actions_accepted BIGINT;
+ALTER TABLE stg_vendor_outcomes ADD COLUMN IF NOT EXISTS tool_actions_rejected BIGINT;
+ALTER TABLE stg_vendor_outcomes ADD COLUMN IF NOT EXISTS suggestions_accepted BIGINT;
+ALTER TABLE stg_vendor_outcomes ADD COLUMN IF NOT EXISTS lines_accepted BIGINT;
+-- Copilot's rows carry suggestions, not changes: NULL there, never a zero that would count.
+ALTER TABLE stg_vendor_outcomes ALTER COLUMN changes_landed DROP NOT NULL;
+ALTER TABLE stg_vendor_cost ADD COLUMN IF NOT EXISTS service_tier VARCHAR;

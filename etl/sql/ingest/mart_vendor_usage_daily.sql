@@ -1,7 +1,8 @@
 -- Vendor usage attributed to people, in the shape of mart_usage_daily (same columns, same
 -- meaning) so a page or the core mart can UNION ALL the two. Org and team: the assignment in
 -- effect that day, as mart_usage_daily does. Identities that map to nobody are not here: they
--- are reported by workforce.identity.unmapped_usage.
+-- are reported by workforce.identity.unmapped_usage. One row per cost_source too (reported,
+-- estimated, list_price, unpriced), so a page can say how much of a total is an estimate.
 SELECT
     v.usage_date,
     v.employee_id,
@@ -18,9 +19,7 @@ SELECT
     sum(v.requests)::BIGINT AS requests,
     sum(v.agent_seconds)::BIGINT AS agent_seconds,
     sum(v.priced_cost_usd) AS cost_usd,
-    CASE WHEN bool_and(v.cost_source = 'reported') THEN 'reported'
-         WHEN bool_or(v.cost_source = 'unpriced') THEN 'unpriced'
-         ELSE 'list_price' END AS cost_source
+    v.cost_source
 FROM ({priced_vendor_usage}) AS v
 ASOF LEFT JOIN stg_job_history AS a
     ON a.employee_id = v.employee_id AND v.usage_date >= a.effective_date

@@ -8,5 +8,6 @@ JOIN stg_vendor_cost AS c
    AND c.cost_type IS NOT DISTINCT FROM n.cost_type
    AND c.token_type IS NOT DISTINCT FROM n.token_type
    AND c.description IS NOT DISTINCT FROM n.description
+   AND c.service_tier IS NOT DISTINCT FROM n.service_tier
 GROUP BY ALL
 ORDER BY n.row_number

@@ -9,5 +9,6 @@ JOIN stg_vendor_usage AS v
    AND v.identity = n.identity
    AND v.tool = n.tool
    AND v.model = n.model
+   AND v.service_tier IS NOT DISTINCT FROM n.service_tier
 GROUP BY ALL
 ORDER BY n.row_number

@@ -14,10 +14,11 @@ WITH thresholds AS (
 window_months AS (
     SELECT min(month) AS first_month, max(month) AS last_month FROM mart_usage_person_month
 ),
-measured AS (SELECT DISTINCT employee_id FROM stg_outcomes),
+-- outcomes of every source (mart_outcomes_week); measured: a week whose changes are counted
+measured AS (SELECT DISTINCT employee_id FROM mart_outcomes_week WHERE changes_landed IS NOT NULL),
 work AS (
     SELECT date_trunc('month', week_start)::DATE AS month, employee_id, sum(changes_landed) AS changes
-    FROM stg_outcomes
+    FROM mart_outcomes_week
     GROUP BY ALL
 ),
 people AS (

@@ -1,18 +1,16 @@
 -- Every usage row priced and attributed. Cost: the reported cost_usd when the source gave one;
--- otherwise list price from the model's price row in effect that day (the latest
--- effective_from on or before usage_date), cache reads and writes at their own prices (0 when
--- the price row has none). Org and team: the person's assignment in effect that day.
+-- otherwise list price from the price book row of the model name in effect that day (a dated
+-- id such as claude-sonnet-4-5-20250929 is priced by its family), cache reads and writes at
+-- their own prices (0 when the price row has none). Org and team: the person's assignment in effect that day.
 -- Both lookups are range joins: a hash join on the model (or the person) with the day checked
 -- against the row's validity interval, so the ~20M rows of company scale are matched against
 -- the one or two price rows of their model and the few assignments of their person, never
 -- against every row. (An ASOF join gave the same result but was many times slower here:
 -- with only a handful of models, it sorts millions of rows per partition.)
 WITH prices AS (
-    SELECT
-        *,
-        coalesce(lead(effective_from) OVER (PARTITION BY model ORDER BY effective_from),
-                 DATE 'infinity') AS valid_to
-    FROM stg_model_prices
+    -- one row per model name seen and period: prefix/alias matched, effective-dated
+    -- (etl/sql/pricing/mart_price_book.sql, built before the marts)
+    SELECT * FROM mart_price_book
 ),
 
 final AS (
@@ -39,7 +37,7 @@ final AS (
              + u.cache_write_tokens * coalesce(p.cache_write_per_mtok, 0)) / 1e6
         ) AS cost_usd,
         CAST(CASE WHEN u.cost_usd IS NULL THEN 'list_price' ELSE 'reported' END
-             AS ENUM('reported', 'list_price')) AS cost_source
+             AS ENUM('reported', 'estimated', 'list_price', 'unpriced')) AS cost_source
     FROM stg_token_usage AS u
     LEFT JOIN mart_assignments AS a
         ON a.employee_id = u.employee_id

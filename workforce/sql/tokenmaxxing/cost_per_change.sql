@@ -7,10 +7,11 @@ WITH thresholds AS (
     FROM mart_usage_person_month
     WHERE total_tokens > 0
 ),
-measured AS (SELECT DISTINCT employee_id FROM stg_outcomes),
+-- outcomes of every source (mart_outcomes_week); measured: a week whose changes are counted
+measured AS (SELECT DISTINCT employee_id FROM mart_outcomes_week WHERE changes_landed IS NOT NULL),
 work AS (
     SELECT date_trunc('month', week_start)::DATE AS month, employee_id, sum(changes_landed) AS changes
-    FROM stg_outcomes
+    FROM mart_outcomes_week
     GROUP BY ALL
 ),
 people AS (

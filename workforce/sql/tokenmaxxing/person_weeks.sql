@@ -1,5 +1,6 @@
 -- One row per person and ISO week with usage, beside the week's peers: tokens, agent time,
--- spend and changes landed (a week without an outcomes row = 0), and for the people of the
+-- spend and changes landed (contract and vendor outcomes, mart_outcomes_week; a week without
+-- a row = 0), and for the people of the
 -- same job family with usage that week, the median tokens, the median agent time among those
 -- who ran agents, the mean changes landed and how many they are. The input of
 -- person_signals.sql; the loader stores it whole (start and end NULL) as
@@ -36,7 +37,7 @@ person_week AS (
 with_work AS (
     SELECT pw.*, coalesce(o.changes_landed, 0) AS changes
     FROM person_week AS pw
-    LEFT JOIN stg_outcomes AS o ON o.employee_id = pw.employee_id AND o.week_start = pw.week
+    LEFT JOIN mart_outcomes_week AS o ON o.employee_id = pw.employee_id AND o.week_start = pw.week
 ),
 peers AS (
     SELECT week, job_family,
