@@ -254,6 +254,48 @@ def generate(out_dir: Path, employees: int, months: int, seed: int, fmt: str = "
     return GenerationResult({t: rows[t] for t in TABLES}, truth, tuple(files))
 
 
+@dataclass
+class SurveyDesign:
+    """What `simulate_survey` returns: the morale design of `generate()` without writing any file."""
+
+    design: pd.DataFrame
+    """`PlantedTruth.morale_design` plus wave_seq (1, 2, ...) and ref_date (the wave's opens_on)."""
+    mandates: pd.DataFrame
+    """The ai_mandates rows: org, team (None: whole org), effective_date."""
+
+
+def simulate_survey(employees: int, months: int, seed: int, end_date: date = date(2026, 10, 31),
+                    mandates: MandateScenario = DEFAULT_MANDATES) -> SurveyDesign:
+    """The org, the simulation and the survey answers of `generate()` with the same arguments (the
+    same streams, so the same `morale_design`), skipping usage, outcomes and files: a morale-only
+    company in about a second at 2,500 employees, for simulation studies of the mandate estimator."""
+    cal = spec.Calendar.build(end_date, months, spec.org_wide_mandates(mandates.schedule)
+                              if mandates.schedule is not None else spec.MANDATES)
+
+    def stream(key: int) -> np.random.Generator:
+        return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(key,)))
+
+    company = build_company(stream(11), employees, cal)
+    shocks = None
+    if mandates.org_wave_shock_sd > 0:
+        shocks = stream(23).normal(0, mandates.org_wave_shock_sd, (len(spec.ORG_NAMES), len(cal.wave_ids)))
+    sim = Simulation(stream(13), cal, company, scenario=mandates, org_wave_shock=shocks)
+    sim.run()
+    n = sim.n
+    ids = pa.array([f"E{i + 1:06d}" for i in range(n)])
+    surveyed = survey.generate_surveys(sim.snapshots, cal, sim.exit[:n].astype(np.int64), ids,
+                                       sim.manager_quality[:n], sim.person_effect[:n], sim.team_org,
+                                       sim.team_names, seed)
+    seq = {w: i + 1 for i, w in enumerate(cal.wave_ids)}
+    opens = dict(zip(cal.wave_ids, cal.wave_opens, strict=True))
+    design = surveyed.design.assign(wave_seq=surveyed.design["wave_id"].map(seq),
+                                    ref_date=pd.to_datetime(surveyed.design["wave_id"].map(opens)))
+    rows = _mandates(sim, cal)
+    table = pd.DataFrame({"org": [m.org for m in rows], "team": [m.team for m in rows],
+                          "effective_date": pd.to_datetime([m.effective for m in rows])})
+    return SurveyDesign(design, table)
+
+
 def _layoff_wave(cal: spec.Calendar) -> str:
     return f"RIF-{cal.layoff_date.year}-{cal.layoff_date.month:02d}"
 
@@ -330,4 +372,4 @@ def _truth(sim: Simulation, cal: spec.Calendar, id_list: list[str], maxx_from: n
     )
 
 
-__all__ = ["GenerationResult", "MandateTruth", "PlantedTruth", "TABLES", "generate"]
+__all__ = ["GenerationResult", "MandateTruth", "PlantedTruth", "SurveyDesign", "TABLES", "generate", "simulate_survey"]
