@@ -74,7 +74,8 @@ with left:
         width="stretch",
     )
     st.caption(f"{models.morale.n_rows:,} answers, {models.morale.n_clusters:,} teams, "
-               f"{models.morale.n_waves} waves; standard errors clustered by team.")
+               f"{models.morale.n_waves} waves; standard errors clustered by team (the mandate row: "
+               "randomization inference over mandated units, see above).")
 with right:
     st.altair_chart(
         charts.forest_plot(effects_frame(models.cox.hazard_ratios),
