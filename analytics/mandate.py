@@ -218,7 +218,17 @@ def _assignments(cohorts: np.ndarray, rng: np.random.Generator, limit: int) -> l
 def fit_mandate_effect(frame: pd.DataFrame, mandates: pd.DataFrame, *, permutations: int = PERMUTATIONS,
                        seed: int = 20260101) -> MandateEffect:
     """The mandate effect from the respondent-wave frame (wave_seq, ref_date, org, team,
-    morale_index, span_per_10, forced_180d) and the ai_mandates rows (org, team, effective_date)."""
+    morale_index, span_per_10, forced_180d) and the ai_mandates rows (org, team, effective_date).
+    Never raises for the data's sake: a fit that fails comes back with the reason, so the other
+    models still show."""
+    try:
+        return _fit_mandate_effect(frame, mandates, permutations, seed)
+    except (ValueError, KeyError, IndexError, ZeroDivisionError, np.linalg.LinAlgError) as problem:
+        first = next((line for line in str(problem).splitlines() if line.strip()), "")
+        return unavailable(f"the mandate model could not be fitted ({type(problem).__name__}: {first})")
+
+
+def _fit_mandate_effect(frame: pd.DataFrame, mandates: pd.DataFrame, permutations: int, seed: int) -> MandateEffect:
     if mandates.empty:
         return unavailable("no AI mandate in the data")
     data = frame.dropna(subset=["morale_index"])

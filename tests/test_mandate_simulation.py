@@ -1,7 +1,7 @@
 """Simulation study of the mandate estimator in the suite: rollouts planted with the product's
 generator (`etl.generate.simulate_survey`, `etl.planted.MandateScenario`), estimated by
 `analytics.mandate`, compared with the planted truth. Seeds are the first ones, not chosen.
-Sized for CI (2,000 employees, 99 permutations); `python -m analytics simulate-mandates` runs
+Sized for CI (2,000 employees, 49 permutations); `python -m analytics simulate-mandates` runs
 more seeds (figures in docs/analytics.md)."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pytest
 from analytics.mandate_simulation import run
 
 EMPLOYEES = 2000
-PERMUTATIONS = 99
+PERMUTATIONS = 49
 
 
 def _runs(scenario: str, seeds) -> list:
