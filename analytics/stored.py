@@ -293,8 +293,12 @@ def read_models(con: duckdb.DuckDBPyConnection):
         by_model["layoffs"]["selection_odds_ratio_per_sd_tokens"], pd.DataFrame(columns=layoffs.AUDIT_COLUMNS)
     )
     timings = {s: v for (m, s), v in stats.items() if m == "timings_s"}
+    try:
+        mandate_result = read_mandate(con)
+    except AnalysisInputError as problem:  # the other models still show
+        mandate_result = mandate.unavailable(str(problem))
     return CompanyModels(morale_result, events, calibration, cox, None, km, layoff_result, None, timings,
-                         read_mandate(con))
+                         mandate_result)
 
 
 def read_mandate(con: duckdb.DuckDBPyConnection) -> mandate.MandateEffect:
@@ -305,10 +309,13 @@ def read_mandate(con: duckdb.DuckDBPyConnection) -> mandate.MandateEffect:
         raise AnalysisInputError("the drivers models are not stored in this database: reload the data")
     if state["status"] != "ok":
         raise AnalysisInputError(state["message"])
-    rows = con.execute(
-        "SELECT estimate, ci_low, ci_high, n, label, p_value, pretrend_p, treated_units, control_units, method, "
-        "reason, permutations FROM mart_drivers_mandate"
-    ).fetchall()
+    try:
+        rows = con.execute(
+            "SELECT estimate, ci_low, ci_high, n, label, p_value, pretrend_p, treated_units, control_units, method, "
+            "reason, permutations FROM mart_drivers_mandate"
+        ).fetchall()
+    except duckdb.CatalogException:
+        raise AnalysisInputError("the mandate model is not stored in this database: reload the data") from None
     if not rows:
         return mandate.unavailable("the mandate model was not fitted at the last load")
     est, low, high, n, label, p, pre, treated, control, method, reason, perms = rows[0]
