@@ -31,7 +31,6 @@ two-way fixed-effects coefficient, which would use already-mandated units as con
 
 from __future__ import annotations
 
-import itertools
 import math
 import warnings
 from dataclasses import dataclass, field
@@ -198,15 +197,13 @@ def _fit(cells: pd.DataFrame, outcome: str = "y", control_group: str = "never_tr
 
 
 def _assignments(cohorts: np.ndarray, rng: np.random.Generator, limit: int) -> list[np.ndarray]:
-    """Distinct permutations of the units' cohorts (all of them when fewer than `limit`)."""
-    values, counts = np.unique(cohorts, return_counts=True)
+    """Distinct permutations of the units' cohorts other than the observed one: `limit` of them,
+    or all of them when there are fewer (drawn until every one has been seen)."""
+    _, counts = np.unique(cohorts, return_counts=True)
     total = math.factorial(len(cohorts)) // math.prod(math.factorial(int(c)) for c in counts)
-    if total <= limit + 1:
-        seen = {tuple(p) for p in itertools.permutations(cohorts.tolist())}
-        out = [np.array(p) for p in sorted(seen) if list(p) != cohorts.tolist()]
-        return out
+    target = min(limit, total - 1)
     out, seen = [], {tuple(cohorts.tolist())}
-    while len(out) < limit:
+    while len(out) < target:
         p = rng.permutation(cohorts)
         key = tuple(p.tolist())
         if key not in seen:
@@ -309,10 +306,14 @@ def _lead_test(leads: list[float], draws: list[list[float]]) -> float:
     the mean squared standardised lead (any pattern) and the squared standardised sum of the leads
     (a steady divergence over the months before, the usual shape of a pre-trend, Roth 2022); its
     permutation distribution is that of the same statistic, so the test keeps its size."""
-    keep = [i for i, v in enumerate(leads) if not math.isnan(v)]
-    if not keep or not draws:
+    if not draws:
         return math.nan
-    table = np.array(draws, dtype=float)[:, keep]
+    table = np.array(draws, dtype=float)
+    # the leads the data identify, and that most permutations identify too
+    keep = [i for i, v in enumerate(leads) if not math.isnan(v) and np.isfinite(table[:, i]).mean() >= 0.9]
+    if not keep:
+        return math.nan
+    table = table[:, keep]
     table = table[~np.isnan(table).any(axis=1)]
     if len(table) < 19:
         return math.nan
