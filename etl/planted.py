@@ -58,8 +58,9 @@ class PlantedEffects:
 
     mandate_effect: float = -0.30
     """Added while any ai_mandates row covering the person's org (or org and team) has
-    effective_date <= the wave's opens_on. Constant in time (no dynamics), so a two-way
-    fixed-effects DiD (org + wave FE) recovers it."""
+    effective_date <= the wave's opens_on. In the sample it is constant in time and the same in
+    every org; `MandateScenario` (below) plants staggered rollouts with dynamic and per-org
+    effects, org-by-wave shocks and pre-trends."""
 
     span_effect_per_10_reports: float = -0.10
     """Per 10 direct reports of the person's manager on the wave's opens_on date (span of
