@@ -48,6 +48,13 @@ def _summary(args: argparse.Namespace) -> int:
     return 0
 
 
+def _simulate_mandates(args: argparse.Namespace) -> int:
+    from analytics.mandate_simulation import main as simulate
+
+    print(simulate(args.scenario or None, args.seeds, args.employees, args.permutations))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m analytics", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -58,6 +65,13 @@ def main(argv: list[str] | None = None) -> int:
     summ.add_argument("--uncorrected", action="store_true",
                       help="also fit the Cox model on the observed (uncalibrated) morale index")
     summ.set_defaults(func=_summary)
+    sim = commands.add_parser("simulate-mandates",
+                              help="plant mandate rollouts with the generator and check the mandate estimator over seeds")
+    sim.add_argument("--scenario", action="append", help="a scenario of analytics.mandate_simulation.SCENARIOS (repeatable)")
+    sim.add_argument("--seeds", type=int, default=15)
+    sim.add_argument("--employees", type=int, default=3000)
+    sim.add_argument("--permutations", type=int, default=199)
+    sim.set_defaults(func=_simulate_mandates)
     args = parser.parse_args(argv)
     return args.func(args)
 

@@ -10,6 +10,26 @@ from __future__ import annotations
 import math
 
 from analytics.effects import Effect
+from analytics.mandate import MandateEffect
+
+MANDATE_TITLE = "Morale after AI mandates"
+
+# Short definitions shown with the mandate finding everywhere it appears.
+GLOSSARY: tuple[tuple[str, str], ...] = (
+    ("Effect of a mandate", "how much morale changed in orgs after their AI mandate, beyond the change over "
+                            "the same months in orgs without one (difference-in-differences), averaged "
+                            "over the mandated orgs and the months after each mandate."),
+    ("95% interval", "the range of effects the data are compatible with; when it contains 0, the data "
+                     "cannot rule out no effect at all."),
+    ("Units", "what a mandate is given to: an org, or a single team under a team pilot. Mandated units are "
+              "compared only with units not (yet) under a mandate."),
+    ("Pre-trend check", "whether mandated orgs' morale was already moving differently in the months before "
+                        "their mandate; if so, the comparison cannot separate the mandate from that trend."),
+    ("Randomization inference", "the interval and p-value come from reassigning the mandate dates to other "
+                                "units many times: how large a gap appears when no mandate is involved."),
+    ("Precision limited", "with fewer than 5 mandated units, chance differences between orgs are hard to "
+                          "tell apart from an effect: read the size as a rough indication."),
+)
 
 
 def _num(x: float, digits: int = 2) -> str:
@@ -107,3 +127,38 @@ def correlation_sentence(label_x: str, label_y: str, r: float, low: float, high:
     strength = "no clear" if low <= 0 <= high else ("a positive" if r > 0 else "a negative")
     return (f"Across {n} teams, {label_x} and {label_y} show {strength} correlation (r = {r:.2f}, 95% CI "
             f"{low:.2f} to {high:.2f}). A team-level correlation says nothing about individuals and nothing about cause.")
+
+
+def mandate_sentence(m: MandateEffect) -> str:
+    """The mandate finding: plain language first, then the statistics; a rejected pre-trend
+    check leads and the difference is not called the mandate's effect."""
+    if not m.estimated:
+        return (f"The effect of AI mandates on morale cannot be estimated: {m.reason}. "
+                f"({m.treated_units} mandated and {m.control_units} comparison units.)")
+    e = m.effect
+    size, direction = abs(e.estimate), ("lower" if e.estimate < 0 else "higher")
+    units = (f"{m.treated_units} mandated and {m.control_units} comparison units (orgs, or teams under a team "
+             f"pilot), {_n(e.n)} answers")
+    interval = f"95% interval {_num(e.ci_low)} to {_num(e.ci_high)} points"
+    if m.pretrends_rejected:
+        return (f"Warning: before their mandates, morale in the mandated orgs was already moving differently from "
+                f"the other orgs (pre-trend check p = {m.pretrend_p:.2f}), so this comparison does not measure what "
+                f"the mandates did. After their mandates, morale there was {size:.2f} points {direction} (on 1–5) "
+                f"than the other orgs' change predicts ({interval}; {units}), but that gap may be the earlier trend "
+                f"continuing rather than the mandate.")
+    first = (f"Morale was about {size:.2f} points {direction} (on 1–5) in orgs after their AI mandate than expected "
+             f"from orgs without one.")
+    if m.precision_limited:
+        stats = (f"Only {m.treated_units} mandated unit{'s' if m.treated_units != 1 else ''} could be compared, so "
+                 f"precision is limited: read the size as a rough indication ({interval}; {units}).")
+    elif e.excludes_null:
+        stats = (f"The gap is larger than chance differences between orgs produce ({interval}, randomization "
+                 f"p = {m.p_value:.2f}; {units}).")
+    else:
+        stats = f"The data are consistent with no effect at all ({interval}; {units})."
+    trend = ("The months before the mandates show no sign of diverging trends (pre-trend check "
+             f"p = {m.pretrend_p:.2f}; a check that can miss small differences)."
+             if not math.isnan(m.pretrend_p) else "There were too few waves before the mandates to check earlier trends.")
+    caveat = ("It is the mandates' effect only if mandated orgs would otherwise have moved like the others; "
+              "anything else that changed in those orgs at the same time is included.")
+    return f"{first} {stats} {trend} {caveat}"

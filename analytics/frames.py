@@ -176,6 +176,10 @@ class Analysis:
         params = {"start_date": self.window.start, "end_date": self.window.end}
         return self.con.execute(sql("person_month"), params).df()
 
+    def mandates(self) -> pd.DataFrame:
+        """org, team, effective_date of every ai_mandates row (`analytics.mandate`)."""
+        return self.con.execute(sql("mandate_rows")).df()
+
     def layoff_population(self) -> pd.DataFrame:
         return self.con.execute(sql("layoff_population")).df()
 

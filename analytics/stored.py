@@ -32,7 +32,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from analytics import attrition, layoffs, morale
+from analytics import attrition, layoffs, mandate, morale
 from analytics.effects import Effect
 from analytics.frames import AnalysisInputError, read_key, sql
 
@@ -47,6 +47,15 @@ SCHEMA: dict[str, dict[str, str]] = {
     "mart_drivers_model_stats": {"model": "VARCHAR", "stat": "VARCHAR", "value": "DOUBLE"},
     "mart_drivers_event_study": {
         "event_time": "INTEGER", "estimate": "DOUBLE", "ci_low": "DOUBLE", "ci_high": "DOUBLE", "n": "BIGINT",
+    },
+    # the mandate question (analytics.mandate): one row, and one row per mandated unit
+    "mart_drivers_mandate": {
+        "estimate": "DOUBLE", "ci_low": "DOUBLE", "ci_high": "DOUBLE", "n": "BIGINT", "label": "VARCHAR",
+        "p_value": "DOUBLE", "pretrend_p": "DOUBLE", "treated_units": "INTEGER", "control_units": "INTEGER",
+        "method": "VARCHAR", "reason": "VARCHAR", "permutations": "INTEGER",
+    },
+    "mart_drivers_mandate_by_org": {
+        "position": "INTEGER", "org": "VARCHAR", "estimate": "DOUBLE", "ci_low": "DOUBLE", "ci_high": "DOUBLE", "n": "BIGINT",
     },
     "mart_drivers_ph_test": {"position": "INTEGER", "covariate": "VARCHAR", "test_statistic": "DOUBLE", "p": "DOUBLE"},
     "mart_drivers_km": {
@@ -145,8 +154,17 @@ def model_tables(models) -> dict[str, pd.DataFrame]:
         curve.assign(grouping=grouping, position=range(len(curve)))
         for grouping, curve in models.km.items()
     ]
+    md = models.mandate
+    mandate_rows = pd.DataFrame([] if md is None else [{
+        "estimate": md.effect.estimate, "ci_low": md.effect.ci_low, "ci_high": md.effect.ci_high, "n": md.effect.n,
+        "label": md.effect.label, "p_value": md.p_value, "pretrend_p": md.pretrend_p, "treated_units": md.treated_units,
+        "control_units": md.control_units, "method": md.method, "reason": md.reason, "permutations": md.permutations,
+    }])
+    by_org = md.by_org.assign(position=range(len(md.by_org))) if md is not None else pd.DataFrame()
     return {
         "mart_drivers_effects": pd.DataFrame(effects),
+        "mart_drivers_mandate": mandate_rows,
+        "mart_drivers_mandate_by_org": by_org,
         "mart_drivers_model_stats": pd.DataFrame(stats, columns=["model", "stat", "value"]),
         "mart_drivers_event_study": es.table,
         "mart_drivers_ph_test": cox.ph_test.assign(position=range(len(cox.ph_test))),
@@ -275,7 +293,40 @@ def read_models(con: duckdb.DuckDBPyConnection):
         by_model["layoffs"]["selection_odds_ratio_per_sd_tokens"], pd.DataFrame(columns=layoffs.AUDIT_COLUMNS)
     )
     timings = {s: v for (m, s), v in stats.items() if m == "timings_s"}
-    return CompanyModels(morale_result, events, calibration, cox, None, km, layoff_result, None, timings)
+    try:
+        mandate_result = read_mandate(con)
+    except AnalysisInputError as problem:  # the other models still show
+        mandate_result = mandate.unavailable(str(problem))
+    return CompanyModels(morale_result, events, calibration, cox, None, km, layoff_result, None, timings,
+                         mandate_result)
+
+
+def read_mandate(con: duckdb.DuckDBPyConnection) -> mandate.MandateEffect:
+    """The stored mandate estimate (the Executive summary, the Drivers page and the report all read
+    this one). Raises AnalysisInputError when the load could not fit the models."""
+    state = status(con)
+    if state is None:
+        raise AnalysisInputError("the drivers models are not stored in this database: reload the data")
+    if state["status"] != "ok":
+        raise AnalysisInputError(state["message"])
+    try:
+        rows = con.execute(
+            "SELECT estimate, ci_low, ci_high, n, label, p_value, pretrend_p, treated_units, control_units, method, "
+            "reason, permutations FROM mart_drivers_mandate"
+        ).fetchall()
+    except duckdb.CatalogException:
+        raise AnalysisInputError("the mandate model is not stored in this database: reload the data") from None
+    if not rows:
+        return mandate.unavailable("the mandate model was not fitted at the last load")
+    est, low, high, n, label, p, pre, treated, control, method, reason, perms = rows[0]
+    by_months = _frame(con, "SELECT event_time AS months, estimate, ci_low, ci_high, n FROM mart_drivers_event_study "
+                            "ORDER BY event_time", {"months": "int64", "n": "int64"})
+    by_org = _frame(con, "SELECT org, estimate, ci_low, ci_high, n FROM mart_drivers_mandate_by_org ORDER BY position",
+                    {"n": "int64"})
+    effect = Effect(_float(est), _float(low), _float(high), int(n), label, mandate.UNIT)
+    return mandate.MandateEffect(effect, _float(p), _float(pre), int(treated), int(control),
+                                 by_months.reindex(columns=mandate.COLUMNS), by_org.reindex(columns=mandate.ORG_COLUMNS),
+                                 reason or None, method, int(perms))
 
 
 def layoff_audit(con: duckdb.DuckDBPyConnection, orgs: list[str] | None, min_n: int) -> pd.DataFrame:

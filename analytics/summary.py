@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from analytics import attrition, correlations, findings, layoffs, morale, stored
+from analytics import attrition, correlations, findings, layoffs, mandate, morale, stored
 from analytics.effects import Effect
 from analytics.frames import Analysis, read_key
 from analytics.privacy_gate import min_group_size
@@ -35,13 +35,15 @@ class CompanyModels:
     # the audit to the viewer's orgs from it, then drops it (`drivers_report`)
     layoff_population: pd.DataFrame | None
     timings: dict[str, float] = field(default_factory=dict)
+    # the staggered DiD of the mandate question (analytics.mandate); its ATT is also
+    # morale.effects["mandate_effect"] and its effect by months since the mandate is event_study
+    mandate: mandate.MandateEffect | None = None
 
     def findings(self) -> dict[str, str]:
         """One sentence per finding, keyed like the JSON."""
         out = {
-            f"morale.{k}": findings.morale_sentence(
-                k, e, pretrend_p=self.event_study.pretrend_p if k == "mandate_effect" else None
-            )
+            f"morale.{k}": findings.mandate_sentence(self.mandate)
+            if k == "mandate_effect" and self.mandate is not None else findings.morale_sentence(k, e)
             for k, e in self.morale.effects.items()
         }
         out.update({f"attrition.{k}": findings.hazard_sentence(k, e) for k, e in self.cox.hazard_ratios.items()})
@@ -75,9 +77,12 @@ def fit_company_models(
         respondents = analysis.respondent_wave()
         t = lap("respondent_frame", t)
         morale_result = morale.fit_morale(respondents)
-        events = morale.event_study(respondents)
-        del respondents  # the frames are large at company scale: each is let go once fit
         t = lap("morale_models", t)
+        mandate_result = mandate.fit_mandate_effect(respondents, analysis.mandates())
+        morale_result = replace(morale_result, effects=morale_result.effects | {"mandate_effect": mandate_result.effect})
+        events = mandate.event_study(mandate_result)
+        del respondents  # the frames are large at company scale: each is let go once fit
+        t = lap("mandate_model", t)
         calibration = attrition.calibrate_morale(morale_result.fitted)
         person_months = analysis.person_month(calibration.table)
         # per-answer values have served their purpose: nothing respondent-level is kept
@@ -99,15 +104,18 @@ def fit_company_models(
     finally:
         analysis.close()
     return CompanyModels(
-        morale_result, events, calibration, cox, observed_hr, km, layoff_result, population, timings
+        morale_result, events, calibration, cox, observed_hr, km, layoff_result, population, timings, mandate_result
     )
 
 
 def summary_json(models: CompanyModels) -> dict:
     """The command line's output: every effect as {"estimate", "ci_low", "ci_high", "n"}."""
     audit = models.layoffs.audit.astype(object).where(models.layoffs.audit.notna(), None)
+    morale_json = {k: e.as_json() for k, e in models.morale.effects.items()}
+    if models.mandate is not None:
+        morale_json |= mandate.json_fields(models.mandate)
     return {
-        "morale": {k: e.as_json() for k, e in models.morale.effects.items()},
+        "morale": morale_json,
         "attrition": {
             "hazard_ratio": {k: e.as_json() for k, e in models.cox.hazard_ratios.items()},
             "concordance": models.cox.concordance,
@@ -128,6 +136,8 @@ def summary_json(models: CompanyModels) -> dict:
             "pretrend_p": models.event_study.pretrend_p,
             "coefficients": models.event_study.table.to_dict(orient="records"),
         },
+        "findings": models.findings(),
+        "glossary": dict(findings.GLOSSARY),
         "timings_s": models.timings,
     }
 
@@ -195,6 +205,13 @@ def effects_frame(effects: dict[str, Effect]) -> pd.DataFrame:
         [{"key": k, "label": e.label, "estimate": e.estimate, "ci_low": e.ci_low, "ci_high": e.ci_high, "n": e.n}
          for k, e in effects.items()]
     )
+
+
+def mandate_org_table(result: mandate.MandateEffect) -> pd.DataFrame:
+    """The mandate effect per mandated unit, as shown."""
+    return result.by_org.rename(columns={"org": "Mandated org or team", "estimate": "Effect (Likert points)",
+                                         "ci_low": "95% interval low", "ci_high": "95% interval high",
+                                         "n": "Answers after the mandate"})
 
 
 def audit_table(audit: pd.DataFrame, dimension: str | None = None) -> pd.DataFrame:

@@ -10,7 +10,16 @@ What the data models, and the planted effects tests recover, are described in do
 the numbers themselves live in `etl.planted`.
 """
 
-from etl.generator.core import TABLES, GenerationResult, MandateTruth, PlantedTruth, generate
-from etl.planted import PLANTED, PlantedEffects
+from etl.generator.core import (
+           TABLES,
+           GenerationResult,
+           MandateTruth,
+           PlantedTruth,
+           SurveyDesign,
+           generate,
+           simulate_survey,
+)
+from etl.planted import PLANTED, MandateScenario, PlantedEffects
 
-__all__ = ["PLANTED", "TABLES", "GenerationResult", "MandateTruth", "PlantedEffects", "PlantedTruth", "generate"]
+__all__ = ["PLANTED", "TABLES", "GenerationResult", "MandateScenario", "MandateTruth", "PlantedEffects", "PlantedTruth",
+           "SurveyDesign", "generate", "simulate_survey"]

@@ -20,6 +20,7 @@ on exits or on layoff selection, although it rises under mandates (a confounder 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 
@@ -57,8 +58,9 @@ class PlantedEffects:
 
     mandate_effect: float = -0.30
     """Added while any ai_mandates row covering the person's org (or org and team) has
-    effective_date <= the wave's opens_on. Constant in time (no dynamics), so a two-way
-    fixed-effects DiD (org + wave FE) recovers it."""
+    effective_date <= the wave's opens_on. In the sample it is constant in time and the same in
+    every org; `MandateScenario` (below) plants staggered rollouts with dynamic and per-org
+    effects, org-by-wave shocks and pre-trends."""
 
     span_effect_per_10_reports: float = -0.10
     """Per 10 direct reports of the person's manager on the wave's opens_on date (span of
@@ -160,6 +162,59 @@ class PlantedEffects:
 
 PLANTED = PlantedEffects()
 """The one instance the generator uses."""
+
+
+@dataclass(frozen=True)
+class MandateScenario:
+    """How AI mandates roll out and what they do to latent morale: a generator option
+    (`generate(..., mandates=MandateScenario(...))`). The default is the sample's story: the six
+    mandates of `etl.generator.spec.MANDATES` and a constant `PLANTED.mandate_effect`.
+
+    The planted mandate term of a person in a unit under a mandate is
+    ``org effect (or `effect`) + growth_per_month * months since the unit's first mandate``,
+    where months since = whole months from the effective date to the day (0 in the first wave).
+    On top, whatever the mandate: ``pretrend_per_month * months since the window start`` in every
+    unit that is ever mandated, and an org-by-wave shock N(0, org_wave_shock_sd) per org and wave.
+    """
+
+    schedule: tuple[tuple[str, float], ...] | None = None
+    """Org-wide mandates as (org, fraction of the window at which it takes effect), replacing the
+    standard six (None keeps them). Each becomes an `adoption_target` mandate of that org."""
+
+    effect: float = PLANTED.mandate_effect
+    """Likert points in the first month under a mandate (for orgs not in `org_effects`)."""
+
+    growth_per_month: float = 0.0
+    """Added per whole month since the unit's first mandate (a dynamic effect when not 0)."""
+
+    org_effects: tuple[tuple[str, float], ...] = ()
+    """Per-org effect in the first month, replacing `effect` for those orgs (heterogeneous effects)."""
+
+    org_wave_shock_sd: float = 0.0
+    """SD of an independent shock to latent morale per org and wave (0: none, nothing is drawn)."""
+
+    pretrend_per_month: float = 0.0
+    """Slope of latent morale (per month since the window start) in every unit ever mandated,
+    before and after its mandate: a violation of parallel trends, not a mandate effect."""
+
+    def effect_at(self, org: str, months_since: float) -> float:
+        """The planted mandate term of a unit of `org` `months_since` whole months into its mandate."""
+        return dict(self.org_effects).get(org, self.effect) + self.growth_per_month * months_since
+
+    @property
+    def is_default(self) -> bool:
+        return self == MandateScenario()
+
+
+DEFAULT_MANDATES = MandateScenario()
+"""The sample's mandates: the standard six, a constant -0.30."""
+
+DAYS_PER_MONTH = 365.25 / 12
+
+
+def months_between(start_ordinal: int, day_ordinal: int) -> int:
+    """Whole months from one day to a later one (30.44-day months), as the generator counts them."""
+    return math.floor((day_ordinal - start_ordinal) / DAYS_PER_MONTH)
 
 
 def org_effect(org: str) -> float:

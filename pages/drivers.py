@@ -7,6 +7,7 @@ the layoff audit and the team explorer narrowed to the orgs they may see.
 import streamlit as st
 
 from analytics.correlations import METRICS
+from analytics.findings import GLOSSARY, MANDATE_TITLE
 from analytics.frames import AnalysisInputError
 from analytics.layoffs import DIMENSIONS
 from analytics.summary import (
@@ -15,6 +16,7 @@ from analytics.summary import (
     correlation_view,
     drivers_report,
     effects_frame,
+    mandate_org_table,
     ph_table,
 )
 from ui.session import cached, log_view, require_page
@@ -45,6 +47,22 @@ if report.fitted_at is not None:
 
 models = report.models
 
+st.subheader(MANDATE_TITLE)
+mandate = models.mandate
+if mandate is not None:
+    if mandate.pretrends_rejected:
+        st.warning("Mandated orgs were already moving differently before their mandates: the gap below is not "
+                   "the mandates' effect.")
+    st.markdown(report.findings["morale.mandate_effect"])
+    unit_cols = st.columns(2)
+    unit_cols[0].metric("Mandated units compared", mandate.treated_units)
+    unit_cols[1].metric("Comparison units (no mandate yet)", mandate.control_units)
+    if not mandate.by_org.empty:
+        st.dataframe(mandate_org_table(mandate), hide_index=True)
+    with st.expander("Terms used"):
+        for term, meaning in GLOSSARY:
+            st.markdown(f"**{term}**: {meaning}")
+
 st.subheader("Findings")
 for sentence in report.findings.values():
     st.markdown(f"- {markdown_escape(sentence)}")
@@ -57,7 +75,8 @@ with left:
         width="stretch",
     )
     st.caption(f"{models.morale.n_rows:,} answers, {models.morale.n_clusters:,} teams, "
-               f"{models.morale.n_waves} waves; standard errors clustered by team.")
+               f"{models.morale.n_waves} waves; standard errors clustered by team (the mandate row: "
+               "randomization inference over mandated units, see above).")
 with right:
     st.altair_chart(
         charts.forest_plot(effects_frame(models.cox.hazard_ratios),
@@ -71,14 +90,15 @@ with right:
 if viewer.role == Role.EXECUTIVE:
     st.stop()
 
-st.subheader("Did morale move before mandates? (event study)")
+st.subheader("Morale by months since the mandate (event study)")
 st.altair_chart(
     charts.event_study(models.event_study.table, title="Morale around a mandate taking effect (Likert points)"),
     width="stretch",
 )
 st.caption(
-    f"Joint test that every wave before the mandate is zero: p = {models.event_study.pretrend_p:.2f}. "
-    "Flat points before 0 support comparing mandated with not-yet-mandated teams."
+    f"Months before 0 are placebo checks (each month against the one before); their joint randomization test: "
+    f"p = {models.event_study.pretrend_p:.2f}. Flat points before 0 support comparing mandated with "
+    "not-yet-mandated units; months from 0 on compare with the month before the mandate."
 )
 
 st.subheader("Staying on: Kaplan–Meier curves of voluntary exit")

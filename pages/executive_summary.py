@@ -43,6 +43,10 @@ st.header("Findings")
 for finding in result.findings:
     st.subheader(markdown_escape(finding.title))
     st.text(finding.text)
+    if finding.glossary:
+        with st.expander("Terms used"):
+            for term, meaning in finding.glossary:
+                st.markdown(f"**{term}**: {meaning}")
 
 st.header("Teams to look at first")
 st.caption("Teams of five or more combining low morale, wide spans, recent forced transfers and high voluntary "

@@ -28,17 +28,32 @@ def summary(sample_db_path, tmp_path_factory) -> dict:
 
 def test_every_effect_has_the_documented_shape(summary):
     assert set(summary["morale"]) == {"mandate_effect", "span_effect_per_10_reports", "forced_transfer_effect",
-                                      "token_effect"}
+                                      "token_effect", "mandate_effect_by_months_since", "mandate_effect_by_org"}
     assert set(summary["attrition"]["hazard_ratio"]) == {"morale_per_point", "forced_transfer",
                                                          "span_per_10_reports", "token_intensity_per_sd"}
-    effects = [*summary["morale"].values(), *summary["attrition"]["hazard_ratio"].values(),
+    morale = {k: v for k, v in summary["morale"].items() if isinstance(v, dict)}
+    effects = [*morale.values(), *summary["attrition"]["hazard_ratio"].values(),
                summary["layoffs"]["selection_odds_ratio_per_sd_tokens"]]
     for effect in effects:
-        assert set(effect) == EFFECT_KEYS
+        assert EFFECT_KEYS <= set(effect)
         assert effect["ci_low"] <= effect["estimate"] <= effect["ci_high"] and effect["n"] > 0
     for ratio in [*summary["attrition"]["hazard_ratio"].values(), summary["layoffs"]["selection_odds_ratio_per_sd_tokens"]]:
         assert ratio["ci_low"] > 0  # ratios, not log-ratios
     assert 0.5 <= summary["attrition"]["concordance"] <= 1
+
+
+def test_the_mandate_effect_carries_its_checks(summary):
+    effect = summary["morale"]["mandate_effect"]
+    assert set(effect) - EFFECT_KEYS >= {"parallel_trends", "treated_units", "control_units", "method"}
+    assert isinstance(effect["parallel_trends"]["p_value"], float)
+    assert effect["parallel_trends"]["rejected"] is False and effect["treated_units"] == 5
+    months = summary["morale"]["mandate_effect_by_months_since"]
+    assert [row["months"] for row in months] == list(range(-3, 7))
+    assert all(set(row) == {"months", "estimate", "ci_low", "ci_high", "n"} for row in months)
+    orgs = summary["morale"]["mandate_effect_by_org"]
+    assert {"Ads", "Core Platform", "Commerce", "Devices"} <= {row["org"] for row in orgs}
+    assert all(set(row) == {"org", "estimate", "ci_low", "ci_high", "n"} for row in orgs)
+    assert summary["findings"]["morale.mandate_effect"].startswith("Morale was about")
 
 
 def test_adverse_impact_rows_hide_small_groups(summary):

@@ -22,7 +22,7 @@ def test_hr_partner_sees_the_whole_page(app_db):
     subheaders = [s.value for s in at.subheader]
     assert "Layoff audit" in subheaders and "Team explorer" in subheaders
     assert any("fit on the whole company" in c.value for c in at.caption)
-    assert len(at.dataframe) == 3  # PH test, layoff audit, correlation table
+    assert len(at.dataframe) == 4  # mandate effect per org, PH test, layoff audit, correlation table
     at.radio[0].set_value("span_band").run()
     assert_no_exception(at)
 
@@ -33,6 +33,7 @@ def test_executive_sees_findings_and_forest_plots_only(app_db):
     assert _charts(at) == 2
     assert "Layoff audit" not in [s.value for s in at.subheader]
     assert len(at.markdown) >= 9  # one sentence per finding
+    assert any(t.value.startswith("Morale was about") for t in at.markdown)  # the mandate finding leads
 
 
 def test_admin_sees_the_whole_page(app_db):
@@ -66,7 +67,7 @@ def test_the_page_reads_the_models_stored_at_load(app_db):
     _store_models(app_db)
     at = app_as("hr", "drivers", timeout=180)
     assert_no_exception(at)
-    assert _charts(at) == 5 and len(at.dataframe) == 3
+    assert _charts(at) == 5 and len(at.dataframe) == 4
     assert any("Models fitted when the data were loaded" in c.value for c in at.caption)
 
 

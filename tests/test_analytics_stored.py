@@ -74,6 +74,13 @@ def test_stored_models_equal_a_fresh_fit(con, fresh):
     assert models.event_study.pretrend_p == pytest.approx(fresh.event_study.pretrend_p, rel=1e-9)
     assert models.event_study.n == fresh.event_study.n
     pd.testing.assert_frame_equal(models.event_study.table, fresh.event_study.table, rtol=1e-9)
+    # the mandate model (analytics.mandate): the same estimate, tests, units and tables
+    sm, fm = models.mandate, fresh.mandate
+    _same_effects({"mandate": sm.effect}, {"mandate": fm.effect})
+    assert (sm.p_value, sm.pretrend_p, sm.treated_units, sm.control_units, sm.method, sm.reason) == (
+        fm.p_value, fm.pretrend_p, fm.treated_units, fm.control_units, fm.method, fm.reason)
+    pd.testing.assert_frame_equal(sm.by_months, fm.by_months, rtol=1e-9, check_dtype=False)
+    pd.testing.assert_frame_equal(sm.by_org, fm.by_org, rtol=1e-9, check_dtype=False)
     for field in ("answer_noise_var", "residual_var", "person_var", "mean_reliability"):
         assert getattr(models.calibration, field) == pytest.approx(getattr(fresh.calibration, field), rel=1e-9)
     assert models.cox.concordance == pytest.approx(fresh.cox.concordance, rel=1e-9)

@@ -35,6 +35,7 @@ section { break-inside: avoid; margin-bottom: 1.2rem; }
 table { border-collapse: collapse; width: 100%; font-size: 0.9rem; }
 th, td { border-bottom: 1px solid #ddd; padding: 0.3rem 0.4rem; text-align: left; }
 svg text { font-family: inherit; font-size: 11px; fill: #333; }
+.glossary { font-size: 0.85rem; color: #333; } .glossary dt { font-weight: 600; } .glossary dd { margin: 0 0 0.3rem 1rem; }
 @media print { body { margin: 0; max-width: none; } a { color: inherit; text-decoration: none; } }
 """
 
@@ -143,10 +144,17 @@ def _risk_table(risks: pd.DataFrame) -> str:
             f"<tbody>{''.join(rows)}</tbody></table>")
 
 
+def _glossary(terms: tuple[tuple[str, str], ...]) -> str:
+    if not terms:
+        return ""
+    items = "".join(f"<dt>{escape(term)}</dt><dd>{escape(meaning)}</dd>" for term, meaning in terms)
+    return f'<details open><summary>Terms used</summary><dl class="glossary">{items}</dl></details>'
+
+
 def summary_html(summary: ExecutiveSummary) -> str:
     """The whole report as one HTML document (UTF-8), with its CSS and charts inline."""
     tiles = "".join(_tile(h) for h in summary.headlines)
-    findings = "".join(f"<section><h3>{escape(f.title)}</h3><p>{escape(f.text)}</p></section>"
+    findings = "".join(f"<section><h3>{escape(f.title)}</h3><p>{escape(f.text)}</p>{_glossary(f.glossary)}</section>"
                        for f in summary.findings)
     return (
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"

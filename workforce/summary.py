@@ -18,8 +18,9 @@ from typing import Any
 
 import duckdb
 import pandas as pd
-from scipy import stats
 
+from analytics import findings, stored
+from analytics.frames import AnalysisInputError
 from workforce import people, survey_results
 from workforce.db import table_exists
 from workforce.filters import Filters
@@ -47,6 +48,7 @@ class Headline:
 class Finding:
     title: str
     text: str
+    glossary: tuple[tuple[str, str], ...] = ()  # terms the text uses, with short definitions
 
 
 @dataclass(frozen=True)
@@ -201,61 +203,17 @@ def span_headline(
 # ---------------------------------------------------------------- findings
 
 
-@dataclass(frozen=True)
-class Difference:
-    estimate: float
-    low: float
-    high: float
-    df: float
-
-
-def welch_sum(parts: list[tuple[float, float, int]], signs: list[int]) -> Difference:
-    """A signed sum of independent group means (mean, sd, n) with a Welch–Satterthwaite 95% interval.
-
-    Used for the difference in differences of morale: the two waves are treated as independent
-    samples, which widens the interval when the same people answer both (it errs on the side of
-    "cannot tell").
-    """
-    estimate = sum(s * m for s, (m, _, _) in zip(signs, parts, strict=True))
-    variances = [(sd**2) / n for _, sd, n in parts]
-    total = sum(variances)
-    denom = sum(v**2 / (n - 1) for v, (_, _, n) in zip(variances, parts, strict=True) if n > 1)
-    dof = (total**2 / denom) if denom > 0 else float("inf")
-    half = stats.t.ppf(0.975, dof) * math.sqrt(total) if total > 0 else 0.0
-    return Difference(estimate, estimate - half, estimate + half, dof)
-
-
-def mandate_finding(morale: pd.DataFrame) -> Finding:
-    """How morale moved between the last two waves in orgs under an AI mandate vs the other orgs."""
-    title = "Morale in orgs under an AI mandate"
-    waves = morale["wave_id"].drop_duplicates().tolist()
-    complete = [w for w in waves if set(morale.loc[morale["wave_id"] == w, "mandated"]) == {True, False}]
-    if len(complete) < 2:
-        return Finding(title, "There are not two survey waves in which both the orgs under an AI mandate and "
-                              "the other orgs have enough respondents to compare, so no comparison is made.")
-    before_id, after_id = complete[-2], complete[-1]
-
-    def cell(wave: str, mandated: bool) -> pd.Series:
-        return morale[(morale["wave_id"] == wave) & (morale["mandated"] == mandated)].iloc[0]
-
-    m0, m1, o0, o1 = cell(before_id, True), cell(after_id, True), cell(before_id, False), cell(after_id, False)
-    parts = [(r["morale_index"], 0.0 if math.isnan(r["morale_sd"]) else r["morale_sd"], int(r["respondents"]))
-             for r in (m1, m0, o1, o0)]
-    diff = welch_sum(parts, [1, -1, -1, 1])
-    change_m = m1["morale_index"] - m0["morale_index"]
-    change_o = o1["morale_index"] - o0["morale_index"]
-    if diff.low > 0 or diff.high < 0:
-        verdict = "the interval excludes zero, so a gap this size is unlikely to be chance alone"
-    else:
-        verdict = "the interval includes zero, so the data cannot tell the two groups' changes apart"
-    text = (
-        f"Between {m0['title']} and {m1['title']}, the morale index (1–5) in orgs under an AI mandate moved "
-        f"{change_m:+.2f} points ({int(m0['respondents'])} then {int(m1['respondents'])} respondents) and in the "
-        f"other orgs {change_o:+.2f} points ({int(o0['respondents'])} then {int(o1['respondents'])} respondents). "
-        f"The difference is {diff.estimate:+.2f} points, 95% confidence interval {diff.low:+.2f} to {diff.high:+.2f}: "
-        f"{verdict}. This compares groups over time; it does not show that the mandate caused the change."
-    )
-    return Finding(title, text)
+def mandate_finding(con: duckdb.DuckDBPyConnection) -> Finding:
+    """The mandate finding: the company-wide staggered difference-in-differences fitted at load
+    (`analytics.stored.read_mandate`), worded by `analytics.findings.mandate_sentence` -- the same
+    estimate, interval and sentence as the Drivers page, the HTML report and
+    `python -m analytics summary`. A model that could not be fitted says why."""
+    try:
+        result = stored.read_mandate(con)
+    except AnalysisInputError as problem:
+        return Finding(findings.MANDATE_TITLE, f"The effect of AI mandates on morale is not available: {problem}.")
+    return Finding(findings.MANDATE_TITLE, f"{findings.mandate_sentence(result)} (A company-wide model: "
+                                           f"it does not change with the orgs selected.)", findings.GLOSSARY)
 
 
 def attrition_finding(rate: people.Rate, regretted: float | None) -> Finding:
@@ -384,7 +342,7 @@ def executive_summary(
     total = attrition[attrition["org"] == people.ALL_IN_SCOPE]
     regretted = float(total["regretted_share"].iloc[0]) if not total.empty else None
     findings = [
-        mandate_finding(morale),
+        run(mandate_finding),
         attrition_finding(run(people.voluntary_attrition, viewer, filters), regretted),
         span_finding(run(people.span_on, viewer, filters, w.end, threshold), threshold, w.end),
         moves_finding(run(people.movement_totals, viewer, filters), run(people.layoffs_by_wave, viewer, filters), w),

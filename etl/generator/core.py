@@ -31,7 +31,7 @@ from etl.generator.workforce import (
     build_company,
     job_history_arrays,
 )
-from etl.planted import PLANTED, PlantedEffects
+from etl.planted import DEFAULT_MANDATES, PLANTED, MandateScenario, PlantedEffects
 
 TABLES = ("employees", "job_history", "exits", "token_usage", "model_prices", "ai_mandates", "budgets",
           "outcomes", "survey_waves", "survey_questions", "survey_responses")
@@ -86,11 +86,14 @@ class PlantedTruth:
     no longer employed for those few days (the loader's data-quality warning)."""
     morale_design: pd.DataFrame = field(repr=False)
     """One row per respondent and wave, as of the wave's opening day: org, team, person_effect,
-    latent_morale, mandate, manager_span, forced_recent, morale_index (mean of the 3 morale answers)."""
+    latent_morale, mandate, manager_span, forced_recent, morale_index (mean of the 3 morale answers),
+    mandate_term (the planted mandate part of latent morale: effect, pre-trend and org shock)."""
     exit_panel: pd.DataFrame = field(repr=False)
     """One row per person and month at risk: latent_morale, ever_forced, manager_span, voluntary_exit."""
     mean_daily_tokens: pd.Series = field(repr=False)
     """Mean total tokens per employed calendar day in the window, by employee_id."""
+    mandate_scenario: MandateScenario = DEFAULT_MANDATES
+    """The mandate rollout and effects planted (`generate(..., mandates=...)`)."""
 
 
 @dataclass
@@ -136,11 +139,13 @@ def _pick_tokenmaxxers(rng, sim: Simulation, cal: spec.Calendar) -> np.ndarray:
 
 
 def generate(out_dir: Path, employees: int, months: int, seed: int, fmt: str = "parquet",
-             end_date: date = date(2026, 10, 31)) -> GenerationResult:
+             end_date: date = date(2026, 10, 31), mandates: MandateScenario = DEFAULT_MANDATES) -> GenerationResult:
     """Write the 11 contract tables for a synthetic company to `out_dir` as `fmt` files.
 
     `employees` is the headcount at the window's start (approximately); people hired during the
     window come on top. The window is the `months` calendar months ending with `end_date`.
+    `mandates`: the mandate rollout and its planted effects (`etl.planted.MandateScenario`); the
+    default is the sample's story, byte for byte.
     """
     if fmt not in writer.FORMATS:
         raise ValueError(f"fmt must be one of {writer.FORMATS}, not {fmt!r}")
@@ -149,13 +154,17 @@ def generate(out_dir: Path, employees: int, months: int, seed: int, fmt: str = "
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     writer.clear_tables(out_dir, TABLES)
-    cal = spec.Calendar.build(end_date, months)
+    cal = spec.Calendar.build(end_date, months, spec.org_wide_mandates(mandates.schedule)
+                              if mandates.schedule is not None else spec.MANDATES)
 
     def stream(key: int) -> np.random.Generator:
         return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(key,)))
 
     company = build_company(stream(11), employees, cal)
-    sim = Simulation(stream(13), cal, company)
+    shocks = None
+    if mandates.org_wave_shock_sd > 0:  # its own stream: the other draws stay as without shocks
+        shocks = stream(23).normal(0, mandates.org_wave_shock_sd, (len(spec.ORG_NAMES), len(cal.wave_ids)))
+    sim = Simulation(stream(13), cal, company, scenario=mandates, org_wave_shock=shocks)
     sim.run()
     n = sim.n
     ids = pa.array([f"E{i + 1:06d}" for i in range(n)])
@@ -220,15 +229,15 @@ def generate(out_dir: Path, employees: int, months: int, seed: int, fmt: str = "
         "input_per_mtok": [r[3] for r in prices], "output_per_mtok": [r[4] for r in prices],
         "cache_read_per_mtok": [r[5] for r in prices], "cache_write_per_mtok": [r[6] for r in prices],
     }))
-    mandates = _mandates(sim, cal)
+    mandate_rows = _mandates(sim, cal)
     put("ai_mandates", pa.table({
-        "mandate_id": [m.mandate_id for m in mandates], "org": [m.org for m in mandates],
-        "team": pa.array([m.team for m in mandates], pa.string()),
-        "announced_date": _date_array(np.array([m.announced.toordinal() for m in mandates])),
-        "effective_date": _date_array(np.array([m.effective.toordinal() for m in mandates])),
-        "kind": [m.kind for m in mandates],
-        "target": pa.array([m.target for m in mandates], pa.float64()),
-        "description": [s.description for s in spec.MANDATES],
+        "mandate_id": [m.mandate_id for m in mandate_rows], "org": [m.org for m in mandate_rows],
+        "team": pa.array([m.team for m in mandate_rows], pa.string()),
+        "announced_date": _date_array(np.array([m.announced.toordinal() for m in mandate_rows], np.int64)),
+        "effective_date": _date_array(np.array([m.effective.toordinal() for m in mandate_rows], np.int64)),
+        "kind": pa.array([m.kind for m in mandate_rows], pa.string()),
+        "target": pa.array([m.target for m in mandate_rows], pa.float64()),
+        "description": pa.array([s.description for s in cal.mandates], pa.string()),
     }))
     put("budgets", _budgets(used.spend, cal, sim))
 
@@ -240,8 +249,51 @@ def generate(out_dir: Path, employees: int, months: int, seed: int, fmt: str = "
     put("survey_questions", surveyed.questions)
     put("survey_responses", surveyed.responses)
 
-    truth = _truth(sim, cal, id_list, maxx_from, mandates, surveyed.design, used.mean_daily_tokens)
+    truth = _truth(sim, cal, id_list, maxx_from, mandate_rows, surveyed.design, used.mean_daily_tokens)
+    truth.mandate_scenario = mandates
     return GenerationResult({t: rows[t] for t in TABLES}, truth, tuple(files))
+
+
+@dataclass
+class SurveyDesign:
+    """What `simulate_survey` returns: the morale design of `generate()` without writing any file."""
+
+    design: pd.DataFrame
+    """`PlantedTruth.morale_design` plus wave_seq (1, 2, ...) and ref_date (the wave's opens_on)."""
+    mandates: pd.DataFrame
+    """The ai_mandates rows: org, team (None: whole org), effective_date."""
+
+
+def simulate_survey(employees: int, months: int, seed: int, end_date: date = date(2026, 10, 31),
+                    mandates: MandateScenario = DEFAULT_MANDATES) -> SurveyDesign:
+    """The org, the simulation and the survey answers of `generate()` with the same arguments (the
+    same streams, so the same `morale_design`), skipping usage, outcomes and files: a morale-only
+    company in about a second at 2,500 employees, for simulation studies of the mandate estimator."""
+    cal = spec.Calendar.build(end_date, months, spec.org_wide_mandates(mandates.schedule)
+                              if mandates.schedule is not None else spec.MANDATES)
+
+    def stream(key: int) -> np.random.Generator:
+        return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(key,)))
+
+    company = build_company(stream(11), employees, cal)
+    shocks = None
+    if mandates.org_wave_shock_sd > 0:
+        shocks = stream(23).normal(0, mandates.org_wave_shock_sd, (len(spec.ORG_NAMES), len(cal.wave_ids)))
+    sim = Simulation(stream(13), cal, company, scenario=mandates, org_wave_shock=shocks)
+    sim.run()
+    n = sim.n
+    ids = pa.array([f"E{i + 1:06d}" for i in range(n)])
+    surveyed = survey.generate_surveys(sim.snapshots, cal, sim.exit[:n].astype(np.int64), ids,
+                                       sim.manager_quality[:n], sim.person_effect[:n], sim.team_org,
+                                       sim.team_names, seed)
+    seq = {w: i + 1 for i, w in enumerate(cal.wave_ids)}
+    opens = dict(zip(cal.wave_ids, cal.wave_opens, strict=True))
+    design = surveyed.design.assign(wave_seq=surveyed.design["wave_id"].map(seq),
+                                    ref_date=pd.to_datetime(surveyed.design["wave_id"].map(opens)))
+    rows = _mandates(sim, cal)
+    table = pd.DataFrame({"org": [m.org for m in rows], "team": [m.team for m in rows],
+                          "effective_date": pd.to_datetime([m.effective for m in rows])})
+    return SurveyDesign(design, table)
 
 
 def _layoff_wave(cal: spec.Calendar) -> str:
@@ -250,7 +302,7 @@ def _layoff_wave(cal: spec.Calendar) -> str:
 
 def _mandates(sim: Simulation, cal: spec.Calendar) -> tuple[MandateTruth, ...]:
     out = []
-    for m, eff, (_, team) in zip(spec.MANDATES, cal.mandate_effective, sim.mandate_scope, strict=True):
+    for m, eff, (_, team) in zip(cal.mandates, cal.mandate_effective, sim.mandate_scope, strict=True):
         out.append(MandateTruth(m.mandate_id, m.org, sim.team_names[team] if team >= 0 else None, m.kind,
                                 date.fromordinal(eff.toordinal() - 21), eff, m.target))
     return tuple(out)
@@ -320,4 +372,4 @@ def _truth(sim: Simulation, cal: spec.Calendar, id_list: list[str], maxx_from: n
     )
 
 
-__all__ = ["GenerationResult", "MandateTruth", "PlantedTruth", "TABLES", "generate"]
+__all__ = ["GenerationResult", "MandateTruth", "PlantedTruth", "SurveyDesign", "TABLES", "generate", "simulate_survey"]

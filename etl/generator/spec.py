@@ -287,6 +287,22 @@ MANDATES: tuple[MandateSpec, ...] = (
                 "90% of the team uses AI coding tools every week (team pilot)."),
 )
 
+
+
+def org_wide_mandates(schedule: tuple[tuple[str, float], ...]) -> tuple[MandateSpec, ...]:
+    """A custom rollout (`etl.planted.MandateScenario.schedule`): one org-wide adoption target
+    per (org, window fraction)."""
+    known = {o[0] for o in ORGS}
+    unknown = sorted({org for org, _ in schedule} - known)
+    if unknown:
+        raise ValueError(f"mandate schedule names orgs that do not exist: {unknown}; orgs are {sorted(known)}")
+    return tuple(
+        MandateSpec(f"MND-{i + 1:02d}", org, None, "adoption_target", fraction, 0.75,
+                    f"75% of {org} staff use an approved AI assistant every week.")
+        for i, (org, fraction) in enumerate(schedule)
+    )
+
+
 LEADERBOARD_FRACTION = 0.25
 """The internal token leaderboard launches here; tokenmaxxing starts after it."""
 
@@ -307,6 +323,7 @@ class Calendar:
     applied_ai_wave2_date: date | None
     leaderboard_date: date
     mandate_effective: tuple[date, ...] = field(default_factory=tuple)
+    mandates: tuple[MandateSpec, ...] = MANDATES
 
     @property
     def days(self) -> int:
@@ -319,7 +336,7 @@ class Calendar:
         return self.month_starts[index]
 
     @staticmethod
-    def build(end: date, months: int) -> Calendar:
+    def build(end: date, months: int, mandates: tuple[MandateSpec, ...] = MANDATES) -> Calendar:
         if months < 3:
             raise ValueError("the generator needs a window of at least 3 months")
         first = add_months(date(end.year, end.month, 1), -(months - 1))
@@ -348,6 +365,6 @@ class Calendar:
                 wave2 = _weekday_on_or_after(month_starts[layoff_month + 2], 0)
         cal = Calendar(first, end, month_starts, tuple(opens), tuple(closes), tuple(ids), reorg, layoff,
                        applied, wave2, month_starts[month_at(LEADERBOARD_FRACTION)])
-        effective = tuple(cal.fraction_date(m.month_fraction) for m in MANDATES)
+        effective = tuple(cal.fraction_date(m.month_fraction) for m in mandates)
         return Calendar(first, end, month_starts, tuple(opens), tuple(closes), tuple(ids), reorg, layoff,
-                        applied, wave2, cal.leaderboard_date, effective)
+                        applied, wave2, cal.leaderboard_date, effective, mandates)

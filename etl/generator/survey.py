@@ -185,6 +185,7 @@ def generate_surveys(snapshots: list[Snapshot], cal: spec.Calendar, exit_ord: np
             "person_effect": person_effect[person],
             "latent_morale": s.latent[r], "mandate": s.mandate[r], "manager_span": s.span[r],
             "forced_recent": s.forced[r], "morale_index": answers[:, :3].mean(axis=1),
+            "mandate_term": s.mandate_term[r] if s.mandate_term is not None else np.zeros(len(r)),
         }))
     responses = pa.concat_tables(parts) if parts else RESPONSE_SCHEMA.empty_table()
     design = pd.concat(design_parts, ignore_index=True) if design_parts else pd.DataFrame()

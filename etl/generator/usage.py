@@ -46,7 +46,7 @@ def model_intro(cal: spec.Calendar) -> dict[str, int]:
     """Ordinal from which each model is used (window start for models older than the window)."""
     out = {m: cal.start.toordinal() for m in spec.MODELS}
     out["claude-opus-4-5"] = cal.fraction_date(spec.MODEL_INTRO_FRACTION["claude-opus-4-5"]).toordinal()
-    migration = [d for m, d in zip(spec.MANDATES, cal.mandate_effective, strict=True) if m.kind == "tool_migration"]
+    migration = [d for m, d in zip(cal.mandates, cal.mandate_effective, strict=True) if m.kind == "tool_migration"]
     out["devpilot-code-3"] = migration[0].toordinal()
     return out
 

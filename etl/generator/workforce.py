@@ -23,7 +23,7 @@ from datetime import date
 import numpy as np
 
 from etl.generator import spec
-from etl.planted import PLANTED, layoff_weight, org_effect
+from etl.planted import DAYS_PER_MONTH, DEFAULT_MANDATES, PLANTED, MandateScenario, layoff_weight, org_effect
 
 NEVER = date(9999, 12, 31).toordinal()
 """Exit ordinal of someone still employed (far future)."""
@@ -250,6 +250,7 @@ class Snapshot:
     quota: np.ndarray
     forced: np.ndarray
     latent: np.ndarray
+    mandate_term: np.ndarray | None = None  # the planted mandate part of `latent` (scenario)
 
 
 @dataclass
@@ -268,6 +269,8 @@ class Simulation:
     lagged: list[tuple[int, int, int]] = field(default_factory=list)
     layoff_ids: list[int] = field(default_factory=list)
     events: list[tuple] = field(default_factory=list)
+    scenario: MandateScenario = DEFAULT_MANDATES
+    org_wave_shock: np.ndarray | None = None  # (orgs, waves) shocks to latent morale, scenario option
 
     def __post_init__(self) -> None:
         c = self.company
@@ -321,7 +324,7 @@ class Simulation:
         self.kind_day = {k: np.full(n_teams, NEVER, np.int32)
                          for k in ("adoption_target", "tool_migration", "usage_quota", "review_criterion")}
         self.mandate_scope: list[tuple[int, int]] = []  # (org, team or -1)
-        for m, eff in zip(spec.MANDATES, self.cal.mandate_effective, strict=True):
+        for m, eff in zip(self.cal.mandates, self.cal.mandate_effective, strict=True):
             org = ORG_INDEX[m.org]
             scoped = -1
             if m.team_topic_index is not None:
@@ -397,7 +400,7 @@ class Simulation:
 
     # --- latent morale ---------------------------------------------------------------------
 
-    def latent(self, idx: np.ndarray, day: int, wave_effect: float) -> tuple[np.ndarray, ...]:
+    def latent(self, idx: np.ndarray, day: int, wave_effect: float, wave: int | None = None) -> tuple[np.ndarray, ...]:
         """Latent morale on `day` for people `idx`, and its covariates (span, mandate, forced)."""
         mgr = self.manager[idx]
         span = np.where(mgr >= 0, self.span[np.maximum(mgr, 0)], 0)
@@ -406,10 +409,28 @@ class Simulation:
         since = day - self.last_forced[idx]
         forced = (since >= 0) & (since < PLANTED.forced_transfer_window_days)
         value = (PLANTED.morale_baseline + self.person_effect[idx] + self.org_effect[self.team_org[team]]
-                 + wave_effect + PLANTED.mandate_effect * mandate
+                 + wave_effect + self.mandate_term(team, day, wave)
                  + PLANTED.span_effect_per_10_reports * span / 10.0
                  + PLANTED.forced_transfer_effect * forced)
         return value, span, mandate, forced
+
+    def mandate_term(self, team: np.ndarray, day: int, wave: int | None = None) -> np.ndarray:
+        """The planted mandate part of latent morale (`etl.planted.MandateScenario`) of people in
+        `team` on `day`; with `wave`, the scenario's org-by-wave shock of that wave is added."""
+        first = self.mandate_day[team]
+        mandate = first <= day
+        sc = self.scenario
+        if sc.is_default:
+            return PLANTED.mandate_effect * mandate
+        org = self.team_org[team]
+        base = np.array([sc.effect_at(o, 0) for o in spec.ORG_NAMES])[org]
+        months = np.floor((day - np.minimum(first, day)) / DAYS_PER_MONTH)
+        term = np.where(mandate, base + sc.growth_per_month * months, 0.0)
+        if sc.pretrend_per_month:
+            term = term + sc.pretrend_per_month * (first < NEVER) * (day - self.cal.start.toordinal()) / DAYS_PER_MONTH
+        if wave is not None and self.org_wave_shock is not None:
+            term = term + self.org_wave_shock[org, wave]
+        return term
 
     # --- the walk ----------------------------------------------------------------------------
 
@@ -442,7 +463,8 @@ class Simulation:
         act = act[act != self.ceo]
         opened_before = [w for w, o in enumerate(self.cal.wave_opens) if o.toordinal() < lo]
         wave = opened_before[-1] if opened_before else 0
-        latent, span, _, _ = self.latent(act, lo, float(self.wave_effect[wave]) if len(self.wave_effect) else 0.0)
+        latent, span, _, _ = self.latent(act, lo, float(self.wave_effect[wave]) if len(self.wave_effect) else 0.0,
+                                         wave if len(self.wave_effect) else None)
         x = (math.log(PLANTED.hr_morale_per_point) * (latent - PLANTED.morale_baseline)
              + math.log(PLANTED.hr_forced_transfer) * self.ever_forced[act]
              + math.log(PLANTED.hr_span_per_10_reports) * span / 10.0)
@@ -727,10 +749,11 @@ class Simulation:
 
     def snapshot(self, wave: int, day: int) -> None:
         idx = np.flatnonzero(self.active[: self.n])
-        latent, span, mandate, forced = self.latent(idx, day, float(self.wave_effect[wave]))
+        latent, span, mandate, forced = self.latent(idx, day, float(self.wave_effect[wave]), wave)
         quota = self.kind_day["usage_quota"][self.team[idx]] <= day
+        term = self.mandate_term(self.team[idx], day, wave)
         self.snapshots.append(Snapshot(wave, day, idx, self.team[idx].copy(), self.manager[idx].copy(),
-                                       span, mandate, quota, forced, latent))
+                                       span, mandate, quota, forced, latent, np.asarray(term, dtype=float)))
 
 
 def job_history_arrays(rows: list[tuple]) -> dict[str, np.ndarray]:

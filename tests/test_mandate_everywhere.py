@@ -1,0 +1,78 @@
+"""One answer to the mandate question everywhere: on the loaded sample, the Executive summary, the
+HTML report, the Drivers page's report and the JSON of `python -m analytics summary` carry the
+estimate, interval and sentence of the model stored at load (`analytics.stored.read_mandate`)."""
+
+from __future__ import annotations
+
+import re
+from html import escape
+
+import duckdb
+import pytest
+
+from analytics import findings, stored
+from analytics.summary import drivers_report, summary_json
+from workforce import report, summary
+from workforce.filters import Filters
+from workforce.viewer import Role, Viewer
+
+EXEC = Viewer("exec", Role.EXECUTIVE)
+
+
+@pytest.fixture(scope="module")
+def con(sample_db_path):
+    c = duckdb.connect(str(sample_db_path), read_only=True)
+    yield c
+    c.close()
+
+
+@pytest.fixture(scope="module")
+def model(con):
+    return stored.read_mandate(con)
+
+
+def test_the_sample_has_a_gated_staggered_estimate(model):
+    # the sample plants -0.30 at every mandated org: covered, trends not rejected, 5 mandated units
+    assert model.estimated and model.effect.covers(-0.30)
+    assert not model.pretrends_rejected and model.treated_units == 5 and model.control_units >= 2
+    assert list(model.by_months["months"]) == list(range(-3, 7))
+
+
+def test_executive_summary_finding_equals_the_model(con, model):
+    finding = summary.executive_summary(con, EXEC, Filters()).findings[0]
+    assert finding.title == findings.MANDATE_TITLE
+    assert finding.text.startswith(findings.mandate_sentence(model))
+    size = float(re.search(r"about ([\d.]+) points", finding.text).group(1))
+    low, high = (float(x.replace("−", "-")) for x in re.search(r"95% interval ([−\d.]+) to ([−\d.]+)", finding.text).groups())
+    assert size == round(abs(model.effect.estimate), 2)
+    assert (low, high) == (round(model.effect.ci_low, 2), round(model.effect.ci_high, 2))
+    assert finding.glossary == findings.GLOSSARY
+    html = report.summary_html(summary.executive_summary(con, EXEC, Filters()))
+    assert escape(findings.mandate_sentence(model)) in html and "Terms used" in html
+
+
+def test_drivers_page_and_json_show_the_same_numbers(con, model, sample_db_path):
+    page = drivers_report(con, EXEC, str(sample_db_path.parent / "pseudonym.key"))
+    assert page.findings["morale.mandate_effect"] == findings.mandate_sentence(model)
+    assert page.models.morale.effects["mandate_effect"] == model.effect
+    payload = summary_json(stored.with_company_audit(stored.read_models(con), 5, con))
+    shown = payload["morale"]["mandate_effect"]
+    assert (shown["estimate"], shown["ci_low"], shown["ci_high"], shown["n"]) == (
+        model.effect.estimate, model.effect.ci_low, model.effect.ci_high, model.effect.n)
+    assert shown["parallel_trends"] == model.parallel_trends()
+    assert payload["findings"]["morale.mandate_effect"] == findings.mandate_sentence(model)
+    assert [r["months"] for r in payload["morale"]["mandate_effect_by_months_since"]] == list(range(-3, 7))
+    assert {r["org"] for r in payload["morale"]["mandate_effect_by_org"]} == set(model.by_org["org"])
+
+
+def test_a_database_without_the_mandate_table_says_so_and_the_rest_shows(writable_db):
+    c = duckdb.connect(str(writable_db))
+    try:
+        c.execute("DROP TABLE mart_drivers_mandate")
+        models = stored.read_models(c)
+        assert not models.mandate.estimated and "reload the data" in models.mandate.reason
+        assert models.cox.n_rows > 0  # the other models are still read
+        text = summary.executive_summary(c, EXEC, Filters()).findings[0].text
+        assert text.startswith("The effect of AI mandates on morale is not available") and "reload" in text
+    finally:
+        c.close()
