@@ -26,9 +26,7 @@ from workforce.viewer import Viewer, all_orgs, allowed_orgs
 class CompanyModels:
     morale: morale.MoraleResult
     event_study: morale.EventStudy
-    calibration: attrition.Calibration
-    cox: attrition.CoxResult
-    cox_uncorrected: dict[str, Effect] | None  # fit on the observed index, when asked for
+    cox: attrition.CoxResult  # morale uncorrected (the headline), the corrected sensitivity and its calibration
     km: dict[str, pd.DataFrame]
     layoffs: layoffs.LayoffResult
     # people at risk in each layoff wave (attributes only, no identifiers): the page narrows
@@ -56,11 +54,8 @@ class CompanyModels:
         return out
 
 
-def fit_company_models(
-    con: duckdb.DuckDBPyConnection, key: bytes | None, *, ph_test: bool = True, uncorrected: bool = False
-) -> CompanyModels:
-    """Every model on the whole company. `uncorrected` also fits the Cox model on the observed
-    morale index (shows the regression dilution the calibration removes; a second fit)."""
+def fit_company_models(con: duckdb.DuckDBPyConnection, key: bytes | None, *, ph_test: bool = True) -> CompanyModels:
+    """Every model on the whole company."""
     timings: dict[str, float] = {}
 
     def lap(name: str, started: float) -> float:
@@ -78,18 +73,12 @@ def fit_company_models(
         events = morale.event_study(respondents)
         del respondents  # the frames are large at company scale: each is let go once fit
         t = lap("morale_models", t)
-        calibration = attrition.calibrate_morale(morale_result.fitted)
-        person_months = analysis.person_month(calibration.table)
         # per-answer values have served their purpose: nothing respondent-level is kept
         morale_result = replace(morale_result, fitted=None)
-        calibration = replace(calibration, table=calibration.table.iloc[0:0])
+        person_months = analysis.person_month()
+        noise = attrition.answer_noise(analysis.morale_answer_spread())
         t = lap("person_month_frame", t)
-        cox = attrition.fit_cox(person_months, ph_test=ph_test)
-        observed_hr = None
-        if uncorrected:
-            observed_hr = attrition.fit_cox(
-                person_months.assign(morale_latest=person_months["morale_observed"]), ph_test=False
-            ).hazard_ratios
+        cox = attrition.fit_cox(person_months, ph_test=ph_test, noise=noise)
         km = {g: attrition.km_curves(person_months, g) for g in attrition.KM_GROUPINGS}
         del person_months
         t = lap("attrition_models", t)
@@ -99,7 +88,7 @@ def fit_company_models(
     finally:
         analysis.close()
     return CompanyModels(
-        morale_result, events, calibration, cox, observed_hr, km, layoff_result, population, timings
+        morale_result, events, cox, km, layoff_result, population, timings
     )
 
 
@@ -108,18 +97,7 @@ def summary_json(models: CompanyModels) -> dict:
     audit = models.layoffs.audit.astype(object).where(models.layoffs.audit.notna(), None)
     return {
         "morale": {k: e.as_json() for k, e in models.morale.effects.items()},
-        "attrition": {
-            "hazard_ratio": {k: e.as_json() for k, e in models.cox.hazard_ratios.items()},
-            "concordance": models.cox.concordance,
-            "events": models.cox.n_events,
-            "proportional_hazards_p": dict(
-                zip(models.cox.ph_test["covariate"], models.cox.ph_test["p"].astype(float), strict=True)
-            ),
-            "morale_reliability": models.calibration.mean_reliability,
-            "hazard_ratio_morale_per_point_uncorrected": (
-                models.cox_uncorrected["morale_per_point"].as_json() if models.cox_uncorrected else None
-            ),
-        },
+        "attrition": attrition_json(models.cox),
         "layoffs": {
             "selection_odds_ratio_per_sd_tokens": models.layoffs.odds_ratio_per_sd_tokens.as_json(),
             "adverse_impact": audit.to_dict(orient="records"),
@@ -132,11 +110,36 @@ def summary_json(models: CompanyModels) -> dict:
     }
 
 
-def summary(db_path: Path | str, key_path: Path | str, *, ph_test: bool = True, uncorrected: bool = False) -> dict:
+def attrition_json(cox: attrition.CoxResult) -> dict:
+    """The Cox model's part of the JSON: the four ratios (morale on the observed index: the
+    headline), the corrected morale ratio beside them (a sensitivity; null with a reason when
+    no correction applies), the reliability behind it, and notes on what was dropped or pooled."""
+    cal = cox.calibration
+    ratios = {k: e.as_json() for k, e in cox.hazard_ratios.items()}
+    corrected = cox.morale_corrected
+    ratios[attrition.CORRECTED_KEY] = corrected.as_json() if corrected is not None else {
+        "estimate": None, "ci_low": None, "ci_high": None, "n": cox.n_rows, "reason": cal.reason,
+    }
+    return {
+        "hazard_ratio": ratios,
+        "concordance": cox.concordance,
+        "events": cox.n_events,
+        "proportional_hazards_p": dict(zip(cox.ph_test["covariate"], cox.ph_test["p"].astype(float), strict=True)),
+        "morale_reliability": cal.reliability,
+        "morale_reliability_interval": {"ci_low": cal.reliability_low, "ci_high": cal.reliability_high,
+                                        "answer_noise_var": cal.answer_noise_var, "reason": cal.reason or None},
+        # the headline itself, under the key that used to hold the uncorrected fit
+        "hazard_ratio_morale_per_point_uncorrected": cox.hazard_ratios["morale_per_point"].as_json(),
+        "adjusted_for": attrition.ADJUSTED_FOR,
+        "notes": list(cox.notes),
+    }
+
+
+def summary(db_path: Path | str, key_path: Path | str, *, ph_test: bool = True) -> dict:
     key = read_key(key_path)
     con = duckdb.connect(str(db_path), read_only=True)
     try:
-        return summary_json(fit_company_models(con, key, ph_test=ph_test, uncorrected=uncorrected))
+        return summary_json(fit_company_models(con, key, ph_test=ph_test))
     finally:
         con.close()
 
