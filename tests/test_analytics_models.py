@@ -214,10 +214,13 @@ def test_adverse_impact_ratios_and_suppression():
     # the least-selected visible group is Q2 (10%): Q3's ratio is 0.10 / 0.15
     assert q.loc["Q2", "impact_ratio"] == pytest.approx(1.0)
     assert q.loc["Q3", "impact_ratio"] == pytest.approx(0.10 / 0.15)
-    assert bool(q.loc["Q3", "flagged"]) and not bool(q.loc["Q2", "flagged"])
-    # one-group dimensions: ratio 1, nothing flagged
+    assert bool(q.loc["Q2", "reference"]) and not bool(q.loc["Q3", "reference"])
+    # Q3 is below four-fifths, but 15 of 100 against 31 of 203 is well within chance: not flagged
+    assert bool(q.loc["Q3", "below_four_fifths"]) and not bool(q.loc["Q3", "flagged"])
+    assert q.loc["Q3", "rest_rate"] == pytest.approx((46 - 15) / (303 - 100))
+    # one-group dimensions: the group is its own reference, ratio 1, no rest to compare, nothing flagged
     level = audit[audit["dimension"] == "level"].iloc[0]
-    assert level["impact_ratio"] == 1.0 and not level["flagged"]
+    assert level["impact_ratio"] == 1.0 and pd.isna(level["rest_ratio"]) and not level["flagged"]
 
 
 def test_layoff_odds_ratio_equals_statsmodels():
