@@ -43,13 +43,16 @@ class CompanyModels:
             for k, e in self.morale.effects.items()
         }
         out.update({f"attrition.{k}": findings.hazard_sentence(k, e) for k, e in self.cox.hazard_ratios.items()})
+        cal = self.cox.calibration
+        out[f"attrition.{attrition.CORRECTED_KEY}"] = findings.corrected_sentence(
+            self.cox.morale_corrected, cal.reliability, cal.reliability_low, cal.reliability_high, cal.reason
+        )
         audit = self.layoffs.audit
-        shown = audit[~audit["suppressed"]] if not audit.empty else audit
-        flagged = shown[shown["flagged"].astype(bool)] if not audit.empty else audit
+        shown = audit[~audit["suppressed"].astype(bool)] if not audit.empty else audit
         out["layoffs"] = findings.layoff_sentence(
-            self.layoffs.odds_ratio_per_sd_tokens, len(flagged), len(shown),
-            int(audit["suppressed"].sum()) if not audit.empty else 0,
-            int((flagged["p_value"] < 0.05).sum()) if not audit.empty else 0,
+            self.layoffs.odds_ratio_per_sd_tokens, int(shown["flagged"].astype(bool).sum()) if not audit.empty else 0,
+            len(shown), int(audit["suppressed"].sum()) if not audit.empty else 0,
+            int(shown["below_four_fifths"].astype(bool).sum()) if not audit.empty else 0,
         )
         return out
 
@@ -205,9 +208,21 @@ def audit_table(audit: pd.DataFrame, dimension: str | None = None) -> pd.DataFra
     rows = audit if dimension is None else audit[audit["dimension"] == dimension]
     return rows.assign(dimension=rows["dimension"].map(layoffs.DIMENSIONS)).rename(
         columns={"layoff_wave": "Layoff wave", "dimension": "Breakdown", "group": "Group", "n": "People at risk",
-                 "selected": "Laid off", "selection_rate": "Selection rate", "impact_ratio": "Impact ratio",
-                 "flagged": "Below four-fifths", "p_value": "p (Fisher, vs rest)", "suppressed": "Hidden (small group)"}
+                 "selected": "Laid off", "selection_rate": "Selection rate", "rest_rate": "Rest of wave rate",
+                 "impact_ratio": "Impact ratio (vs reference)", "rest_ratio": "Ratio (vs rest of wave)",
+                 "below_four_fifths": "Below four-fifths", "p_value": "p (Fisher, vs rest)",
+                 "p_holm": "p (Holm-adjusted)", "flagged": "Flagged", "reference": "Reference group",
+                 "suppressed": "Hidden (small group)"}
     ).reset_index(drop=True)
+
+
+def attrition_caption(cox: attrition.CoxResult) -> str:
+    """What the Cox model compared and what it left out, under its forest plot."""
+    parts = [f"{cox.n_rows:,} person-months, {cox.n_events:,} voluntary exits; adjusted for {attrition.ADJUSTED_FOR}."]
+    if cox.concordance == cox.concordance:  # not NaN
+        parts.append(f"Concordance {cox.concordance:.2f}.")
+    parts.extend(cox.notes)
+    return " ".join(parts)
 
 
 def correlation_view(teams: pd.DataFrame, x: str, y: str) -> tuple[pd.DataFrame, pd.DataFrame, str]:

@@ -29,14 +29,18 @@ def summary(sample_db_path, tmp_path_factory) -> dict:
 def test_every_effect_has_the_documented_shape(summary):
     assert set(summary["morale"]) == {"mandate_effect", "span_effect_per_10_reports", "forced_transfer_effect",
                                       "token_effect"}
-    assert set(summary["attrition"]["hazard_ratio"]) == {"morale_per_point", "forced_transfer",
-                                                         "span_per_10_reports", "token_intensity_per_sd"}
-    effects = [*summary["morale"].values(), *summary["attrition"]["hazard_ratio"].values(),
-               summary["layoffs"]["selection_odds_ratio_per_sd_tokens"]]
+    ratios = dict(summary["attrition"]["hazard_ratio"])
+    corrected = ratios.pop("morale_per_point_corrected")  # the sensitivity beside the headline
+    assert set(ratios) == {"morale_per_point", "forced_transfer", "span_per_10_reports", "token_intensity_per_sd"}
+    assert set(corrected) == EFFECT_KEYS or (corrected["estimate"] is None and corrected["reason"])
+    # the headline is the uncorrected fit, also under the key that used to hold it
+    assert summary["attrition"]["hazard_ratio_morale_per_point_uncorrected"] == ratios["morale_per_point"]
+    assert "tenure band and level" in summary["attrition"]["adjusted_for"]
+    effects = [*summary["morale"].values(), *ratios.values(), summary["layoffs"]["selection_odds_ratio_per_sd_tokens"]]
     for effect in effects:
         assert set(effect) == EFFECT_KEYS
         assert effect["ci_low"] <= effect["estimate"] <= effect["ci_high"] and effect["n"] > 0
-    for ratio in [*summary["attrition"]["hazard_ratio"].values(), summary["layoffs"]["selection_odds_ratio_per_sd_tokens"]]:
+    for ratio in [*ratios.values(), summary["layoffs"]["selection_odds_ratio_per_sd_tokens"]]:
         assert ratio["ci_low"] > 0  # ratios, not log-ratios
     assert 0.5 <= summary["attrition"]["concordance"] <= 1
 
@@ -44,7 +48,7 @@ def test_every_effect_has_the_documented_shape(summary):
 def test_adverse_impact_rows_hide_small_groups(summary):
     rows = summary["layoffs"]["adverse_impact"]
     assert rows and {"layoff_wave", "dimension", "group", "n", "selection_rate", "impact_ratio", "flagged",
-                     "suppressed"} <= set(rows[0])
+                     "suppressed", "rest_rate", "rest_ratio", "p_holm", "reference", "below_four_fifths"} <= set(rows[0])
     for row in rows:
         if row["suppressed"]:
             assert row["n"] is None and row["selection_rate"] is None

@@ -74,8 +74,13 @@ def test_stored_models_equal_a_fresh_fit(con, fresh):
     assert models.event_study.pretrend_p == pytest.approx(fresh.event_study.pretrend_p, rel=1e-9)
     assert models.event_study.n == fresh.event_study.n
     pd.testing.assert_frame_equal(models.event_study.table, fresh.event_study.table, rtol=1e-9)
-    for field in ("answer_noise_var", "residual_var", "person_var", "mean_reliability"):
-        assert getattr(models.calibration, field) == pytest.approx(getattr(fresh.calibration, field), rel=1e-9)
+    for field in ("answer_noise_var", "reliability", "reliability_low", "reliability_high"):
+        got, expected = getattr(models.cox.calibration, field), getattr(fresh.cox.calibration, field)
+        assert (math.isnan(got) and math.isnan(expected)) or got == pytest.approx(expected, rel=1e-9), field
+    assert models.cox.calibration.reason == fresh.cox.calibration.reason
+    assert models.cox.notes == fresh.cox.notes
+    _same_effects({"c": models.cox.morale_corrected}, {"c": fresh.cox.morale_corrected})
+    assert all(e.reason == fresh.cox.hazard_ratios[k].reason for k, e in models.cox.hazard_ratios.items())
     assert models.cox.concordance == pytest.approx(fresh.cox.concordance, rel=1e-9)
     assert (models.cox.n_rows, models.cox.n_events) == (fresh.cox.n_rows, fresh.cox.n_events)
     pd.testing.assert_frame_equal(models.cox.ph_test, fresh.cox.ph_test, rtol=1e-9)

@@ -1,7 +1,7 @@
 """The attrition model's own choices, tested by planting effects and against lifelines:
 the uncorrected morale ratio is the headline; the corrected one is a sensitivity whose
 reliability comes from item-centred answers and is never applied to an exact index; the model
-adjusts for tenure band and level with a baseline per org and month; a covariate that cannot be
+adjusts for tenure band, level and org with a baseline per month; a covariate that cannot be
 estimated is dropped with its reason while the others are still fit."""
 
 from __future__ import annotations
@@ -152,15 +152,15 @@ def adjusted_frame() -> pd.DataFrame:
     return frame
 
 
-def test_model_adjusts_for_tenure_and_level_with_a_baseline_per_org_and_month(adjusted_frame):
+def test_model_adjusts_for_tenure_level_and_org_with_a_baseline_per_month(adjusted_frame):
     result = attrition.fit_cox(adjusted_frame)
     data = adjusted_frame.copy()
-    data["stratum"] = data["month"].astype(str) + "|" + data["org"]
+    data["stratum"] = data["month"].astype(str)
     data["forced_so_far"] = data["forced_so_far"].astype(float)
     data["voluntary_exit"] = data["voluntary_exit"].astype(int)
     # the VP level has no exits: pooled with the most common level (as the product does)
     data["level"] = data["level"].replace({"VP": data["level"].mode()[0]})
-    dummies = pd.get_dummies(data[["level", "tenure_band"]], drop_first=True, dtype=float)
+    dummies = pd.get_dummies(data[["level", "tenure_band", "org"]], drop_first=True, dtype=float)
     direct = CoxPHFitter().fit(
         pd.concat([data[["duration_days", "voluntary_exit", "stratum", *attrition.COVARIATES]], dummies], axis=1),
         duration_col="duration_days", event_col="voluntary_exit", strata=["stratum"],
@@ -190,3 +190,12 @@ def test_no_exits_in_the_window_says_so_for_every_ratio(adjusted_frame):
     result = attrition.fit_cox(frame)
     for effect in result.hazard_ratios.values():
         assert not effect.estimated and "no voluntary exits in the window" in effect.reason
+
+
+def test_a_factor_that_only_varies_between_orgs_is_dropped_not_confounded_with_them(adjusted_frame):
+    """One manager per org: the span is a property of the org, and the org adjustment absorbs it."""
+    frame = adjusted_frame.assign(span_per_10=adjusted_frame["org"].map({"A": 1.2, "B": 3.4}))
+    result = attrition.fit_cox(frame, ph_test=False)
+    span = result.hazard_ratios["span_per_10_reports"]
+    assert not span.estimated and "cannot separate it" in span.reason
+    assert result.hazard_ratios["morale_per_point"].estimated and result.hazard_ratios["forced_transfer"].estimated
