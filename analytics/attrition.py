@@ -187,7 +187,8 @@ class CoxDesign:
 
 
 def _label(col: str) -> str:
-    return next(label for c, label in HAZARD_RATIOS.values() if c == col)
+    label = next(label for c, label in HAZARD_RATIOS.values() if c == col)
+    return label[:1].upper() + label[1:]
 
 
 def cox_design(frame: pd.DataFrame) -> CoxDesign:
@@ -252,7 +253,7 @@ def cox_design(frame: pd.DataFrame) -> CoxDesign:
     columns = [c for c in columns if c in kept]
     for col in COVARIATES:
         if col in dropped:
-            notes.append(f"{_label(col).capitalize()}: dropped ({dropped[col]}).")
+            notes.append(f"{_label(col)}: dropped ({dropped[col]}).")
     main = [c for c in COVARIATES if c in columns]
     return CoxDesign(out[["duration_days", "voluntary_exit", "stratum", *main, *[c for c in columns if c not in main]]],
                      [*main, *[c for c in columns if c not in main]], dropped, notes)
