@@ -21,7 +21,7 @@ The mapping, so the product sees what the book's Cox model sees:
 from __future__ import annotations
 
 import csv
-from importlib import resources
+from importlib.util import find_spec
 from pathlib import Path
 
 import pandas as pd
@@ -48,9 +48,12 @@ HEADERS = {
 
 
 def job_retention() -> pd.DataFrame:
-    """The data as the package ships it (read from the installed files: nothing is downloaded)."""
-    with resources.files("peopleanalyticsdata").joinpath("data/job_retention.csv").open("rb") as fh:
-        return pd.read_csv(fh)
+    """The data as the package ships it, read from the installed file: nothing is downloaded. The
+    package is found, not imported (its module needs pkg_resources, gone from recent setuptools)."""
+    spec = find_spec("peopleanalyticsdata")
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError("the peopleanalyticsdata package is not installed (pip install -r requirements.txt)")
+    return pd.read_csv(Path(spec.submodule_search_locations[0]) / "data" / "job_retention.csv")
 
 
 def items(sentiment: int) -> list[int]:
