@@ -147,6 +147,13 @@ def summary(db_path: Path | str, key_path: Path | str, *, ph_test: bool = True) 
         con.close()
 
 
+def stored_findings(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """The findings of the models the load stored, with the company-wide layoff audit under the
+    minimum group size in force: the same sentences the Drivers page shows (the Executive summary
+    reads them here). Raises AnalysisInputError when the load could not fit the models."""
+    return stored.with_company_audit(stored.read_models(con), min_group_size(con), con).findings()
+
+
 # ------------------------------------------------------------------------------------------
 # The Drivers page
 
