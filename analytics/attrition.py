@@ -294,7 +294,6 @@ def fit_cox(frame: pd.DataFrame, *, ph_test: bool = True, noise: AnswerNoise | N
     ratio as a sensitivity."""
     from lifelines import CoxPHFitter
     from lifelines.exceptions import ConvergenceError
-    from lifelines.statistics import proportional_hazard_test
 
     design = cox_design(frame)
     data, notes = design.data, list(design.notes)
@@ -319,9 +318,9 @@ def fit_cox(frame: pd.DataFrame, *, ph_test: bool = True, noise: AnswerNoise | N
             warnings.simplefilter("ignore")
             cph.fit(data, duration_col="duration_days", event_col="voluntary_exit", strata=["stratum"],
                     batch_mode=BATCH_MODE)
-    except ConvergenceError as problem:
-        first = next((line for line in str(problem).splitlines() if line.strip()), "")
-        return blank(f"the model did not converge: {first}")
+    except (ConvergenceError, np.linalg.LinAlgError) as problem:
+        first = next((line for line in str(problem).splitlines() if line.strip()), type(problem).__name__)
+        return blank(f"the model could not be fitted: {first}")
     ci = np.exp(cph.confidence_intervals_)
     hazard_ratios = {}
     for key, (col, label) in HAZARD_RATIOS.items():
@@ -335,20 +334,31 @@ def fit_cox(frame: pd.DataFrame, *, ph_test: bool = True, noise: AnswerNoise | N
     corrected, calibration = corrected_morale(cph, design, noise)
     table = empty_ph
     if ph_test:
-        tested, sample = cph, data
-        if len(data) > PH_TEST_MAX_ROWS:
-            sample = data.sample(n=PH_TEST_MAX_ROWS, random_state=0)
-            tested = CoxPHFitter().fit(sample, duration_col="duration_days", event_col="voluntary_exit",
-                                       strata=["stratum"], batch_mode=BATCH_MODE)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            test = proportional_hazard_test(tested, sample, time_transform="rank")
-        summary = test.summary.loc[[c for c in kept if c in test.summary.index]]
-        table = pd.DataFrame(
-            {"covariate": summary.index, "test_statistic": summary["test_statistic"].to_numpy(),
-             "p": summary["p"].to_numpy()}
-        )
+        try:
+            table = ph_table(cph, data, kept)
+        except (ConvergenceError, np.linalg.LinAlgError) as problem:
+            notes.append(f"The proportional-hazards test could not run ({type(problem).__name__}).")
     return CoxResult(hazard_ratios, concordance(cph), len(data), events, table, tuple(notes), corrected, calibration)
+
+
+def ph_table(cph, data: pd.DataFrame, kept: list[str]) -> pd.DataFrame:
+    """The scaled-Schoenfeld test of the factors (not the adjustments), on a sample above PH_TEST_MAX_ROWS."""
+    from lifelines import CoxPHFitter
+    from lifelines.statistics import proportional_hazard_test
+
+    tested, sample = cph, data
+    if len(data) > PH_TEST_MAX_ROWS:
+        sample = data.sample(n=PH_TEST_MAX_ROWS, random_state=0)
+        tested = CoxPHFitter().fit(sample, duration_col="duration_days", event_col="voluntary_exit",
+                                   strata=["stratum"], batch_mode=BATCH_MODE)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        test = proportional_hazard_test(tested, sample, time_transform="rank")
+    summary = test.summary.loc[[c for c in kept if c in test.summary.index]]
+    return pd.DataFrame(
+        {"covariate": summary.index, "test_statistic": summary["test_statistic"].to_numpy(),
+         "p": summary["p"].to_numpy()}
+    )
 
 
 def corrected_morale(cph, design: CoxDesign, noise: AnswerNoise | None) -> tuple[Effect | None, Calibration]:
