@@ -34,7 +34,7 @@ def spread_of(values: np.ndarray) -> pd.DataFrame:
     index = values.mean(axis=1)
     return pd.DataFrame({"wave_id": "W1", "k": k, "morale_index": index,
                          "centred_ss": centred.var(axis=1, ddof=1) * (k - 1), "same_index": 1,
-                         "same_index_patterns": 1})
+                         "same_index_values": 1})
 
 
 def test_answer_spread_sql_centres_items_so_difficulty_is_not_noise():
@@ -56,6 +56,7 @@ def test_answer_spread_sql_centres_items_so_difficulty_is_not_noise():
     spread = con.execute(sql("morale_answer_spread")).df()
     noise = attrition.answer_noise(spread)
     assert len(spread) == n and (spread["k"] == 3).all()
+    assert (spread["same_index_values"] > 1).any()  # noisy answers: the index does not fix them
     centred = values - values.mean(axis=0)
     assert noise.variance == pytest.approx(centred.var(axis=1, ddof=1).mean(), rel=1e-9)
     # rounding adds about 1/12 to the 0.25 of the noise; the uncentred spread would add the
@@ -122,7 +123,7 @@ def test_an_exact_index_gets_no_correction():
     index = items.mean(axis=1)
     spread = spread_of(items.astype(float)).assign(morale_index=index)
     counts = spread.groupby("morale_index")["morale_index"].transform("size")
-    spread = spread.assign(same_index=counts, same_index_patterns=1)
+    spread = spread.assign(same_index=counts, same_index_values=1)
     noise = attrition.answer_noise(spread)
     assert noise.variance == 0.0 and "exact" in noise.reason
     rng = np.random.default_rng(4)
