@@ -35,7 +35,7 @@ def test_every_effect_has_the_documented_shape(summary):
     assert set(corrected) == EFFECT_KEYS or (corrected["estimate"] is None and corrected["reason"])
     # the headline is the uncorrected fit, also under the key that used to hold it
     assert summary["attrition"]["hazard_ratio_morale_per_point_uncorrected"] == ratios["morale_per_point"]
-    assert "tenure band and level" in summary["attrition"]["adjusted_for"]
+    assert "tenure band, level and org" in summary["attrition"]["adjusted_for"]
     effects = [*summary["morale"].values(), *ratios.values(), summary["layoffs"]["selection_odds_ratio_per_sd_tokens"]]
     for effect in effects:
         assert set(effect) == EFFECT_KEYS
