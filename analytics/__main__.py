@@ -38,7 +38,7 @@ def _summary(args: argparse.Namespace) -> int:
     key_path = Path(args.key_file) if args.key_file else default_key_path(db_path)
     started = time.perf_counter()
     try:
-        result = summary(db_path, key_path, ph_test=not args.no_ph_test, uncorrected=args.uncorrected)
+        result = summary(db_path, key_path, ph_test=not args.no_ph_test)
     except AnalysisInputError as problem:
         print(f"cannot analyse {db_path}: {problem}", file=sys.stderr)
         return 2
@@ -63,7 +63,8 @@ def main(argv: list[str] | None = None) -> int:
     summ.add_argument("--key-file", help="pseudonym secret (default: pseudonym.key beside the database)")
     summ.add_argument("--no-ph-test", action="store_true", help="skip the proportional-hazards test")
     summ.add_argument("--uncorrected", action="store_true",
-                      help="also fit the Cox model on the observed (uncalibrated) morale index")
+                      help="accepted for old scripts; the morale hazard ratio is always the uncorrected fit now, "
+                           "with the corrected one beside it")
     summ.set_defaults(func=_summary)
     sim = commands.add_parser("simulate-mandates",
                               help="plant mandate rollouts with the generator and check the mandate estimator over seeds")

@@ -80,44 +80,80 @@ def morale_sentence(key: str, effect: Effect, *, pretrend_p: float | None = None
     return f"{shows} {caveat}"
 
 
+HAZARD_SUBJECTS = {
+    # key: (what, who leaves more when the ratio is above 1, ... when below 1)
+    "morale_per_point": ("each point higher on the 1–5 morale index",
+                         "People with higher morale left more often", "People with higher morale left less often"),
+    "forced_transfer": ("having been force-transferred",
+                        "People who had been force-transferred left more often",
+                        "People who had been force-transferred left less often"),
+    "span_per_10_reports": ("each 10 more direct reports of the manager",
+                            "People whose manager had more direct reports left more often",
+                            "People whose manager had more direct reports left less often"),
+    "token_intensity_per_sd": ("one standard deviation more AI token use",
+                               "Heavier AI users left more often", "Heavier AI users left less often"),
+}
+
+
+def _interval(effect: Effect, what: str) -> str:
+    return (f"hazard ratio {_ratio(effect.estimate)} (95% CI {_ratio(effect.ci_low)} to {_ratio(effect.ci_high)}; "
+            f"n = {_n(effect.n)} {what})")
+
+
 def hazard_sentence(key: str, effect: Effect) -> str:
-    what = {
-        "morale_per_point": "Each point higher morale",
-        "forced_transfer": "Having been force-transferred",
-        "span_per_10_reports": "Each 10 more direct reports of the manager",
-        "token_intensity_per_sd": "One standard deviation more AI token use",
-    }[key]
-    if math.isnan(effect.estimate):
-        return _unavailable(what, effect)
-    ci = f"hazard ratio {_ratio(effect.estimate)}, 95% CI {_ratio(effect.ci_low)}–{_ratio(effect.ci_high)}; {_n(effect.n)} person-months"
+    """Plain sentence first, then the ratio with its interval and n, then what it cannot show."""
+    what, more, less = HAZARD_SUBJECTS[key]
+    if not effect.estimated:
+        return f"{what.capitalize()}: no estimate — {effect.reason or 'not enough data'} (n = {_n(effect.n)})."
+    stats = _interval(effect, "person-months")
     if effect.excludes_null:
         change = (effect.estimate - 1) * 100
         direction = "higher" if change > 0 else "lower"
-        shows = f"{what} went with a {abs(change):.0f}% {direction} monthly rate of voluntary exit ({ci})."
+        lead = more if change > 0 else less
+        shows = (f"{lead}: {what} went with a {abs(change):.0f}% {direction} monthly rate of voluntary exit "
+                 f"({stats}).")
     else:
-        shows = f"{what} showed no clear difference in the rate of voluntary exit ({ci})."
-    caveat = "Holding the other three factors fixed; an association in observational data, not proof of cause."
+        shows = (f"{what.capitalize()} showed no clear difference in the rate of voluntary exit ({stats}): the data "
+                 f"are consistent with no association.")
+    caveat = ("Compared within the same org and month, at the same tenure band and level, holding the other factors "
+              "fixed; an association in observational data, not proof of cause.")
     if key == "morale_per_point":
-        caveat += " Morale is corrected for survey answer noise (regression calibration); months before a person's first answer are left out."
+        caveat += (" Morale is the person's latest answer within a year, as answered: noise in the answers pulls "
+                   "this ratio toward 1 (see the corrected figure).")
     return f"{shows} {caveat}"
 
 
-def layoff_sentence(effect: Effect, flagged: int, shown: int, suppressed: int, flagged_significant: int = 0) -> str:
-    if math.isnan(effect.estimate):
-        first = _unavailable("Layoff selection by AI token use", effect)
+def corrected_sentence(corrected: Effect | None, reliability: float, low: float, high: float, reason: str) -> str:
+    """The measurement-error sensitivity, said as one: beside the headline, never instead of it."""
+    if corrected is None or not corrected.estimated:
+        return f"Sensitivity to answer noise: no correction made — {reason or 'not estimable'}."
+    return (f"Sensitivity to answer noise: if survey answers scatter at random around each person's own morale, the "
+            f"morale ratio corrected for that scatter would be {_ratio(corrected.estimate)} (95% CI "
+            f"{_ratio(corrected.ci_low)} to {_ratio(corrected.ci_high)}), using a reliability of {reliability:.2f} "
+            f"(bootstrap 95% interval {low:.2f} to {high:.2f}). This is a check on the headline figure above, which "
+            f"stays the uncorrected one.")
+
+
+def layoff_sentence(effect: Effect, flagged: int, shown: int, suppressed: int, below_four_fifths: int = 0) -> str:
+    """The org-adjusted model first, then the group rates it puts in context."""
+    if not effect.estimated:
+        first = (f"Layoff selection and AI token use: no estimate — {effect.reason or 'not enough data'} "
+                 f"(n = {_n(effect.n)}).")
     elif effect.excludes_null:
-        direction = "higher" if effect.estimate > 1 else "lower"
-        first = (f"At the same tenure, level, job family, location and org, people with one standard deviation more "
-                 f"AI token use had {direction} odds of being laid off (odds ratio {_ratio(effect.estimate)}, "
-                 f"95% CI {_ratio(effect.ci_low)}–{_ratio(effect.ci_high)}; {_n(effect.n)} people at risk).")
+        direction = "more" if effect.estimate > 1 else "less"
+        first = (f"People who used AI more were {direction} likely to be laid off than colleagues at the same tenure, "
+                 f"level, job family, location and org (odds ratio per standard deviation of token use "
+                 f"{_ratio(effect.estimate)}, 95% CI {_ratio(effect.ci_low)} to {_ratio(effect.ci_high)}; "
+                 f"n = {_n(effect.n)} people at risk).")
     else:
         first = (f"At the same tenure, level, job family, location and org, AI token use showed no clear relation to "
-                 f"being laid off (odds ratio {_ratio(effect.estimate)}, 95% CI {_ratio(effect.ci_low)}–"
-                 f"{_ratio(effect.ci_high)}; {_n(effect.n)} people at risk).")
-    second = (f"{flagged} of {shown} groups shown fall below the four-fifths rule (laid off at more than 1.25 times "
-              f"the least-affected group's rate), {flagged_significant} of them with a gap unlikely by chance "
-              f"(Fisher p < 0.05); {suppressed} groups are hidden as too small. The four-fifths rule compares raw "
-              f"rates: a flag can come from differences between orgs or from chance.")
+                 f"being laid off (odds ratio per standard deviation {_ratio(effect.estimate)}, 95% CI "
+                 f"{_ratio(effect.ci_low)} to {_ratio(effect.ci_high)}; n = {_n(effect.n)} people at risk).")
+    second = (f"Of {shown} groups shown, {flagged} were laid off at a clearly higher rate than the rest of their wave "
+              f"(below the four-fifths ratio and unlikely by chance: Holm-adjusted Fisher p < 0.05); "
+              f"{below_four_fifths} fall below the four-fifths ratio against the reference group, which raw rates "
+              f"of small groups do by chance alone; {suppressed} groups are hidden as too small. Group rates are not "
+              f"adjusted for org or level: the model above is the better guide.")
     return f"{first} {second}"
 
 

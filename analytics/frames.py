@@ -77,7 +77,14 @@ def _check_tables(con: duckdb.DuckDBPyConnection) -> None:
 @dataclass(frozen=True)
 class Window:
     start: date  # first month of the data window
-    end: date  # first day after the data (as-of date + 1)
+    end: date  # first day after the data: the HR as-of date + 1
+
+
+# Carried-forward morale: a month uses the person's latest answer only when it is at most this
+# many days old on the first of the month. A year keeps every month of an annual engagement
+# survey (the slowest common cadence) and stops a single old answer standing for a person's
+# morale indefinitely (see docs/analytics.md).
+MAX_MORALE_AGE_DAYS = 365
 
 
 class Analysis:
@@ -101,15 +108,15 @@ class Analysis:
             raise
 
     def _window(self) -> Window:
-        start, last = self.con.execute(
-            "SELECT min(month), "
-            "greatest((SELECT max(usage_date) FROM mart_usage_daily), "
-            "         (SELECT max(submitted_at)::DATE FROM stg_survey_submissions)) "
-            "FROM mart_employee_month"
-        ).fetchall()[0]
-        if start is None or last is None:
-            raise AnalysisInputError("the database holds no employee-months or no usage/survey dates")
-        return Window(start=start, end=date.fromordinal(last.toordinal() + 1))
+        """From the first month of the data to the HR as-of date: the latest date the HR tables
+        know anything about (a job change or an exit). Exits after it are unknown, so follow-up
+        stops there, whatever the usage or survey data hold."""
+        start, hr_as_of = self.con.execute(sql("analysis_window")).fetchall()[0]
+        if start is None:
+            raise AnalysisInputError("the database holds no employee-months: load data with `python -m etl load`")
+        if hr_as_of is None:
+            raise AnalysisInputError("job_history and exits hold no dates: the HR as-of date is unknown")
+        return Window(start=start, end=date.fromordinal(hr_as_of.toordinal() + 1))
 
     def _link_respondents(self, key: bytes | None) -> None:
         """TEMP table _respondent_link(employee_id, wave_id, respondent_key) for this connection only:
@@ -157,35 +164,24 @@ class Analysis:
     def respondent_wave(self) -> pd.DataFrame:
         return self.con.execute(sql("respondent_wave")).df()
 
-    def person_month(self, calibration: pd.DataFrame | None = None) -> pd.DataFrame:
-        """`calibration` (response_id, morale_calibrated) gives morale_latest; without it
-        morale_latest is the observed index."""
-        if calibration is None or calibration.empty:
-            self.con.execute(
-                "CREATE OR REPLACE TEMP TABLE _morale_calibration AS SELECT response_id, morale_index "
-                "AS morale_calibrated FROM mart_survey_respondent_wave"
-            )
-        else:
-            self.con.register("_morale_calibration_df", calibration[["response_id", "morale_calibrated"]])
-            try:
-                self.con.execute(
-                    "CREATE OR REPLACE TEMP TABLE _morale_calibration AS SELECT * FROM _morale_calibration_df"
-                )
-            finally:
-                self.con.unregister("_morale_calibration_df")
-        params = {"start_date": self.window.start, "end_date": self.window.end}
+    def person_month(self, max_morale_age: int = MAX_MORALE_AGE_DAYS) -> pd.DataFrame:
+        params = {"start_date": self.window.start, "end_date": self.window.end, "max_morale_age": max_morale_age}
         return self.con.execute(sql("person_month"), params).df()
 
     def mandates(self) -> pd.DataFrame:
         """org, team, effective_date of every ai_mandates row (`analytics.mandate`)."""
         return self.con.execute(sql("mandate_rows")).df()
 
+    def morale_answer_spread(self) -> pd.DataFrame:
+        """Per survey response with morale answers: k, the spread of its item-centred answers and
+        whether the answers are a function of the index (see morale_answer_spread.sql). No identity."""
+        return self.con.execute(sql("morale_answer_spread")).df()
+
     def layoff_population(self) -> pd.DataFrame:
         return self.con.execute(sql("layoff_population")).df()
 
     def close(self) -> None:
-        for table in ("_respondent_link", "_token_intensity", "_analysis_dates", "_unit_first_mandate", "_survey_waves",
-                      "_morale_calibration"):
+        for table in ("_respondent_link", "_token_intensity", "_analysis_dates", "_unit_first_mandate", "_survey_waves"):
             self.con.execute(f"DROP TABLE IF EXISTS temp.{table}")
 
 

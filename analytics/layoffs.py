@@ -1,17 +1,22 @@
 """Layoff audit: was AI usage (or tenure, level, job family, location) used against people?
 
 For each layoff wave the population at risk is everyone employed the day before the wave's
-first layoff date (`frames.Analysis.layoff_population`). Two views:
+first layoff date (`frames.Analysis.layoff_population`). Two views, the model first:
 
-- Selection rates per group and the adverse impact ratio of the four-fifths rule. Being
-  selected for a layoff is the adverse outcome, so a group's impact ratio is the selection
-  rate of the least-selected group divided by the group's own rate: below 0.8 means the
-  group was laid off at more than 1.25 times the least-affected group's rate, and is flagged.
-  A Fisher exact test of the group against everyone else in the wave says whether a gap is
-  larger than chance would make it; small groups can fail the ratio by chance alone.
 - A logistic regression of selection on token intensity (per SD) with tenure band, level,
   job family, location, org and wave as controls: the odds ratio answers "at the same
-  tenure, level, family, place and org, did heavier AI users have different odds?".
+  tenure, level, family, place and org, did heavier AI users have different odds?". It leads,
+  because raw group rates mix in differences between orgs.
+- Selection rates per group, compared two ways. The four-fifths rule (EEOC Uniform Guidelines):
+  being selected for a layoff is the adverse outcome, so a group's impact ratio is the
+  selection rate of the least-selected *reference-eligible* group divided by the group's own
+  rate. A reference group must be shown (not suppressed), have a selection rate above zero, at
+  least 5 people selected and at least 20 at risk: an exempt level nobody was selected from, or
+  a handful of people, would otherwise make every other group look adversely treated. And the
+  group against the rest of its wave (rest rate / group rate), with a two-sided Fisher exact test.
+  A group is flagged only when it was selected more often than the rest of its wave, one of the
+  two ratios is below 0.8, *and* its Fisher p-value, Holm-adjusted over every group the audit
+  shows, is below 0.05: the ratio alone flags most groups of a random selection by chance.
 
 Groups below the minimum size are suppressed through `workforce.privacy` (`analytics.privacy_gate`).
 """
@@ -36,6 +41,10 @@ DIMENSIONS = {
     "location": "Location",
 }
 FOUR_FIFTHS = 0.8
+ALPHA = 0.05
+# what a reference group needs: a rate above zero from enough selections among enough people
+MIN_REFERENCE_SELECTED = 5
+MIN_REFERENCE_N = 20
 LOGIT_FORMULA = (
     "selected ~ token_z + C(tenure_band) + C(level) + C(job_family) + C(location) + C(org) + C(layoff_wave)"
 )
@@ -47,8 +56,9 @@ class LayoffResult:
     audit: pd.DataFrame
 
 
-AUDIT_COLUMNS = ["layoff_wave", "dimension", "group", "n", "selected", "selection_rate",
-                 "impact_ratio", "flagged", "p_value", "suppressed"]
+AUDIT_COLUMNS = ["layoff_wave", "dimension", "group", "n", "selected", "selection_rate", "rest_rate",
+                 "impact_ratio", "rest_ratio", "below_four_fifths", "p_value", "p_holm", "flagged", "reference",
+                 "suppressed"]
 
 
 def group_counts(frame: pd.DataFrame, by: tuple[str, ...] = ("layoff_wave",)) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -88,13 +98,27 @@ def fisher_p(group_n: int, group_selected: int, total_n: int, total_selected: in
 
 
 def adverse_impact(frame: pd.DataFrame, min_n: int) -> pd.DataFrame:
-    """One row per wave, dimension and group: n, selected, rate, impact ratio, flag, p-value.
+    """One row per wave, dimension and group: n, selected, rates, ratios, Fisher and Holm p, flag.
 
     Suppressed groups (below `min_n`, or hidden so they cannot be recovered from the wave
-    total) keep their name and a `suppressed` flag with every figure blank, and take no part
-    in choosing the reference group.
+    total) keep their name and a `suppressed` flag with every figure blank, take no part in
+    choosing the reference group and are not tested.
     """
     return adverse_impact_from_counts(*group_counts(frame), min_n)
+
+
+def holm(p: np.ndarray) -> np.ndarray:
+    """Holm's step-down adjustment (Holm 1979): the k-th smallest of m p-values is multiplied by
+    m - k + 1, and the adjusted values are made non-decreasing in that order (capped at 1)."""
+    p = np.asarray(p, dtype=float)
+    m = len(p)
+    if m == 0:
+        return p
+    order = np.argsort(p, kind="stable")
+    scaled = np.minimum(1.0, (m - np.arange(m)) * p[order])
+    adjusted = np.empty(m)
+    adjusted[order] = np.maximum.accumulate(scaled)
+    return adjusted
 
 
 def adverse_impact_from_counts(groups: pd.DataFrame, totals: pd.DataFrame, min_n: int) -> pd.DataFrame:
@@ -114,7 +138,9 @@ def adverse_impact_from_counts(groups: pd.DataFrame, totals: pd.DataFrame, min_n
             )
             n = counts["n"].to_numpy(dtype=float)
             sel = counts["selected"].to_numpy(dtype=float)
+            rest_n = total_n - n
             counts["selection_rate"] = sel / n
+            counts["rest_rate"] = np.where(rest_n > 0, (total_sel - sel) / np.where(rest_n > 0, rest_n, 1), np.nan)
             counts["p_value"] = [
                 fisher_p(k, s, total_n, total_sel) for k, s in zip(n.astype(int), sel.astype(int), strict=True)
             ]
@@ -122,18 +148,33 @@ def adverse_impact_from_counts(groups: pd.DataFrame, totals: pd.DataFrame, min_n
             counts["selected"] = counts["selected"].astype("Int64")
             shown = ~counts["suppressed"]
             rate = counts["selection_rate"].astype(float)
-            reference = rate[shown].min() if shown.any() else np.nan
-            counts["impact_ratio"] = np.where(rate > 0, reference / rate.where(rate > 0), np.where(rate == 0, 1.0, np.nan))
-            counts["flagged"] = shown & (counts["impact_ratio"] < FOUR_FIFTHS)
+            eligible = (shown & (rate > 0) & (counts["selected"].fillna(0) >= MIN_REFERENCE_SELECTED)
+                        & (counts["n"].fillna(0) >= MIN_REFERENCE_N))
+            reference_rate = rate[eligible].min() if eligible.any() else np.nan
+            positive = rate.where(rate > 0)
+            counts["impact_ratio"] = reference_rate / positive
+            counts["rest_ratio"] = counts["rest_rate"].astype(float) / positive
+            counts["reference"] = eligible & (rate == reference_rate)
             counts.insert(0, "dimension", dim)
             counts.insert(0, "layoff_wave", wave)
             rows.append(counts)
     if not rows:
         return pd.DataFrame(columns=AUDIT_COLUMNS)
-    out = pd.concat(rows, ignore_index=True)[AUDIT_COLUMNS]
-    for col in ("selection_rate", "impact_ratio", "p_value"):
+    out = pd.concat(rows, ignore_index=True)
+    for col in ("selection_rate", "rest_rate", "impact_ratio", "rest_ratio", "p_value"):
         out[col] = out[col].astype(float)
-    return out
+    shown = ~out["suppressed"].astype(bool)
+    # Holm over every group the audit shows (all waves and breakdowns): one family of tests
+    tested = shown & out["p_value"].notna()
+    out["p_holm"] = np.nan
+    out.loc[tested, "p_holm"] = holm(out.loc[tested, "p_value"].to_numpy())
+    out["below_four_fifths"] = shown & (out["impact_ratio"] < FOUR_FIFTHS)
+    # the test compares the group with the rest of its wave, so a flag needs the group selected
+    # more often than the rest (a group selected significantly *less* than the rest is not adverse)
+    adverse = (out["impact_ratio"] < FOUR_FIFTHS) | (out["rest_ratio"] < FOUR_FIFTHS)
+    out["flagged"] = shown & adverse & (out["selection_rate"] > out["rest_rate"]) & (out["p_holm"] < ALPHA)
+    out["reference"] = out["reference"].astype(bool)
+    return out[AUDIT_COLUMNS]
 
 
 CONTROLS = ("tenure_band", "level", "job_family", "location", "org", "layoff_wave")
@@ -176,17 +217,29 @@ def logit_design(data: pd.DataFrame) -> pd.DataFrame:
 
 def selection_odds_ratio(frame: pd.DataFrame) -> Effect:
     label = "+1 SD token intensity, odds of being selected"
+    if frame.empty:
+        return nan_effect(0, label, "odds ratio", 1.0, "no layoff wave in the data")
+    if frame["token_z"].isna().all():
+        return nan_effect(0, label, "odds ratio", 1.0,
+                          "no AI usage data: token intensity is unknown for everyone at risk")
     data = frame.dropna(subset=["token_z"]).copy()
     data["selected"] = data["selected"].astype(float)
     data = informative_rows(data)
     n = len(data)
     if n < 30 or data["selected"].sum() < 5 or data["selected"].nunique() < 2:
-        return nan_effect(n, label, "odds ratio", 1.0)
+        return nan_effect(n, label, "odds ratio", 1.0,
+                          f"too few people to compare: {int(data['selected'].sum())} selected among {n} at risk in "
+                          "groups where selection varies (at least 5 and 30 are needed)")
+    if data["token_z"].nunique() < 2:
+        return nan_effect(n, label, "odds ratio", 1.0, "token intensity is the same for everyone at risk")
     import statsmodels.api as sm
 
     design = logit_design(data)
     # a C-ordered array: the Newton steps' Hessian X'WX is ~3x faster than on the frame's own layout
-    fit = sm.Logit(data["selected"].to_numpy(), np.ascontiguousarray(design.to_numpy())).fit(disp=0, maxiter=200)
+    try:
+        fit = sm.Logit(data["selected"].to_numpy(), np.ascontiguousarray(design.to_numpy())).fit(disp=0, maxiter=200)
+    except (np.linalg.LinAlgError, ValueError) as problem:
+        return nan_effect(n, label, "odds ratio", 1.0, f"the model could not be fitted ({problem})")
     j = design.columns.get_loc("token_z")
     low, high = np.exp(fit.conf_int(0.05)[j])
     return Effect(float(np.exp(fit.params[j])), float(low), float(high), int(fit.nobs), label, "odds ratio", 1.0)

@@ -43,7 +43,9 @@ SCHEMA: dict[str, dict[str, str]] = {
     "mart_drivers_effects": {
         "model": "VARCHAR", "position": "INTEGER", "key": "VARCHAR", "label": "VARCHAR", "unit": "VARCHAR",
         "null_value": "DOUBLE", "estimate": "DOUBLE", "ci_low": "DOUBLE", "ci_high": "DOUBLE", "n": "BIGINT",
+        "reason": "VARCHAR",
     },
+    "mart_drivers_notes": {"model": "VARCHAR", "position": "INTEGER", "note": "VARCHAR"},
     "mart_drivers_model_stats": {"model": "VARCHAR", "stat": "VARCHAR", "value": "DOUBLE"},
     "mart_drivers_event_study": {
         "event_time": "INTEGER", "estimate": "DOUBLE", "ci_low": "DOUBLE", "ci_high": "DOUBLE", "n": "BIGINT",
@@ -80,7 +82,7 @@ NEEDS = frozenset({"mart_assignments", "mart_employee_month", "mart_usage_daily"
 
 # model_stats rows that are counts (stored as DOUBLE, exact below 2**53)
 _COUNTS = {("morale", "n_rows"), ("morale", "n_clusters"), ("morale", "n_waves"), ("morale", "n_orgs"),
-           ("event_study", "n"), ("cox", "n_rows"), ("cox", "n_events")}
+           ("event_study", "n"), ("cox", "n_rows"), ("cox", "n_events"), ("calibration", "n_responses")}
 
 
 # ------------------------------------------------------------------------------------------
@@ -134,19 +136,25 @@ def build_drivers_tables(con: duckdb.DuckDBPyConnection, *, key: bytes | None = 
 
 def model_tables(models) -> dict[str, pd.DataFrame]:
     """The fitted models (`summary.CompanyModels`) as tidy tables, one per SCHEMA entry but the layoff counts."""
+    corrected = {attrition.CORRECTED_KEY: models.cox.morale_corrected} if models.cox.morale_corrected else {}
     effects = [
         {"model": model, "position": i, "key": k, "label": e.label, "unit": e.unit, "null_value": e.null,
-         "estimate": e.estimate, "ci_low": e.ci_low, "ci_high": e.ci_high, "n": e.n}
+         "estimate": e.estimate, "ci_low": e.ci_low, "ci_high": e.ci_high, "n": e.n, "reason": e.reason}
         for model, group in (("morale", models.morale.effects), ("attrition", models.cox.hazard_ratios),
+                             ("attrition_sensitivity", corrected),
                              ("layoffs", {"selection_odds_ratio_per_sd_tokens": models.layoffs.odds_ratio_per_sd_tokens}))
         for i, (k, e) in enumerate(group.items())
     ]
-    m, es, cal, cox = models.morale, models.event_study, models.calibration, models.cox
+    m, es, cox = models.morale, models.event_study, models.cox
+    cal = cox.calibration
+    notes = [("attrition", i, note) for i, note in enumerate(cox.notes)]
+    notes.append(("calibration", 0, cal.reason))
     stats = [
         ("morale", "n_rows", m.n_rows), ("morale", "n_clusters", m.n_clusters), ("morale", "n_waves", m.n_waves),
         ("morale", "n_orgs", m.n_orgs), ("event_study", "pretrend_p", es.pretrend_p), ("event_study", "n", es.n),
-        ("calibration", "answer_noise_var", cal.answer_noise_var), ("calibration", "residual_var", cal.residual_var),
-        ("calibration", "person_var", cal.person_var), ("calibration", "mean_reliability", cal.mean_reliability),
+        ("calibration", "answer_noise_var", cal.answer_noise_var), ("calibration", "reliability", cal.reliability),
+        ("calibration", "reliability_low", cal.reliability_low),
+        ("calibration", "reliability_high", cal.reliability_high), ("calibration", "n_responses", cal.n_responses),
         ("cox", "concordance", cox.concordance), ("cox", "n_rows", cox.n_rows), ("cox", "n_events", cox.n_events),
         *(("timings_s", stage, seconds) for stage, seconds in models.timings.items()),
     ]
@@ -165,6 +173,7 @@ def model_tables(models) -> dict[str, pd.DataFrame]:
         "mart_drivers_effects": pd.DataFrame(effects),
         "mart_drivers_mandate": mandate_rows,
         "mart_drivers_mandate_by_org": by_org,
+        "mart_drivers_notes": pd.DataFrame(notes, columns=["model", "position", "note"]),
         "mart_drivers_model_stats": pd.DataFrame(stats, columns=["model", "stat", "value"]),
         "mart_drivers_event_study": es.table,
         "mart_drivers_ph_test": cox.ph_test.assign(position=range(len(cox.ph_test))),
@@ -252,15 +261,24 @@ def read_models(con: duckdb.DuckDBPyConnection):
         raise AnalysisInputError("the drivers models are not stored in this database: reload the data")
     if state["status"] != "ok":
         raise AnalysisInputError(state["message"])
-    effects = con.execute(
-        "SELECT model, key, label, unit, null_value, estimate, ci_low, ci_high, n FROM mart_drivers_effects "
-        "ORDER BY model, position"
-    ).fetchall()
+    try:
+        effects = con.execute(
+            "SELECT model, key, label, unit, null_value, estimate, ci_low, ci_high, n, reason FROM mart_drivers_effects "
+            "ORDER BY model, position"
+        ).fetchall()
+        con.execute("SELECT 1 FROM mart_drivers_notes LIMIT 1").fetchall()
+    except (duckdb.BinderException, duckdb.CatalogException) as problem:
+        raise AnalysisInputError(
+            "the drivers models were stored by an earlier version (no reasons or notes): reload the data"
+        ) from problem
     by_model: dict[str, dict[str, Effect]] = {}
-    for model, k, label, unit, null, estimate, low, high, n in effects:
+    for model, k, label, unit, null, estimate, low, high, n, reason in effects:
         by_model.setdefault(model, {})[k] = Effect(
-            _float(estimate), _float(low), _float(high), int(n), label, unit, _float(null)
+            _float(estimate), _float(low), _float(high), int(n), label, unit, _float(null), reason or ""
         )
+    notes: dict[str, list[str]] = {}
+    for model, note in con.execute("SELECT model, note FROM mart_drivers_notes ORDER BY model, position").fetchall():
+        notes.setdefault(model, []).append(note or "")
     stats = {(m, s): v for m, s, v in con.execute("SELECT model, stat, value FROM mart_drivers_model_stats").fetchall()}
 
     def stat(model: str, name: str):
@@ -283,12 +301,13 @@ def read_models(con: duckdb.DuckDBPyConnection):
     )
     events = morale.EventStudy(event_table, stat("event_study", "pretrend_p"), stat("event_study", "n"))
     calibration = attrition.Calibration(
-        stat("calibration", "answer_noise_var"), stat("calibration", "residual_var"),
-        stat("calibration", "person_var"), stat("calibration", "mean_reliability"),
-        pd.DataFrame(columns=["response_id", "morale_calibrated"]),
+        stat("calibration", "answer_noise_var"), stat("calibration", "reliability"),
+        stat("calibration", "reliability_low"), stat("calibration", "reliability_high"),
+        stat("calibration", "n_responses"), notes.get("calibration", [""])[0],
     )
     cox = attrition.CoxResult(by_model["attrition"], stat("cox", "concordance"), stat("cox", "n_rows"),
-                              stat("cox", "n_events"), ph)
+                              stat("cox", "n_events"), ph, tuple(notes.get("attrition", [])),
+                              by_model.get("attrition_sensitivity", {}).get(attrition.CORRECTED_KEY), calibration)
     layoff_result = layoffs.LayoffResult(
         by_model["layoffs"]["selection_odds_ratio_per_sd_tokens"], pd.DataFrame(columns=layoffs.AUDIT_COLUMNS)
     )
@@ -297,8 +316,7 @@ def read_models(con: duckdb.DuckDBPyConnection):
         mandate_result = read_mandate(con)
     except AnalysisInputError as problem:  # the other models still show
         mandate_result = mandate.unavailable(str(problem))
-    return CompanyModels(morale_result, events, calibration, cox, None, km, layoff_result, None, timings,
-                         mandate_result)
+    return CompanyModels(morale_result, events, cox, km, layoff_result, None, timings, mandate_result)
 
 
 def read_mandate(con: duckdb.DuckDBPyConnection) -> mandate.MandateEffect:
@@ -309,13 +327,10 @@ def read_mandate(con: duckdb.DuckDBPyConnection) -> mandate.MandateEffect:
         raise AnalysisInputError("the drivers models are not stored in this database: reload the data")
     if state["status"] != "ok":
         raise AnalysisInputError(state["message"])
-    try:
-        rows = con.execute(
-            "SELECT estimate, ci_low, ci_high, n, label, p_value, pretrend_p, treated_units, control_units, method, "
-            "reason, permutations FROM mart_drivers_mandate"
-        ).fetchall()
-    except duckdb.CatalogException:
-        raise AnalysisInputError("the mandate model is not stored in this database: reload the data") from None
+    rows = con.execute(
+        "SELECT estimate, ci_low, ci_high, n, label, p_value, pretrend_p, treated_units, control_units, method, "
+        "reason, permutations FROM mart_drivers_mandate"
+    ).fetchall()
     if not rows:
         return mandate.unavailable("the mandate model was not fitted at the last load")
     est, low, high, n, label, p, pre, treated, control, method, reason, perms = rows[0]

@@ -26,9 +26,7 @@ from workforce.viewer import Viewer, all_orgs, allowed_orgs
 class CompanyModels:
     morale: morale.MoraleResult
     event_study: morale.EventStudy
-    calibration: attrition.Calibration
-    cox: attrition.CoxResult
-    cox_uncorrected: dict[str, Effect] | None  # fit on the observed index, when asked for
+    cox: attrition.CoxResult  # morale uncorrected (the headline), the corrected sensitivity and its calibration
     km: dict[str, pd.DataFrame]
     layoffs: layoffs.LayoffResult
     # people at risk in each layoff wave (attributes only, no identifiers): the page narrows
@@ -47,22 +45,22 @@ class CompanyModels:
             for k, e in self.morale.effects.items()
         }
         out.update({f"attrition.{k}": findings.hazard_sentence(k, e) for k, e in self.cox.hazard_ratios.items()})
+        cal = self.cox.calibration
+        out[f"attrition.{attrition.CORRECTED_KEY}"] = findings.corrected_sentence(
+            self.cox.morale_corrected, cal.reliability, cal.reliability_low, cal.reliability_high, cal.reason
+        )
         audit = self.layoffs.audit
-        shown = audit[~audit["suppressed"]] if not audit.empty else audit
-        flagged = shown[shown["flagged"].astype(bool)] if not audit.empty else audit
+        shown = audit[~audit["suppressed"].astype(bool)] if not audit.empty else audit
         out["layoffs"] = findings.layoff_sentence(
-            self.layoffs.odds_ratio_per_sd_tokens, len(flagged), len(shown),
-            int(audit["suppressed"].sum()) if not audit.empty else 0,
-            int((flagged["p_value"] < 0.05).sum()) if not audit.empty else 0,
+            self.layoffs.odds_ratio_per_sd_tokens, int(shown["flagged"].astype(bool).sum()) if not audit.empty else 0,
+            len(shown), int(audit["suppressed"].sum()) if not audit.empty else 0,
+            int(shown["below_four_fifths"].astype(bool).sum()) if not audit.empty else 0,
         )
         return out
 
 
-def fit_company_models(
-    con: duckdb.DuckDBPyConnection, key: bytes | None, *, ph_test: bool = True, uncorrected: bool = False
-) -> CompanyModels:
-    """Every model on the whole company. `uncorrected` also fits the Cox model on the observed
-    morale index (shows the regression dilution the calibration removes; a second fit)."""
+def fit_company_models(con: duckdb.DuckDBPyConnection, key: bytes | None, *, ph_test: bool = True) -> CompanyModels:
+    """Every model on the whole company."""
     timings: dict[str, float] = {}
 
     def lap(name: str, started: float) -> float:
@@ -83,18 +81,12 @@ def fit_company_models(
         events = mandate.event_study(mandate_result)
         del respondents  # the frames are large at company scale: each is let go once fit
         t = lap("mandate_model", t)
-        calibration = attrition.calibrate_morale(morale_result.fitted)
-        person_months = analysis.person_month(calibration.table)
         # per-answer values have served their purpose: nothing respondent-level is kept
         morale_result = replace(morale_result, fitted=None)
-        calibration = replace(calibration, table=calibration.table.iloc[0:0])
+        person_months = analysis.person_month()
+        noise = attrition.answer_noise(analysis.morale_answer_spread())
         t = lap("person_month_frame", t)
-        cox = attrition.fit_cox(person_months, ph_test=ph_test)
-        observed_hr = None
-        if uncorrected:
-            observed_hr = attrition.fit_cox(
-                person_months.assign(morale_latest=person_months["morale_observed"]), ph_test=False
-            ).hazard_ratios
+        cox = attrition.fit_cox(person_months, ph_test=ph_test, noise=noise)
         km = {g: attrition.km_curves(person_months, g) for g in attrition.KM_GROUPINGS}
         del person_months
         t = lap("attrition_models", t)
@@ -104,7 +96,7 @@ def fit_company_models(
     finally:
         analysis.close()
     return CompanyModels(
-        morale_result, events, calibration, cox, observed_hr, km, layoff_result, population, timings, mandate_result
+        morale_result, events, cox, km, layoff_result, population, timings, mandate_result
     )
 
 
@@ -116,18 +108,7 @@ def summary_json(models: CompanyModels) -> dict:
         morale_json |= mandate.json_fields(models.mandate)
     return {
         "morale": morale_json,
-        "attrition": {
-            "hazard_ratio": {k: e.as_json() for k, e in models.cox.hazard_ratios.items()},
-            "concordance": models.cox.concordance,
-            "events": models.cox.n_events,
-            "proportional_hazards_p": dict(
-                zip(models.cox.ph_test["covariate"], models.cox.ph_test["p"].astype(float), strict=True)
-            ),
-            "morale_reliability": models.calibration.mean_reliability,
-            "hazard_ratio_morale_per_point_uncorrected": (
-                models.cox_uncorrected["morale_per_point"].as_json() if models.cox_uncorrected else None
-            ),
-        },
+        "attrition": attrition_json(models.cox),
         "layoffs": {
             "selection_odds_ratio_per_sd_tokens": models.layoffs.odds_ratio_per_sd_tokens.as_json(),
             "adverse_impact": audit.to_dict(orient="records"),
@@ -142,13 +123,45 @@ def summary_json(models: CompanyModels) -> dict:
     }
 
 
-def summary(db_path: Path | str, key_path: Path | str, *, ph_test: bool = True, uncorrected: bool = False) -> dict:
+def attrition_json(cox: attrition.CoxResult) -> dict:
+    """The Cox model's part of the JSON: the four ratios (morale on the observed index: the
+    headline), the corrected morale ratio beside them (a sensitivity; null with a reason when
+    no correction applies), the reliability behind it, and notes on what was dropped or pooled."""
+    cal = cox.calibration
+    ratios = {k: e.as_json() for k, e in cox.hazard_ratios.items()}
+    corrected = cox.morale_corrected
+    ratios[attrition.CORRECTED_KEY] = corrected.as_json() if corrected is not None else {
+        "estimate": None, "ci_low": None, "ci_high": None, "n": cox.n_rows, "reason": cal.reason,
+    }
+    return {
+        "hazard_ratio": ratios,
+        "concordance": cox.concordance,
+        "events": cox.n_events,
+        "proportional_hazards_p": dict(zip(cox.ph_test["covariate"], cox.ph_test["p"].astype(float), strict=True)),
+        "morale_reliability": cal.reliability,
+        "morale_reliability_interval": {"ci_low": cal.reliability_low, "ci_high": cal.reliability_high,
+                                        "answer_noise_var": cal.answer_noise_var, "reason": cal.reason or None},
+        # the headline itself, under the key that used to hold the uncorrected fit
+        "hazard_ratio_morale_per_point_uncorrected": cox.hazard_ratios["morale_per_point"].as_json(),
+        "adjusted_for": attrition.ADJUSTED_FOR,
+        "notes": list(cox.notes),
+    }
+
+
+def summary(db_path: Path | str, key_path: Path | str, *, ph_test: bool = True) -> dict:
     key = read_key(key_path)
     con = duckdb.connect(str(db_path), read_only=True)
     try:
-        return summary_json(fit_company_models(con, key, ph_test=ph_test, uncorrected=uncorrected))
+        return summary_json(fit_company_models(con, key, ph_test=ph_test))
     finally:
         con.close()
+
+
+def stored_findings(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """The findings of the models the load stored, with the company-wide layoff audit under the
+    minimum group size in force: the same sentences the Drivers page shows (the Executive summary
+    reads them here). Raises AnalysisInputError when the load could not fit the models."""
+    return stored.with_company_audit(stored.read_models(con), min_group_size(con), con).findings()
 
 
 # ------------------------------------------------------------------------------------------
@@ -219,9 +232,21 @@ def audit_table(audit: pd.DataFrame, dimension: str | None = None) -> pd.DataFra
     rows = audit if dimension is None else audit[audit["dimension"] == dimension]
     return rows.assign(dimension=rows["dimension"].map(layoffs.DIMENSIONS)).rename(
         columns={"layoff_wave": "Layoff wave", "dimension": "Breakdown", "group": "Group", "n": "People at risk",
-                 "selected": "Laid off", "selection_rate": "Selection rate", "impact_ratio": "Impact ratio",
-                 "flagged": "Below four-fifths", "p_value": "p (Fisher, vs rest)", "suppressed": "Hidden (small group)"}
+                 "selected": "Laid off", "selection_rate": "Selection rate", "rest_rate": "Rest of wave rate",
+                 "impact_ratio": "Impact ratio (vs reference)", "rest_ratio": "Ratio (vs rest of wave)",
+                 "below_four_fifths": "Below four-fifths", "p_value": "p (Fisher, vs rest)",
+                 "p_holm": "p (Holm-adjusted)", "flagged": "Flagged", "reference": "Reference group",
+                 "suppressed": "Hidden (small group)"}
     ).reset_index(drop=True)
+
+
+def attrition_caption(cox: attrition.CoxResult) -> str:
+    """What the Cox model compared and what it left out, under its forest plot."""
+    parts = [f"{cox.n_rows:,} person-months, {cox.n_events:,} voluntary exits; adjusted for {attrition.ADJUSTED_FOR}."]
+    if cox.concordance == cox.concordance:  # not NaN
+        parts.append(f"Concordance {cox.concordance:.2f}.")
+    parts.extend(cox.notes)
+    return " ".join(parts)
 
 
 def correlation_view(teams: pd.DataFrame, x: str, y: str) -> tuple[pd.DataFrame, pd.DataFrame, str]:

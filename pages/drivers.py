@@ -11,6 +11,7 @@ from analytics.findings import GLOSSARY, MANDATE_TITLE
 from analytics.frames import AnalysisInputError
 from analytics.layoffs import DIMENSIONS
 from analytics.summary import (
+    attrition_caption,
     audit_table,
     correlation_matrix_view,
     correlation_view,
@@ -84,8 +85,7 @@ with right:
                            unit="Hazard ratio", null=1.0, log_scale=True),
         width="stretch",
     )
-    st.caption(f"{models.cox.n_rows:,} person-months, {models.cox.n_events:,} voluntary exits; "
-               f"concordance {models.cox.concordance:.2f}.")
+    st.caption(attrition_caption(models.cox))
 
 if viewer.role == Role.EXECUTIVE:
     st.stop()
@@ -117,7 +117,12 @@ st.caption("Proportional-hazards check (scaled Schoenfeld residuals): a small p 
 st.dataframe(ph_table(models.cox), hide_index=True)
 
 st.subheader("Layoff audit")
-st.caption(f"Orgs in your scope: {len(report.orgs)}. Groups below the minimum size are hidden.")
+st.caption(
+    f"Orgs in your scope: {len(report.orgs)}. Groups below the minimum size are hidden. Read the model first "
+    "(the layoff finding above: it compares people at the same tenure, level, family, location and org); "
+    "a group is flagged only when it was laid off more often than the rest of its wave, below four-fifths, "
+    "with a Holm-adjusted Fisher p below 0.05."
+)
 dimension = st.selectbox("Breakdown", list(DIMENSIONS), format_func=DIMENSIONS.get)
 st.dataframe(audit_table(report.audit, dimension), hide_index=True, width="stretch")
 

@@ -1,6 +1,7 @@
 """A tiny hand-made company whose analysis frames are worked out by hand (tests/test_analytics_frames.py).
 
-Window: months 2026-01 .. 2026-04; the data end on 2026-04-30 (last usage day).
+Window: months 2026-01 .. 2026-04; the data end on 2026-04-30 (last usage day, and the HR as-of
+date: M0's re-levelling that day is the latest HR record).
 
     M0 (Exec/Office, no manager) manages M1 (Alpha/A1) and M2 (Beta/B1)
     P1 Alpha/A1 under M1; forced transfer to Alpha/A2 (still under M1) on 2026-02-10
@@ -53,6 +54,7 @@ EMPLOYEES = [
 ]
 JOB_HISTORY = [
     ("M0", HIRE, "Exec", "Office", None, "VP", "hire", False),
+    ("M0", END, "Exec", "Office", None, "VP", "promotion", False),  # marks the HR as-of date
     ("M1", HIRE, "Alpha", "A1", "M0", "M1", "hire", False),
     ("M2", HIRE, "Beta", "B1", "M0", "M1", "hire", False),
     ("P1", HIRE, "Alpha", "A1", "M1", "IC4", "hire", False),

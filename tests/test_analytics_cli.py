@@ -29,15 +29,19 @@ def summary(sample_db_path, tmp_path_factory) -> dict:
 def test_every_effect_has_the_documented_shape(summary):
     assert set(summary["morale"]) == {"mandate_effect", "span_effect_per_10_reports", "forced_transfer_effect",
                                       "token_effect", "mandate_effect_by_months_since", "mandate_effect_by_org"}
-    assert set(summary["attrition"]["hazard_ratio"]) == {"morale_per_point", "forced_transfer",
-                                                         "span_per_10_reports", "token_intensity_per_sd"}
+    ratios = dict(summary["attrition"]["hazard_ratio"])
+    corrected = ratios.pop("morale_per_point_corrected")  # the sensitivity beside the headline
+    assert set(ratios) == {"morale_per_point", "forced_transfer", "span_per_10_reports", "token_intensity_per_sd"}
+    assert set(corrected) == EFFECT_KEYS or (corrected["estimate"] is None and corrected["reason"])
+    # the headline is the uncorrected fit, also under the key that used to hold it
+    assert summary["attrition"]["hazard_ratio_morale_per_point_uncorrected"] == ratios["morale_per_point"]
+    assert "tenure band, level and org" in summary["attrition"]["adjusted_for"]
     morale = {k: v for k, v in summary["morale"].items() if isinstance(v, dict)}
-    effects = [*morale.values(), *summary["attrition"]["hazard_ratio"].values(),
-               summary["layoffs"]["selection_odds_ratio_per_sd_tokens"]]
+    effects = [*morale.values(), *ratios.values(), summary["layoffs"]["selection_odds_ratio_per_sd_tokens"]]
     for effect in effects:
         assert EFFECT_KEYS <= set(effect)
         assert effect["ci_low"] <= effect["estimate"] <= effect["ci_high"] and effect["n"] > 0
-    for ratio in [*summary["attrition"]["hazard_ratio"].values(), summary["layoffs"]["selection_odds_ratio_per_sd_tokens"]]:
+    for ratio in [*ratios.values(), summary["layoffs"]["selection_odds_ratio_per_sd_tokens"]]:
         assert ratio["ci_low"] > 0  # ratios, not log-ratios
     assert 0.5 <= summary["attrition"]["concordance"] <= 1
 
@@ -59,7 +63,7 @@ def test_the_mandate_effect_carries_its_checks(summary):
 def test_adverse_impact_rows_hide_small_groups(summary):
     rows = summary["layoffs"]["adverse_impact"]
     assert rows and {"layoff_wave", "dimension", "group", "n", "selection_rate", "impact_ratio", "flagged",
-                     "suppressed"} <= set(rows[0])
+                     "suppressed", "rest_rate", "rest_ratio", "p_holm", "reference", "below_four_fifths"} <= set(rows[0])
     for row in rows:
         if row["suppressed"]:
             assert row["n"] is None and row["selection_rate"] is None

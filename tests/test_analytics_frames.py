@@ -132,12 +132,43 @@ def test_person_month_latest_morale_and_forced_so_far(person_months):
     assert person_months.loc[person_months["month"].dt.date == date(2026, 1, 1), "morale_latest"].isna().all()
 
 
-def test_person_month_uses_the_calibrated_morale_when_given(analysis):
-    calibrated = pd.DataFrame({"response_id": ["W1-P1", "W2-P1"], "morale_calibrated": [3.7, 3.2]})
-    frame = analysis.person_month(calibrated)
-    p1_mar = _row(frame, date(2026, 3, 1), cluster="Alpha / A2")
-    assert p1_mar["morale_latest"] == 3.2 and p1_mar["morale_observed"] == 3.0
-    analysis.person_month()  # back to the observed index for the other tests
+def test_carried_forward_morale_has_a_maximum_age(analysis, person_months):
+    # P5 (Alpha/A1 IC4 in March) last answered in W1 (01-16): 44 days old on 03-01
+    p5_mar = _row(person_months, date(2026, 3, 1), cluster="Alpha / A1", level="IC4")
+    assert p5_mar["morale_latest"] == 4.5 and p5_mar["morale_age_days"] == 44
+    young = analysis.person_month(max_morale_age=20)
+    p5_mar = _row(young, date(2026, 3, 1), cluster="Alpha / A1", level="IC4")
+    assert pd.isna(p5_mar["morale_latest"]) and pd.isna(p5_mar["morale_age_days"])
+    # P1's W2 answer (02-16) is 13 days old on 03-01: still carried
+    assert _row(young, date(2026, 3, 1), cluster="Alpha / A2")["morale_latest"] == 3.0
+
+
+def test_window_ends_at_the_hr_as_of_date_not_the_last_usage_day():
+    con = d.connect()
+    try:
+        # usage and a survey answer after the HR as-of date (M0's record on 04-30) do not extend follow-up
+        con.execute("INSERT INTO mart_usage_daily SELECT * REPLACE (DATE '2026-06-30' AS usage_date) "
+                    "FROM mart_usage_daily LIMIT 1")
+        con.execute("UPDATE stg_survey_submissions SET submitted_at = TIMESTAMP '2026-07-01' "
+                    "WHERE response_id = 'W3-P5'")
+        analysis = Analysis(con, d.KEY)
+        assert analysis.window.end == date(2026, 5, 1)
+        con.execute("DELETE FROM stg_job_history WHERE employee_id = 'M0' AND effective_date = ?", [d.END])
+        # without M0's record the latest HR date is P2's exit on 03-15
+        assert Analysis(con, d.KEY).window.end == date(2026, 3, 16)
+    finally:
+        con.close()
+
+
+def test_morale_answer_spread_centres_each_question(analysis):
+    spread = analysis.morale_answer_spread()
+    assert (spread["k"] == 2).all() and len(spread) == len(d.ANSWERS)  # eNPS never counts
+    assert {"respondent_key", "employee_id", "response_id"}.isdisjoint(spread.columns)
+    w1 = spread[spread["wave_id"] == "W1"].set_index("morale_index")
+    # W1 question means: q1 (4+2+3+5)/4 = 3.5, q2 (4+3+3+4)/4 = 3.5; P5 answered (5, 4): centred (1.5, 0.5)
+    assert w1.loc[4.5, "centred_ss"] == pytest.approx(0.5)
+    # P1 answered (4, 4): centred (0.5, 0.5), no disagreement
+    assert w1.loc[4.0, "centred_ss"] == pytest.approx(0.0)
 
 
 def test_layoff_population(analysis):

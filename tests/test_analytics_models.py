@@ -91,23 +91,6 @@ def test_event_dummies_bin_the_ends_and_leave_never_treated_at_zero():
     assert data[names].iloc[4].sum() == 0 and data[names].iloc[1].sum() == 0
 
 
-def test_calibration_recovers_the_reliability_of_a_noisy_index():
-    rng = np.random.default_rng(5)
-    n, k, person_sd, noise_sd = 20_000, 3, 0.35, 0.5
-    latent = rng.normal(0, person_sd, n)
-    answers = latent[:, None] + rng.normal(0, noise_sd, (n, k))
-    index = answers.mean(axis=1)
-    fitted = pd.DataFrame({"response_id": np.arange(n), "fitted": 0.0, "resid": index,
-                           "morale_k": k, "morale_answer_var": answers.var(axis=1, ddof=1)})
-    cal = attrition.calibrate_morale(fitted)
-    expected = person_sd**2 / (person_sd**2 + noise_sd**2 / k)
-    assert cal.answer_noise_var == pytest.approx(noise_sd**2, rel=0.03)
-    assert cal.mean_reliability == pytest.approx(expected, rel=0.05)
-    # E[latent | index] is the shrunken index: its regression on the latent has slope 1
-    slope = np.polyfit(cal.table["morale_calibrated"], latent, 1)[0]
-    assert slope == pytest.approx(1.0, abs=0.05)
-
-
 def simulated_person_months(seed: int = 11, people: int = 3000, months: int = 6) -> pd.DataFrame:
     """Monthly person-periods with exits drawn from a planted hazard (HR 0.6 per morale point, 1.8 forced)."""
     rng = np.random.default_rng(seed)
@@ -231,10 +214,13 @@ def test_adverse_impact_ratios_and_suppression():
     # the least-selected visible group is Q2 (10%): Q3's ratio is 0.10 / 0.15
     assert q.loc["Q2", "impact_ratio"] == pytest.approx(1.0)
     assert q.loc["Q3", "impact_ratio"] == pytest.approx(0.10 / 0.15)
-    assert bool(q.loc["Q3", "flagged"]) and not bool(q.loc["Q2", "flagged"])
-    # one-group dimensions: ratio 1, nothing flagged
+    assert bool(q.loc["Q2", "reference"]) and not bool(q.loc["Q3", "reference"])
+    # Q3 is below four-fifths, but 15 of 100 against 31 of 203 is well within chance: not flagged
+    assert bool(q.loc["Q3", "below_four_fifths"]) and not bool(q.loc["Q3", "flagged"])
+    assert q.loc["Q3", "rest_rate"] == pytest.approx((46 - 15) / (303 - 100))
+    # one-group dimensions: the group is its own reference, ratio 1, no rest to compare, nothing flagged
     level = audit[audit["dimension"] == "level"].iloc[0]
-    assert level["impact_ratio"] == 1.0 and not level["flagged"]
+    assert level["impact_ratio"] == 1.0 and pd.isna(level["rest_ratio"]) and not level["flagged"]
 
 
 def test_layoff_odds_ratio_equals_statsmodels():

@@ -81,8 +81,13 @@ def test_stored_models_equal_a_fresh_fit(con, fresh):
         fm.p_value, fm.pretrend_p, fm.treated_units, fm.control_units, fm.method, fm.reason)
     pd.testing.assert_frame_equal(sm.by_months, fm.by_months, rtol=1e-9, check_dtype=False)
     pd.testing.assert_frame_equal(sm.by_org, fm.by_org, rtol=1e-9, check_dtype=False)
-    for field in ("answer_noise_var", "residual_var", "person_var", "mean_reliability"):
-        assert getattr(models.calibration, field) == pytest.approx(getattr(fresh.calibration, field), rel=1e-9)
+    for field in ("answer_noise_var", "reliability", "reliability_low", "reliability_high"):
+        got, expected = getattr(models.cox.calibration, field), getattr(fresh.cox.calibration, field)
+        assert (math.isnan(got) and math.isnan(expected)) or got == pytest.approx(expected, rel=1e-9), field
+    assert models.cox.calibration.reason == fresh.cox.calibration.reason
+    assert models.cox.notes == fresh.cox.notes
+    _same_effects({"c": models.cox.morale_corrected}, {"c": fresh.cox.morale_corrected})
+    assert all(e.reason == fresh.cox.hazard_ratios[k].reason for k, e in models.cox.hazard_ratios.items())
     assert models.cox.concordance == pytest.approx(fresh.cox.concordance, rel=1e-9)
     assert (models.cox.n_rows, models.cox.n_events) == (fresh.cox.n_rows, fresh.cox.n_events)
     pd.testing.assert_frame_equal(models.cox.ph_test, fresh.cox.ph_test, rtol=1e-9)
@@ -288,3 +293,15 @@ def test_registered_as_a_derived_step_it_runs_with_the_load(tmp_path, monkeypatc
     assert rebuild_marts(con, ["mart_usage_daily"])[step.target] > 0
     assert stored.read_models(con).cox.n_events > 0
     con.close()
+
+
+def test_models_stored_by_an_earlier_version_ask_for_a_reload(stored_db, tmp_path):
+    db = tmp_path / "old.duckdb"
+    shutil.copy(stored_db, db)
+    con = duckdb.connect(str(db))
+    try:
+        con.execute("ALTER TABLE mart_drivers_effects DROP COLUMN reason")
+        with pytest.raises(AnalysisInputError, match="earlier version.*reload the data"):
+            stored.read_models(con)
+    finally:
+        con.close()

@@ -21,6 +21,7 @@ import pandas as pd
 
 from analytics import findings, stored
 from analytics.frames import AnalysisInputError
+from analytics.summary import stored_findings
 from workforce import people, survey_results
 from workforce.db import table_exists
 from workforce.filters import Filters
@@ -263,6 +264,21 @@ def moves_finding(totals: pd.DataFrame, layoffs: pd.DataFrame, w: people.Window)
     )
 
 
+def model_findings(con: duckdb.DuckDBPyConnection) -> list[Finding]:
+    """What goes with leaving by choice, and whether layoffs followed AI usage: the company-wide
+    models fitted at load, in the very sentences of the Drivers page (one answer everywhere)."""
+    try:
+        sentences = stored_findings(con)
+    except AnalysisInputError as problem:
+        why = f"The statistical models are not available: {problem}."
+        return [Finding("Who leaves by choice (company-wide model)", why)]
+    attrition = [text for key, text in sentences.items() if key.startswith("attrition.")]
+    return [
+        Finding("Who leaves by choice (company-wide model)", " ".join(attrition)),
+        Finding("Layoff selection and AI use (company-wide model)", sentences["layoffs"]),
+    ]
+
+
 # ---------------------------------------------------------------- risk teams
 
 
@@ -344,6 +360,7 @@ def executive_summary(
     findings = [
         run(mandate_finding),
         attrition_finding(run(people.voluntary_attrition, viewer, filters), regretted),
+        *run(model_findings),
         span_finding(run(people.span_on, viewer, filters, w.end, threshold), threshold, w.end),
         moves_finding(run(people.movement_totals, viewer, filters), run(people.layoffs_by_wave, viewer, filters), w),
     ]

@@ -1,6 +1,7 @@
 -- The layoff frame: for each layoff wave (named in exits.layoff_wave), everyone employed the
 -- day before the wave's first layoff date, with their attributes that day and whether this
--- wave selected them. Token intensity is measured over the 90 days before the wave date.
+-- wave selected them. Token intensity is measured over the 90 days before the wave date; a
+-- company without AI usage data keeps everyone, with no token intensity and no token quartile.
 WITH waves AS (
     SELECT layoff_wave, min(exit_date) AS wave_date
     FROM stg_exits
@@ -32,10 +33,13 @@ final AS (
         END AS tenure_band,
         p.selected,
         t.token_log,
-        -- quartiles within the wave; ties broken by a fixed order so reruns agree
-        'Q' || ntile(4) OVER (PARTITION BY p.layoff_wave ORDER BY t.token_log, p.employee_id) AS token_quartile
+        -- quartiles within the wave among people with a token intensity; ties broken by a fixed
+        -- order so reruns agree
+        CASE WHEN t.token_log IS NOT NULL THEN 'Q' || ntile(4) OVER (
+            PARTITION BY p.layoff_wave, t.token_log IS NULL ORDER BY t.token_log, p.employee_id
+        ) END AS token_quartile
     FROM population AS p
-    JOIN _token_intensity AS t ON t.ref_date = p.wave_date AND t.employee_id = p.employee_id
+    LEFT JOIN _token_intensity AS t ON t.ref_date = p.wave_date AND t.employee_id = p.employee_id
 )
 
 SELECT

@@ -1,10 +1,11 @@
 -- The person-period frame of the survival analysis: one row per person employed on the first
 -- day of a month, followed until the first day of the next month, their exit, or the end of
--- the data ($end_date, exclusive), whichever comes first. The event is a voluntary exit in
--- that interval; every other exit censors. Covariates are fixed at the start of the month:
---   morale_observed the morale index of the person's latest survey answer before the month
---   morale_latest   the same answer corrected for answer noise (_morale_calibration, built by
---                   analytics.attrition.calibrate_morale from the respondent-wave frame)
+-- the data ($end_date, exclusive: the day after the HR as-of date), whichever comes first.
+-- The event is a voluntary exit in that interval; every other exit censors. Covariates are
+-- fixed at the start of the month:
+--   morale_latest   the morale index of the person's latest survey answer before the month,
+--                   when it is at most $max_morale_age days old (older answers are not carried)
+--   morale_age_days how old that answer is on the first of the month
 --   forced_so_far   a forced transfer in the data window, effective on or before the first of the month
 --   span_per_10     their manager's span of control on the first of the month / 10
 --   token_log       token intensity over the 90 days before the first of the month
@@ -19,17 +20,21 @@ WITH months AS (
 ),
 
 responses AS (
-    SELECT l.employee_id, s.submitted_at::DATE AS answered_on, r.morale_index, c.morale_calibrated
+    SELECT l.employee_id, s.submitted_at::DATE AS answered_on, r.morale_index
     FROM stg_survey_submissions AS s
     JOIN mart_survey_respondent_wave AS r USING (response_id)
     JOIN _respondent_link AS l ON l.respondent_key = s.respondent_key
-    LEFT JOIN _morale_calibration AS c USING (response_id)
     WHERE r.morale_index IS NOT NULL
 ),
 
--- a person answers once per wave, so this picks one answer per person and month
+-- a person answers once per wave, so this picks one answer per person and month; an answer
+-- older than $max_morale_age days says too little about the person's morale that month and
+-- is not carried forward (the month then has no morale, like the months before a first answer)
 latest_morale AS (
-    SELECT m.employee_id, m.month, r.morale_index AS morale_observed, r.morale_calibrated AS morale_latest
+    SELECT
+        m.employee_id, m.month,
+        datediff('day', r.answered_on, m.month) AS morale_age_days,
+        r.morale_index
     FROM months AS m
     ASOF JOIN responses AS r
         ON r.employee_id = m.employee_id
@@ -50,8 +55,8 @@ joined AS (
         datediff('day', m.month, m.stop_date) AS duration_days,
         datediff('day', $start_date, m.month) AS start_day,
         coalesce(m.exit_type = 'voluntary' AND m.exit_date = m.stop_date, false) AS voluntary_exit,
-        lm.morale_observed,
-        lm.morale_latest,
+        CASE WHEN lm.morale_age_days <= $max_morale_age THEN lm.morale_index END AS morale_latest,
+        CASE WHEN lm.morale_age_days <= $max_morale_age THEN lm.morale_age_days END AS morale_age_days,
         coalesce(ff.first_forced_date <= m.month, false) AS forced_so_far,
         m.manager_span,
         coalesce(um.first_mandate_date <= m.month, false) AS mandate_in_force,

@@ -1,7 +1,9 @@
 -- Everyone employed on the first day of each month of the data window, in the assignment in
 -- effect that day. The window runs from the month of the earliest activity (usage, survey
--- submission or outcome week) to the month of the latest; HR history before it (hire dates
--- reach back years) is not expanded into months nobody reads.
+-- submission or outcome week) to the month of the latest activity or HR date (the HR as-of
+-- date: the latest job change or exit, so a survival analysis of HR data without usage still
+-- has its months); HR history before it (hire dates reach back years) is not expanded into
+-- months nobody reads.
 -- manager_span is the span of control of the person's manager that day: how many people
 -- employed that day have a row in effect naming the same manager.
 WITH activity AS (
@@ -10,6 +12,8 @@ WITH activity AS (
     SELECT CAST(min(submitted_at) AS DATE), CAST(max(submitted_at) AS DATE) FROM stg_survey_submissions
     UNION ALL
     SELECT min(week_start), max(week_start) FROM stg_outcomes
+    UNION ALL
+    SELECT NULL, greatest(max(effective_date), (SELECT max(exit_date) FROM stg_exits)) FROM stg_job_history
 ),
 
 months AS (
