@@ -120,7 +120,7 @@ def response_rates(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filt
     out["eligible"] = out["eligible"].fillna(0).astype(int)
     raw = out["respondents"] / out["eligible"].where(out["eligible"] > 0)
     out["capped"] = raw > 1
-    out["response_rate"] = raw.clip(upper=1.0).round(2)
+    out["response_rate"] = raw.astype(float).clip(upper=1.0).round(2)
     return out
 
 
@@ -268,7 +268,8 @@ def morale_by_mandate(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: F
     """Per wave: respondents, mean and SD of the morale index in the orgs under an AI mandate by the
     latest wave's close, and in the other orgs in scope. The split is fixed at the latest wave so
     every wave compares the same two sets of orgs (a difference in differences). A wave appears
-    only when the confidentiality layer releases the whole scope, the mandated orgs and the others.
+    only when the confidentiality layer releases the whole scope and the mandated orgs. Counts
+    and means are released as everywhere (banded under 20, rounded).
 
     Columns: wave_id, title, opens_on, mandated (bool), respondents, morale_index, morale_sd, orgs.
     """
@@ -279,16 +280,16 @@ def morale_by_mandate(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: F
     scope = allowed_orgs(con, viewer, filters.orgs or None)
     under = set(mandated_orgs(con, all_waves["closes_on"].iloc[-1]))
     sides = ((True, [o for o in scope if o in under]), (False, [o for o in scope if o not in under]))
-    # A wave is compared only when the layer releases the whole scope and each side. Asked without
-    # the team filter: the spread below is over whole orgs.
+    # A wave is compared only when the layer releases the whole scope and the mandated orgs; the
+    # other orgs are then their difference: unions of released orgs, or (whole company) every
+    # hidden org of the company's line, which holds at least the minimum by the line rule. Asked
+    # without the team filter: the spread below is over whole orgs.
     states = survey_data.wave_states(con, all_waves["wave_id"])
     shown = set(_groups(con, viewer, Filters(orgs=filters.orgs), list(states), None, states=states)["wave_id"])
-    # Each side is asked of the layer too: both are then unions of released cells.
     mandated = sides[0][1]
-    for _, side in sides:
-        if side and shown:
-            asked = [w for w in states if w in shown]
-            shown &= set(_groups(con, viewer, Filters(), asked, None, orgs=side, states=states)["wave_id"])
+    if mandated and shown:
+        asked = [w for w in states if w in shown]
+        shown &= set(_groups(con, viewer, Filters(), asked, None, orgs=mandated, states=states)["wave_id"])
     if not shown:
         return pd.DataFrame(columns=columns)
     spread = survey_data.read_responses(
