@@ -257,11 +257,14 @@ def pooled_team_figures(
     everywhere), morale, enps (rounded as everywhere; missing when no wave is released)."""
     rules = rules or current_rules(con)
     columns = ["org", "team", "survey_waves", "respondents", "morale", "enps"]
+    empty = pd.DataFrame({"org": pd.Series(dtype=object), "team": pd.Series(dtype=object),
+                          "survey_waves": pd.Series(dtype="int64"), "respondents": pd.Series(dtype="int64"),
+                          "morale": pd.Series(dtype=float), "enps": pd.Series(dtype=float)})
     if wave_ids is None:
         wave_ids = [w for (w,) in con.execute(sql("surveys/closed_waves"), {"today": today or date.today()}).fetchall()]
     states = survey_data.wave_states(con, wave_ids)
     if not states or not orgs:
-        return pd.DataFrame(columns=columns)
+        return empty
     lattices = wave_lattices(con, list(states), rules.min_scores, states)
     sel = Selection(orgs=tuple(sorted(set(orgs))))
     released = {
@@ -269,7 +272,7 @@ def pooled_team_figures(
         if lattice.visible(cell)
     }
     if not released:
-        return pd.DataFrame(columns=columns)
+        return empty
     cleared = {w: states[w] for w in {w for w, _ in released}}
     cells = _group_scores(con, cleared, sel, "team")
     cells = cells[[(w, g) in released for w, g in zip(cells["wave_id"], cells["group"], strict=True)]].copy()
