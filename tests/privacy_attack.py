@@ -33,7 +33,7 @@ import pandas as pd
 
 from workforce import privacy, surveys
 from workforce.privacy import Lattice, PrivacyRules, Selection, build_lattice
-from workforce.viewer import ScopeError
+from workforce.viewer import Role, ScopeError, Viewer
 
 PRIMES = (2_147_483_647, 2_147_483_629)
 LEVELS = ("IC3", "IC4", "IC5", "M1")
@@ -323,8 +323,17 @@ def db_hidden_recovered(con: duckdb.DuckDBPyConnection, viewer, min_n: int) -> l
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seeds", type=int, default=100)
+    parser.add_argument("--database", help="also attack what the pages release from this loaded database "
+                                           "(read-only), at each minimum")
     args = parser.parse_args(argv)
     started = time.perf_counter()
+    if args.database:
+        con = duckdb.connect(args.database, read_only=True)
+        admin = Viewer("attack", Role.ADMIN)
+        for min_n in (3, 4, 5, 10):
+            found = db_hidden_recovered(con, admin, min_n)
+            print(f"{args.database}, minimum {min_n}: {len(found)} small groups recovered {found[:5]}")
+        con.close()
     for min_n in (3, 4, 5, 10):
         leaks = small = cells = 0
         for seed in range(args.seeds):
