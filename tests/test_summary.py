@@ -60,12 +60,14 @@ def test_welch_sum_matches_scipy_for_two_groups():
 
 def test_mandate_finding_reports_difference_interval_and_n(result):
     text = result.findings[0].text
-    # Mandated (Gamma): 3.5 -> 2.25. Others (Alpha + Beta): 26/9 -> 29/8.
-    assert "-1.25 points (12 then 10 respondents)" in text
-    assert f"{29 / 8 - 26 / 9:+.2f} points (9 then 8 respondents)" in text
-    assert f"difference is {-1.25 - (29 / 8 - 26 / 9):+.2f} points" in text
+    # Mandated (Gamma): 3.5 -> 2.25 (12 then 10). Others (Alpha + Beta): 26/9 -> 29/8 (9 then 8).
+    # Means as released (2 decimals), counts under 20 as bands.
+    others = round(29 / 8, 2) - round(26 / 9, 2)
+    assert "-1.25 points (10–19 then 10–19 respondents)" in text
+    assert f"{others:+.2f} points (5–9 then 5–9 respondents)" in text
+    assert f"difference is {-1.25 - others:+.2f} points" in text
     low, high = map(float, re.search(r"interval ([+-][\d.]+) to ([+-][\d.]+)", text).groups())
-    assert low < -1.25 - (29 / 8 - 26 / 9) < high < 0
+    assert low < -1.25 - others < high < 0
     assert "excludes zero" in text and "does not show that the mandate caused" in text
 
 

@@ -157,7 +157,7 @@ def morale_headlines(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Fi
         return [_unavailable("morale", "Morale index", why), _unavailable("enps", "eNPS", why)]
     latest = trend.iloc[-1]
     previous = trend.iloc[-2] if len(trend) > 1 else None
-    base = f"{latest['title']}, {int(latest['respondents'])} respondents"
+    base = f"{latest['title']}, {latest['respondents_band']} respondents"
     morale_delta = f"{latest['morale_index'] - previous['morale_index']:+.2f} vs last wave" if previous is not None else None
     enps_delta = f"{latest['enps'] - previous['enps']:+.0f} vs last wave" if previous is not None else None
     return [
@@ -250,8 +250,8 @@ def mandate_finding(morale: pd.DataFrame) -> Finding:
         verdict = "the interval includes zero, so the data cannot tell the two groups' changes apart"
     text = (
         f"Between {m0['title']} and {m1['title']}, the morale index (1–5) in orgs under an AI mandate moved "
-        f"{change_m:+.2f} points ({int(m0['respondents'])} then {int(m1['respondents'])} respondents) and in the "
-        f"other orgs {change_o:+.2f} points ({int(o0['respondents'])} then {int(o1['respondents'])} respondents). "
+        f"{change_m:+.2f} points ({m0['respondents_band']} then {m1['respondents_band']} respondents) and in the "
+        f"other orgs {change_o:+.2f} points ({o0['respondents_band']} then {o1['respondents_band']} respondents). "
         f"The difference is {diff.estimate:+.2f} points, 95% confidence interval {diff.low:+.2f} to {diff.high:+.2f}: "
         f"{verdict}. This compares groups over time; it does not show that the mandate caused the change."
     )

@@ -271,9 +271,12 @@ def morale_by_mandate(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: F
     only when the confidentiality layer releases the whole scope and the mandated orgs. Counts
     and means are released as everywhere (banded under 20, rounded).
 
-    Columns: wave_id, title, opens_on, mandated (bool), respondents, morale_index, morale_sd, orgs.
+    Columns: wave_id, title, opens_on, mandated (bool), respondents (the band's lower edge under
+    20: the interval built on it is wider, never narrower), respondents_band, morale_index,
+    morale_sd, orgs.
     """
-    columns = ["wave_id", "title", "opens_on", "mandated", "respondents", "morale_index", "morale_sd", "orgs"]
+    columns = ["wave_id", "title", "opens_on", "mandated", "respondents", "respondents_band", "morale_index",
+               "morale_sd", "orgs"]
     all_waves = waves(con)
     if all_waves.empty:
         return pd.DataFrame(columns=columns)
@@ -307,9 +310,9 @@ def morale_by_mandate(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: F
             if found is None or not found.respondents:
                 continue
             sd = found.morale_sd
+            released, band = privacy.count_band(int(found.respondents), minimum)
             rows.append({"wave_id": wave.wave_id, "title": wave.title, "opens_on": wave.opens_on,
-                         "mandated": is_mandated,
-                         "respondents": privacy.count_band(int(found.respondents), minimum)[0],
+                         "mandated": is_mandated, "respondents": released, "respondents_band": band,
                          "morale_index": privacy.round_measure("morale_index", found.morale_index),
                          "morale_sd": round(float(sd), 2) if sd is not None and not pd.isna(sd) else float("nan"),
                          "orgs": len(orgs)})
