@@ -123,6 +123,17 @@ def test_unanimous_and_all_but_one_distributions_are_withheld():
     assert out["share"].tolist() == [0.71, 0.29]
 
 
+def test_a_distribution_whose_difference_with_a_wider_one_is_unanimous_is_withheld():
+    # org A: 6 answers spread; the company: A plus 6 people who all answered 5
+    inner = pd.DataFrame({"question_id": ["q"] * 3, "answer": [2, 3, 4], "answers": [2, 2, 2], "respondents": [6] * 3})
+    company = pd.DataFrame({"question_id": ["q"] * 4, "answer": [2, 3, 4, 5], "answers": [2, 2, 2, 6],
+                            "respondents": [12] * 4})
+    assert len(privacy.release_distribution(inner, 5)) == 3
+    assert privacy.release_distribution(inner, 5, [company]).empty  # company − A: six 5s
+    spread = company.assign(answers=[3, 3, 3, 3])
+    assert len(privacy.release_distribution(inner, 5, [spread])) == 3
+
+
 # ---------------------------------------------------------------------------------------------
 # Finding 5: live participation and the Overview's counters.
 

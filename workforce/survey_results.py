@@ -22,7 +22,7 @@ from workforce import privacy, sentiment, survey_data
 from workforce.db import sql, table_exists
 from workforce.filters import Filters
 from workforce.people import compose
-from workforce.viewer import ScopeError, Viewer, allowed_orgs
+from workforce.viewer import Role, ScopeError, Viewer, allowed_orgs
 
 BY_CHOICES = ("all", "org", "team")
 ALL_LABEL = "All"  # privacy.survey_groups' label for the whole selection
@@ -186,12 +186,19 @@ def likert_distribution(
     if shown.empty:
         return pd.DataFrame(columns=columns)
     whole = viewer.whole_company and not filters.orgs
-    params = {
-        "orgs": None if whole else allowed_orgs(con, viewer, filters.orgs or None),
-        "teams": Filters.as_list(filters.teams),
-    }
+    orgs = None if whole else allowed_orgs(con, viewer, filters.orgs or None)
+    params = {"orgs": orgs, "teams": Filters.as_list(filters.teams)}
     frame = survey_data.read_responses(con, "survey_results/likert_distribution", params, states)
-    released = privacy.release_distribution(frame, min_group_sizes(con).min_scores)
+    # Released groups that contain this one: a reader of both has their difference too.
+    wider = []
+    if orgs is not None or params["teams"]:
+        wider.append({"orgs": None, "teams": None})
+    if orgs is not None and params["teams"]:
+        wider.append({"orgs": orgs, "teams": None})
+    admin = Viewer("release-check", Role.ADMIN)
+    outer = [survey_data.read_responses(con, "survey_results/likert_distribution", p, states) for p in wider
+             if not _groups(con, admin, Filters(orgs=tuple(p["orgs"] or ())), wave_id, None, states=states).empty]
+    released = privacy.release_distribution(frame, min_group_sizes(con).min_scores, outer)
     return released[columns].sort_values(["position", "question_id", "answer"], ignore_index=True)
 
 

@@ -298,18 +298,31 @@ def pooled_team_figures(
     return out
 
 
-def release_distribution(frame: pd.DataFrame, min_n: int) -> pd.DataFrame:
+def release_distribution(frame: pd.DataFrame, min_n: int, wider: Sequence[pd.DataFrame] = ()) -> pd.DataFrame:
     """The answer distributions of a released group that may be shown: per question (`question_id`,
     `answer`, `answers`, `respondents`), only when at least `min_n` answered and at least
     DISTRIBUTION_MINORITY gave an answer other than the most common one (a unanimous answer, or
-    all but one, would tell each respondent's answer). Returns question_id, answer, share (2
-    decimals) and the banded respondents; the exact answer counts stay here."""
+    all but one, would tell each respondent's answer). `wider`: the distributions of released
+    groups that contain this one (the company, the orgs of a team filter); their difference with
+    this group is a group a reader can subtract to, so it must pass the same test (or be empty).
+    Returns question_id, answer, share (2 decimals) and the banded respondents; the exact answer
+    counts stay here."""
     columns = ["question_id", "answer", "share", "respondents"]
     if frame.empty:
         return pd.DataFrame(columns=columns)
-    top = frame.groupby("question_id")["answers"].transform("max")
-    ok = (frame["respondents"] >= min_n) & (frame["respondents"] - top >= DISTRIBUTION_MINORITY)
-    out = frame[ok].copy()
+
+    def failing(dist: pd.DataFrame) -> set[str]:
+        top = dist.groupby("question_id")["answers"].max()
+        n = dist.groupby("question_id")["answers"].sum()
+        return set(top.index[(n > 0) & ((n < min_n) | (n - top < DISTRIBUTION_MINORITY))])
+
+    bad = failing(frame)
+    for outer in wider:
+        rest = outer.merge(frame[["question_id", "answer", "answers"]], on=["question_id", "answer"], how="left",
+                           suffixes=("", "_inner"))
+        rest["answers"] = rest["answers"] - rest["answers_inner"].fillna(0)
+        bad |= failing(rest[rest["answers"] > 0])
+    out = frame[~frame["question_id"].isin(bad)].copy()
     out["share"] = (out["answers"] / out["respondents"]).round(2)
     out["respondents"] = [count_band(int(n), min_n)[0] for n in out["respondents"]]
     return out.drop(columns=["answers"])
