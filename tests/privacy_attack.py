@@ -31,7 +31,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from workforce import privacy, surveys
+from workforce import privacy, survey_data, surveys
 from workforce.privacy import Lattice, PrivacyRules, Selection, build_lattice
 from workforce.viewer import Role, ScopeError, Viewer
 
@@ -259,6 +259,7 @@ def page_releases(con: duckdb.DuckDBPyConnection, viewer, min_n: int) -> list[tu
     request and breakdown of every wave, and of the pooled team figures."""
     rules = PrivacyRules(min_n, max(min_n, 10))
     atoms = db_atoms(con)
+    states = survey_data.wave_states(con)  # read once: nothing changes while the attack runs
     out = []
     for wave in sorted(atoms["wave_id"].unique()):
         in_wave = (atoms["wave_id"] == wave).to_numpy()
@@ -271,7 +272,7 @@ def page_releases(con: duckdb.DuckDBPyConnection, viewer, min_n: int) -> list[tu
             teams = list(sel.teams) or None
             try:
                 rows = privacy.survey_groups(con, viewer, wave, by=by, orgs=list(sel.orgs) or None, teams=teams,
-                                             rules=rules)
+                                             rules=rules, states=states)
             except ScopeError:
                 continue
             for row in rows[~rows["suppressed"]].itertuples():
@@ -284,7 +285,7 @@ def page_releases(con: duckdb.DuckDBPyConnection, viewer, min_n: int) -> list[tu
         if row.survey_waves:
             # the waves a pooled figure pools are public: those where the team's own cell is shown
             pooled_waves = [w for w in sorted(atoms["wave_id"].unique()) if not privacy.survey_groups(
-                con, viewer, w, teams=[(row.org, row.team)], rules=rules).iloc[0]["suppressed"]]
+                con, viewer, w, teams=[(row.org, row.team)], rules=rules, states=states).iloc[0]["suppressed"]]
             assert len(pooled_waves) == row.survey_waves
             mask = (atoms["org"] == row.org) & (atoms["team"] == row.team) & atoms["wave_id"].isin(pooled_waves)
             out.append((f"pooled {row.org}/{row.team}", mask.to_numpy().astype(np.int64), float(row.respondents)))
