@@ -326,16 +326,17 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--seeds", type=int, default=100)
     parser.add_argument("--database", help="also attack what the pages release from this loaded database "
                                            "(read-only), at each minimum")
+    parser.add_argument("--minimums", type=int, nargs="+", default=[3, 4, 5, 10])
     args = parser.parse_args(argv)
     started = time.perf_counter()
     if args.database:
         con = duckdb.connect(args.database, read_only=True)
         admin = Viewer("attack", Role.ADMIN)
-        for min_n in (3, 4, 5, 10):
+        for min_n in args.minimums:
             found = db_hidden_recovered(con, admin, min_n)
             print(f"{args.database}, minimum {min_n}: {len(found)} small groups recovered {found[:5]}")
         con.close()
-    for min_n in (3, 4, 5, 10):
+    for min_n in args.minimums if args.seeds else ():
         leaks = small = cells = 0
         for seed in range(args.seeds):
             atoms = hard_company(seed)
