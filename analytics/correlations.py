@@ -15,8 +15,6 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from analytics.privacy_gate import suppress_groups
-
 METRICS = {
     "spend_per_head": "AI spend per head (USD per person-month)",
     "adoption": "AI adoption (share of person-months with usage)",
@@ -70,26 +68,19 @@ def correlation_table(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def suppress_teams(frame: pd.DataFrame, min_n: int) -> tuple[pd.DataFrame, int, int]:
-    """Teams below the minimum headcount are dropped; morale and eNPS are blanked where the
-    team's respondents are below the minimum, or where showing them would let someone recover
-    a hidden team from its org's total (`workforce.privacy` complementary suppression).
+    """Teams below the minimum headcount are dropped. Morale and eNPS arrive as the
+    confidentiality layer releases them (`workforce.privacy.pooled_team_figures`: missing for a
+    team whose own cell no wave releases), so nothing is recomputed here.
 
-    Returns the frame, the number of teams dropped and the number whose survey figures were blanked.
+    Returns the frame, the number of teams dropped and the number (of those kept) without
+    survey figures.
     """
     if frame.empty:
         return frame.copy(), 0, 0
-    # suppress over every team first, so the small teams' respondents count as hidden in
-    # their org's total, then leave the small teams out
-    survey = suppress_groups(
-        frame[["org", "team", "n_respondents", *SURVEY_METRICS]], ["org", "team"], "n_respondents", min_n,
-        value_cols=list(SURVEY_METRICS),
-    )
-    out = frame.copy()
-    for col in SURVEY_METRICS:
-        out[col] = survey[col].astype(float).to_numpy()
-    small = (out["people"] < min_n).to_numpy()
-    hidden = int((survey["suppressed"].to_numpy() & ~small).sum())
-    return out[~small].reset_index(drop=True), int(small.sum()), hidden
+    small = (frame["people"] < min_n).to_numpy()
+    out = frame[~small].reset_index(drop=True)
+    hidden = int(out[list(SURVEY_METRICS)].isna().all(axis=1).sum())
+    return out, int(small.sum()), hidden
 
 
 def fit_line(frame: pd.DataFrame, x: str, y: str) -> pd.DataFrame:

@@ -11,9 +11,10 @@ What the page narrows to a viewer's orgs is stored as aggregates per org, never 
   (`mart_drivers_layoff_groups`) and per wave and org (`mart_drivers_layoff_totals`); a view
   sums the rows of its orgs, then runs the Fisher tests, impact ratios and suppression
   (`layoff_audit`) with the minimum group size in force at that moment;
-- team explorer: one row per team (`mart_drivers_team_metrics`) and, for adoption, the team's
-  person-months by the orgs their AI usage came from (`mart_drivers_team_adoption`); a view
-  selects its orgs' teams (`team_metrics`) and suppresses them as before.
+- team explorer: one row per team (`mart_drivers_team_metrics`, no survey figure in it) and, for
+  adoption, the team's person-months by the orgs their AI usage came from
+  (`mart_drivers_team_adoption`); a view selects its orgs' teams (`team_metrics`) and takes their
+  morale and eNPS from the confidentiality layer as released then.
 
 Nothing here holds a person: the respondent link of the fit is a TEMP table of the fitting
 connection, dropped when the fit ends. When the analysis cannot run (no pseudonym key beside
@@ -35,6 +36,7 @@ import pandas as pd
 from analytics import attrition, layoffs, mandate, morale
 from analytics.effects import Effect
 from analytics.frames import AnalysisInputError, read_key, sql
+from workforce import privacy
 
 log = logging.getLogger(__name__)
 
@@ -361,8 +363,15 @@ def with_company_audit(models, min_n: int, con: duckdb.DuckDBPyConnection):
 
 def team_metrics(con: duckdb.DuckDBPyConnection, orgs: list[str]) -> pd.DataFrame:
     """The team explorer's rows of `orgs` (already checked against the viewer's scope) from the
-    stored team tables, before suppression (`frames.team_metrics` builds them first)."""
-    return con.execute(sql("drivers_teams_in_scope"), {"orgs": list(orgs)}).df()
+    stored team tables (`frames.team_metrics` builds them first), with each team's morale and
+    eNPS as the confidentiality layer releases them: pooled over the waves in which the team's
+    own cell is released (`workforce.privacy.pooled_team_figures`; missing when none is).
+    `survey_waves` says how many waves a team's figures pool."""
+    teams = con.execute(sql("drivers_teams_in_scope"), {"orgs": list(orgs)}).df()
+    survey = privacy.pooled_team_figures(con, list(orgs))[["org", "team", "survey_waves", "morale", "enps"]]
+    out = teams.merge(survey, on=["org", "team"], how="left")
+    out["survey_waves"] = out["survey_waves"].fillna(0).astype(int)
+    return out
 
 
 def _frame(con: duckdb.DuckDBPyConnection, query: str, dtypes: dict[str, str]) -> pd.DataFrame:

@@ -128,8 +128,9 @@ st.dataframe(audit_table(report.audit, dimension), hide_index=True, width="stret
 
 st.subheader("Team explorer")
 st.caption(
-    f"Teams in your scope; {report.teams_dropped} teams below the minimum size are left out and "
-    f"{report.teams_survey_hidden} have their survey figures hidden."
+    f"Teams in your scope; {report.teams_dropped} teams below the minimum size are left out. Morale and "
+    "eNPS pool the closed waves in which the team's own figures are shown on the Morale page; "
+    f"{report.teams_survey_hidden} teams have none and show no survey figure."
 )
 x_col, y_col = st.columns(2)
 x = x_col.selectbox("Horizontal", list(METRICS), index=0, format_func=METRICS.get)

@@ -75,13 +75,14 @@ if results.empty:
     st.write("No survey has closed yet.")
 else:
     st.dataframe(
-        results[["wave", "closed_on", "respondents", "morale_index", "enps", *[f"score_{t}" for t in privacy.THEMES]]],
+        results[["wave", "closed_on", "respondents_band", "morale_index", "enps",
+                 *[f"score_{t}" for t in privacy.THEMES]]],
         hide_index=True,
         width="stretch",
         column_config={
             "wave": "Wave",
             "closed_on": st.column_config.DateColumn("Closed on"),
-            "respondents": "Respondents",
+            "respondents_band": "Respondents",
             "morale_index": st.column_config.NumberColumn("Morale index (1–5)", format="%.2f"),
             "enps": st.column_config.NumberColumn("eNPS", format="%.0f"),
             **{f"score_{t}": st.column_config.NumberColumn(f"{t.replace('_', ' ').capitalize()} (1–5)", format="%.2f")

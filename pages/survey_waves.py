@@ -75,14 +75,14 @@ with live_tab:
         rules = privacy.current_rules(con)
         rates = surveys.response_rates(con, viewer, wave_id, today)  # live: not cached
         st.caption(
-            f"Respondents over people in the audience. Orgs with fewer than {rules.min_scores} respondents, and "
-            "the next-smallest org where needed so none can be worked out by subtraction, show no count or rate."
+            "Participation as a band of the response rate, counted to the end of yesterday, for orgs with at "
+            f"least {max(privacy.LIVE_MIN, rules.min_scores)} answers; no count of answers is shown while a "
+            "wave is open, so no single answer can be spotted."
         )
         st.dataframe(
             rates, hide_index=True, width="stretch",
-            column_config={"response_rate": st.column_config.NumberColumn("Response rate", format="percent"),
-                           "audience": "People in audience", "respondents": "Respondents",
-                           "suppressed": "Hidden (too few)"},
+            column_config={"audience": "People in audience", "participation": "Participation",
+                           "shown": "Enough answers to show"},
         )
         csv_download(rates, f"response rates {wave_id}", viewer, "survey_waves")
 

@@ -266,13 +266,14 @@ def test_correlate_and_fit_line():
 
 
 def test_team_suppression():
+    """Survey figures arrive as the confidentiality layer releases them (missing for a team no wave
+    releases); suppress_teams only drops teams below the minimum headcount and counts the rest."""
     teams = pd.DataFrame({
         "org": ["A", "A", "A", "B"], "team": ["a1", "a2", "a3", "b1"], "people": [40, 30, 3, 20],
-        "n_respondents": [20, 3, 2, 12], "morale": [3.5, 3.0, 2.0, 4.0], "enps": [10.0, -20.0, 0.0, 30.0],
+        "morale": [3.5, float("nan"), 2.0, 4.0], "enps": [10.0, float("nan"), 0.0, 30.0],
     })
     kept, dropped, hidden = correlations.suppress_teams(teams, 5)
     assert dropped == 1 and list(kept["team"]) == ["a1", "a2", "b1"]
-    # a2 (3 respondents) is hidden; with a3's 2 the hidden part of org A is 5, so a1 can show
     assert pd.isna(kept.loc[1, "morale"]) and pd.isna(kept.loc[1, "enps"])
     assert kept.loc[0, "morale"] == 3.5 and kept.loc[2, "enps"] == 30.0
     assert hidden == 1

@@ -1,11 +1,11 @@
 """Survey results computed once and read many times, never read stale.
 
-The load stores each wave's suppressed lattice (`privacy.store_wave_lattices`) and one row per
-respondent (`mart_survey_responses`); pages then read those instead of recomputing. These tests
-check on the hand-made company of tests/survey_helpers.py that what is stored equals what would
-be computed now, that a submission made after the load makes the stored lattice and a lagging
-mart unusable (and the figures still right), that a damaged stored lattice is rebuilt, and that
-asking for several waves at once gives what asking one by one gives.
+The load stores one row per respondent (`mart_survey_responses`); each process keeps the
+suppressed lattices it built, keyed by the wave's fingerprint, and no lattice is written to the
+database (it holds hidden cells' counts). These tests check on the hand-made company of
+tests/survey_helpers.py that a submission made after the load makes a cached lattice and a
+lagging mart unusable (and the figures still right), that asking for several waves at once
+gives what asking one by one gives, and that the load leaves no lattice table behind.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from __future__ import annotations
 import shutil
 
 import duckdb
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -29,8 +28,8 @@ EXEC = Viewer("exec", Role.EXECUTIVE)
 
 @pytest.fixture(scope="module")
 def surveyed_file(tmp_path_factory):
-    """Wave w1 answered by the first 45 people (Alpha a1 25, a2 15, Beta b1 5), with the mart and
-    the stored lattices built as a load would. Built once; each test gets a copy."""
+    """Wave w1 answered by the first 45 people (Alpha a1 25, a2 15, Beta b1 5), with the mart built
+    as a load would. Built once; each test gets a copy."""
     folder = tmp_path_factory.mktemp("surveyed")
     with pytest.MonkeyPatch.context() as env:
         env.setenv("WORKFORCE_KEY_FILE", str(folder / "pseudonym.key"))
@@ -40,7 +39,6 @@ def surveyed_file(tmp_path_factory):
             answers = full_answers(likert=2 + i % 4, enps=i % 11, comment=f"note {i}" if i % 3 == 0 else "")
             assert surveys.submit_response(con, person(employee_id), "w1", answers, today=TODAY).status == "accepted"
         con.execute(f"CREATE TABLE {survey_data.RESPONSES} AS {sql(survey_data.RESPONSES, survey_data.MARTS_DIR)}")
-        assert privacy.store_wave_lattices(con) == 2  # one wave, minimums 5 and 10
         con.close()
     return folder
 
@@ -52,21 +50,10 @@ def surveyed(surveyed_file, tmp_path, monkeypatch):
         shutil.copy(surveyed_file / name, tmp_path / name)
     monkeypatch.setenv("WORKFORCE_KEY_FILE", str(tmp_path / "pseudonym.key"))
     con = duckdb.connect(str(tmp_path / "workforce.duckdb"))
-    privacy._LATTICES.clear()
+    privacy.store._LATTICES.clear()
     yield con
-    privacy._LATTICES.clear()
+    privacy.store._LATTICES.clear()
     con.close()
-
-
-def _cells(lattice: privacy.Lattice) -> pd.DataFrame:
-    return lattice.cells.set_index(list(privacy.DIMS)).sort_index()
-
-
-def _no_building(monkeypatch):
-    def refuse(*args, **kwargs):
-        raise AssertionError("the lattice was built, not read from the table")
-
-    monkeypatch.setattr(privacy, "build_lattice", refuse)
 
 
 def _count_builds(monkeypatch) -> list[int]:
@@ -76,24 +63,13 @@ def _count_builds(monkeypatch) -> list[int]:
         built.append(min_n)
         return build_lattice(atoms, min_n)
 
-    monkeypatch.setattr(privacy, "build_lattice", counting)
+    monkeypatch.setattr(privacy.store, "build_lattice", counting)
     return built
 
 
-def test_the_stored_lattice_is_the_one_a_fresh_build_gives(surveyed, monkeypatch):
-    atoms = privacy._atoms(surveyed, "w1")
-    _no_building(monkeypatch)
-    for min_n in (5, 10):
-        stored = privacy.wave_lattice(surveyed, "w1", min_n)
-        pd.testing.assert_frame_equal(_cells(stored), _cells(build_lattice(atoms, min_n)))
-    # read from the table, the company figures are those of the 45 respondents
-    company = privacy.survey_groups(surveyed, EXEC, "w1").iloc[0]
-    assert company["respondents"] == 45 and not company["suppressed"]
-
-
-def test_a_submission_after_the_load_makes_the_stored_lattice_stale(surveyed, monkeypatch):
+def test_a_submission_after_the_load_makes_the_cached_lattice_stale(surveyed, monkeypatch):
     before = survey_data.wave_states(surveyed, ["w1"])["w1"]
-    assert privacy.wave_lattice(surveyed, "w1", 5).count(Selection()) == 45  # stored, now cached too
+    assert privacy.wave_lattice(surveyed, "w1", 5).count(Selection()) == 45  # built, now cached
     new_person = people()[50][0]  # Beta b1
     assert surveys.submit_response(surveyed, person(new_person), "w1", full_answers(), today=TODAY).status == "accepted"
     after = survey_data.wave_states(surveyed, ["w1"])["w1"]
@@ -101,25 +77,12 @@ def test_a_submission_after_the_load_makes_the_stored_lattice_stale(surveyed, mo
     assert after.responses_fresh  # the submission added its mart row in the same transaction
     built = _count_builds(monkeypatch)
     lattice = privacy.wave_lattice(surveyed, "w1", 5)
-    assert built == [5]  # neither the stored lattice nor the cached one was used
+    assert built == [5]  # the cached lattice was not used
     assert lattice.count(Selection()) == 46
     assert lattice.count(Selection(orgs=("Beta",))) == 6
+    assert privacy.wave_lattice(surveyed, "w1", 5) is lattice and built == [5]  # cached under the new key
     by_org = privacy.survey_groups(surveyed, EXEC, "w1", by="org").set_index("group")
-    assert by_org.loc["Beta", "respondents"] == 6  # the new respondent is in the figures
-
-
-def test_a_damaged_stored_lattice_is_rebuilt(surveyed, monkeypatch):
-    wave, fingerprint, counts = surveyed.execute(
-        "SELECT wave_id, fingerprint, counts FROM mart_survey_lattice WHERE min_n = 5"
-    ).fetchall()[0]
-    doubled = (np.frombuffer(counts, "<i4") * 2).astype("<i4").tobytes()  # fits, but not these submissions
-    surveyed.execute("UPDATE mart_survey_lattice SET counts = ? WHERE min_n = 5", [doubled])
-    surveyed.execute("UPDATE mart_survey_lattice SET hidden_bits = ? WHERE min_n = 10", [b"\x01\x02\x03"])
-    built = _count_builds(monkeypatch)
-    assert privacy.wave_lattice(surveyed, wave, 5).count(Selection()) == 45
-    assert privacy.wave_lattice(surveyed, wave, 10).count(Selection()) == 45
-    assert built == [5, 10]
-    assert fingerprint == survey_data.wave_states(surveyed, [wave])[wave].fingerprint  # keys matched: content did not
+    assert by_org.loc["Beta", "respondents_band"] == "5–9"  # 6 respondents now, released as a band
 
 
 def test_a_lagging_responses_mart_is_not_read_and_figures_stay_right(surveyed):
@@ -179,7 +142,7 @@ def test_a_wave_without_submissions_has_the_empty_fingerprint(surveyed):
     assert privacy.survey_groups(surveyed, EXEC, "w2")["suppressed"].all()
 
 
-@pytest.mark.parametrize("by", [None, "org", "team", "level", "tenure_band"])
+@pytest.mark.parametrize("by", [None, "org", "team"])
 def test_several_waves_at_once_equal_one_wave_at_a_time(by):
     con = people_data.connect()
     try:
@@ -193,32 +156,26 @@ def test_several_waves_at_once_equal_one_wave_at_a_time(by):
         con.close()
 
 
-def test_the_load_step_stores_every_wave_and_pages_read_it(writable_db, monkeypatch):
-    """On the loaded sample: the loader built mart_survey_responses; the derived step, run by a
-    rebuild of the survey marts, stores a lattice per wave and minimum; the Morale page's figures
-    read from them are those computed from scratch."""
+def test_the_load_leaves_no_lattice_in_the_database(writable_db):
+    """On the loaded sample: no lattice table (a copy of the file must not hold hidden cells'
+    counts); the derived step drops one an earlier version left; figures built in process."""
     from etl.load import rebuild_marts
     from etl.loading import derived
     from workforce import survey_results
     from workforce.filters import Filters
 
-    [step] = [s for s in derived.STEPS if s.target == "workforce.privacy:store_wave_lattices"]
-    assert "mart_survey_respondent_wave" in step.needs  # a survey rebuild re-stores the lattices
+    [step] = [s for s in derived.STEPS if s.target == "workforce.privacy:drop_stored_lattices"]
     con = duckdb.connect(str(writable_db))
     try:
-        waves = survey_data.wave_states(con)
-        assert waves and all(s.responses_fresh for s in waves.values())
-        assert table_exists(con, privacy.LATTICE_TABLE)  # the load stored them
-        con.execute(f"DROP TABLE {privacy.LATTICE_TABLE}")
-        privacy._LATTICES.clear()
-        scratch = survey_results.morale_trend(con, EXEC, Filters(), "team")  # lattices built in process
+        assert not table_exists(con, privacy.store.LEGACY_LATTICE_TABLE)
+        privacy.store._LATTICES.clear()
+        scratch = survey_results.morale_trend(con, EXEC, Filters(), "team")
+        con.execute(f"CREATE TABLE {privacy.store.LEGACY_LATTICE_TABLE} (counts BLOB)")
         rows = rebuild_marts(con, ["mart_survey_respondent_wave"])
-        assert rows[step.target] == 2 * len(waves)  # minimums 5 and 10
-        privacy._LATTICES.clear()
-        _no_building(monkeypatch)
+        assert rows[step.target] == 0 and not table_exists(con, privacy.store.LEGACY_LATTICE_TABLE)
         pd.testing.assert_frame_equal(survey_results.morale_trend(con, EXEC, Filters(), "team"), scratch)
     finally:
-        privacy._LATTICES.clear()
+        privacy.store._LATTICES.clear()
         con.close()
 
 

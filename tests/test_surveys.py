@@ -289,26 +289,23 @@ def _answer(con, employee_ids, wave_id, likert=4):
         assert surveys.submit_response(con, person(e), wave_id, full_answers(likert), today=TODAY).status == "accepted"
 
 
-def test_response_rates_are_suppressed_and_scoped(company):
+def test_response_rates_are_daily_bands_and_scoped(company):
     add_wave(company, "w1")
     alpha = [p[0] for p in people() if p[1] == "Alpha"][:12]
     beta = [p[0] for p in people() if p[1] == "Beta"][:3]
     _answer(company, alpha + beta, "w1")
-    rates = surveys.response_rates(company, ADMIN, "w1", TODAY).set_index("org")
-    # Beta: 3 < 5 hidden. Three of the Alpha respondents (a1, 1-2y) are stored with their placement
-    # withheld (they share the all-withheld class with the two managers, etl.placement): "(unknown)"
-    # holds 3, hidden, so Beta and "(unknown)" are hidden together (6 people).
-    assert rates.loc["Beta", "suppressed"] and rates.loc["(unknown)", "suppressed"]
-    assert rates.loc["Alpha", "respondents"] == 9
-    assert rates.loc["All orgs", "respondents"] == 15
-    assert rates.loc["All orgs", "response_rate"] == pytest.approx(15 / 62)  # 60 people and 2 managers
+    # answers given today are counted from tomorrow: nothing moves with a submission
+    today = surveys.response_rates(company, ADMIN, "w1", TODAY).set_index("org")
+    assert not today["shown"].any() and "respondents" not in today.columns
+    rates = surveys.response_rates(company, ADMIN, "w1", TODAY + timedelta(days=1)).set_index("org")
+    assert not rates.loc["Beta", "shown"]  # 3 < 5: "too few answers yet", no rate
+    assert rates.loc["Alpha", "participation"] == "25–49%"  # 12 of 41
+    assert rates.loc["All orgs", "participation"] == "under 25%"  # 15 of 62 (60 people, 2 managers)
     assert rates.loc["Alpha", "audience"] == 41  # headcount is not survey data
     _answer(company, [p[0] for p in people() if p[1] == "Beta"][3:8], "w1")
-    rates = surveys.response_rates(company, ADMIN, "w1", TODAY).set_index("org")
-    # Beta has 8 now, but the 3 withheld would be Beta's complement: both stay hidden
-    assert rates.loc["All orgs", "respondents"] == 20 and rates.loc["Alpha", "respondents"] == 9
-    assert rates.loc["Beta", "suppressed"] and rates.loc["(unknown)", "suppressed"]
-    hr = surveys.response_rates(company, HR_ALPHA, "w1", TODAY)
+    rates = surveys.response_rates(company, ADMIN, "w1", TODAY + timedelta(days=1)).set_index("org")
+    assert rates.loc["Beta", "participation"] == "25–49%"  # 8 of 21
+    hr = surveys.response_rates(company, HR_ALPHA, "w1", TODAY + timedelta(days=1))
     assert list(hr["org"]) == ["Alpha"]
 
 
@@ -328,5 +325,6 @@ def test_company_results_show_closed_whole_company_waves_only(company):
     results = surveys.company_results(company, person("E001"), later).set_index("wave")
     assert set(results.index) == {"Wave big", "Wave small"}
     assert results.loc["Wave big", "respondents"] == 20 and results.loc["Wave big", "morale_index"] == 2.0
+    assert results.loc["Wave big", "respondents_band"] == "20"
     assert results.loc["Wave small", "suppressed"] and results.loc["Wave small", "respondents"] is pd.NA
 

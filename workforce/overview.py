@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import duckdb
 import pandas as pd
 
+from workforce import privacy
 from workforce.db import meta, sql, table_exists
 from workforce.viewer import Role, Viewer, allowed_orgs
 
@@ -26,6 +28,10 @@ STAGED_TABLES = (
     ("survey_responses (submissions)", "stg_survey_submissions"),
     ("survey_responses (answers)", "stg_survey_answers"),
 )
+
+
+# Counted through the confidentiality layer (closed waves only), key in its result.
+SURVEY_TABLES = {"stg_survey_submissions": "submissions", "stg_survey_answers": "answers"}
 
 
 @dataclass(frozen=True)
@@ -51,11 +57,17 @@ def data_window(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return con.execute(sql("overview/data_window")).df()
 
 
-def rows_per_table(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Row counts of the staged tables. Table names come from the fixed list above, never from input."""
+def rows_per_table(con: duckdb.DuckDBPyConnection, today: date | None = None) -> pd.DataFrame:
+    """Row counts of the staged tables. Table names come from the fixed list above, never from input.
+    The survey answers count closed waves only (`privacy.closed_survey_rows`): a count that moved
+    with each submission would time one person's answer."""
+    survey = privacy.closed_survey_rows(con, today or date.today()) if table_exists(con, "stg_survey_submissions") else {}
     counts = []
     for contract_name, table in STAGED_TABLES:
-        n = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0] if table_exists(con, table) else 0
+        if table in SURVEY_TABLES:
+            n = survey.get(SURVEY_TABLES[table], 0)
+        else:
+            n = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0] if table_exists(con, table) else 0
         counts.append({"table": contract_name, "rows": int(n)})
     return pd.DataFrame(counts)
 

@@ -160,7 +160,7 @@ def morale_headlines(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Fi
         return [_unavailable("morale", "Morale index", why), _unavailable("enps", "eNPS", why)]
     latest = trend.iloc[-1]
     previous = trend.iloc[-2] if len(trend) > 1 else None
-    base = f"{latest['title']}, {int(latest['respondents'])} respondents"
+    base = f"{latest['title']}, {latest['respondents_band']} respondents"
     morale_delta = f"{latest['morale_index'] - previous['morale_index']:+.2f} vs last wave" if previous is not None else None
     enps_delta = f"{latest['enps'] - previous['enps']:+.0f} vs last wave" if previous is not None else None
     return [

@@ -7,13 +7,13 @@ Two things are computed once rather than per view at company scale:
   aggregate over a few hundred thousand rows instead of a join over millions of answers. The
   loader builds it; `workforce.surveys` adds the row of each in-app submission in the same
   transaction.
-- the suppressed lattice of each wave (`workforce.privacy.store_wave_lattices`).
+- the suppressed lattice of each wave, kept in each process's cache only (`workforce.privacy.store`).
 
 Neither may ever be trusted blindly: a figure computed from rows that differ from the ones the
 lattice was computed from could show a group the lattice never checked. So every read starts
 with `wave_states`: per wave, a fingerprint of the submissions' finest cells (their count and an
 order-independent sum of hashes of org, team, level and tenure band), computed from
-`stg_survey_submissions` and from the mart. A stored lattice is used only under the fingerprint it
+`stg_survey_submissions` and from the mart. A cached lattice is used only under the fingerprint it
 was built for; the mart is read for a wave only when its fingerprint equals the submissions'.
 Otherwise the same SQL runs inline on the staging tables (`read_responses`): slower, never wrong.
 

@@ -22,12 +22,12 @@ from workforce import privacy, sentiment, survey_data
 from workforce.db import sql, table_exists
 from workforce.filters import Filters
 from workforce.people import compose
-from workforce.viewer import ScopeError, Viewer, allowed_orgs
+from workforce.viewer import Role, ScopeError, Viewer, allowed_orgs
 
 BY_CHOICES = ("all", "org", "team")
 ALL_LABEL = "All"  # privacy.survey_groups' label for the whole selection
 THEMES = privacy.THEMES
-MEASURE_COLUMNS = ("respondents", "morale_index", "enps")
+MEASURE_COLUMNS = ("respondents", "respondents_band", "morale_index", "enps")
 
 
 def _by(by: str) -> str | None:
@@ -64,7 +64,8 @@ def _groups(
             teams=list(filters.teams) or None, states=states,
         )
     except ScopeError:
-        return pd.DataFrame(columns=[*(["wave_id"] if several else []), "group", "respondents", *privacy.MEASURES])
+        return pd.DataFrame(columns=[*(["wave_id"] if several else []), "group", "respondents", "respondents_band",
+                                     *privacy.MEASURES])
     visible = cells[~cells["suppressed"].astype(bool)].drop(columns="suppressed")
     return visible.reset_index(drop=True)
 
@@ -75,7 +76,8 @@ def morale_trend(
     """Morale index (1–5) and eNPS (−100–100) per wave and group, visible groups only; `last`
     keeps only the latest waves.
 
-    Columns: wave_id, title, opens_on, group, respondents, morale_index, enps.
+    Columns: wave_id, title, opens_on, group, respondents, respondents_band, morale_index, enps
+    (as the layer releases them: counts under 20 banded, means rounded).
     """
     columns = ["wave_id", "title", "opens_on", "group", *MEASURE_COLUMNS]
     chosen = waves(con)
@@ -96,8 +98,9 @@ def morale_trend(
 def response_rates(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters, by: str = "org") -> pd.DataFrame:
     """Respondents over people employed in the wave's audience on its opening day, per wave and group.
 
-    Respondent counts are the confidentiality layer's; a rate above 1 (people who moved into the
-    group after the opening day) is capped at 1 and flagged in `capped`.
+    Respondent counts are the confidentiality layer's (under 20 a band, whose lower edge the rate
+    uses: an "at least" rate); a rate above 1 (people who moved into the group after the opening
+    day) is capped at 1 and flagged in `capped`.
     """
     trend = morale_trend(con, viewer, filters, by)
     params = {
@@ -111,13 +114,13 @@ def response_rates(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filt
     assignments = ("survey_results/assignments_from_mart" if table_exists(con, "mart_assignments")
                    else "people/assignments")
     eligible = con.execute(compose("survey_results/eligible", (("assignments", assignments),)), params).df()
-    out = trend[["wave_id", "title", "opens_on", "group", "respondents"]].merge(
+    out = trend[["wave_id", "title", "opens_on", "group", "respondents", "respondents_band"]].merge(
         eligible, on=["wave_id", "group"], how="left"
     )
     out["eligible"] = out["eligible"].fillna(0).astype(int)
     raw = out["respondents"] / out["eligible"].where(out["eligible"] > 0)
     out["capped"] = raw > 1
-    out["response_rate"] = raw.clip(upper=1.0)
+    out["response_rate"] = raw.astype(float).clip(upper=1.0).round(2)
     return out
 
 
@@ -131,7 +134,7 @@ def _previous_wave(con: duckdb.DuckDBPyConnection, wave_id: str) -> str | None:
 
 def _theme_long(cells: pd.DataFrame) -> pd.DataFrame:
     long = cells.melt(
-        id_vars=["group", "respondents"], value_vars=[f"score_{t}" for t in THEMES], var_name="theme",
+        id_vars=["group", "respondents", "respondents_band"], value_vars=[f"score_{t}" for t in THEMES], var_name="theme",
         value_name="score",
     )
     long["theme"] = long["theme"].str.removeprefix("score_")
@@ -145,7 +148,7 @@ def theme_heatmap(
     """Mean theme scores (1–5) per group of one wave, with the change since the previous wave (same
     group, when it was visible then) and the difference from the company figure of the wave.
 
-    Columns: group, theme, respondents, score, change_vs_previous, vs_company.
+    Columns: group, theme, respondents, respondents_band, score, change_vs_previous, vs_company.
     """
     previous_id = _previous_wave(con, wave_id)
     states = survey_data.wave_states(con, [wave_id] + ([previous_id] if previous_id is not None else []))
@@ -172,24 +175,31 @@ def likert_distribution(
 ) -> pd.DataFrame:
     """Share of each answer (1–5) to each likert5 question of a wave, for the filtered group as a whole.
 
-    Empty unless the confidentiality layer shows that group; a question answered by fewer than
-    the minimum is left out. Columns: question_id, text, theme, position, answer, answers,
-    respondents, share.
+    Empty unless the confidentiality layer releases that group; a question answered by fewer than
+    the minimum, or where one answer holds everyone or all but one, is left out
+    (`privacy.release_distribution`). Columns: question_id, text, theme, position, answer,
+    respondents (banded), share.
     """
+    columns = ["question_id", "text", "theme", "position", "answer", "respondents", "share"]
     states = survey_data.wave_states(con, [wave_id])
     shown = _groups(con, viewer, filters, wave_id, None, states=states)
     if shown.empty:
-        return pd.DataFrame(columns=["question_id", "text", "theme", "position", "answer", "answers",
-                                     "respondents", "share"])
+        return pd.DataFrame(columns=columns)
     whole = viewer.whole_company and not filters.orgs
-    params = {
-        "orgs": None if whole else allowed_orgs(con, viewer, filters.orgs or None),
-        "teams": Filters.as_list(filters.teams),
-    }
+    orgs = None if whole else allowed_orgs(con, viewer, filters.orgs or None)
+    params = {"orgs": orgs, "teams": Filters.as_list(filters.teams)}
     frame = survey_data.read_responses(con, "survey_results/likert_distribution", params, states)
-    frame = frame[frame["respondents"] >= min_group_sizes(con).min_scores].copy()
-    frame["share"] = frame["answers"] / frame["respondents"]
-    return frame.sort_values(["position", "question_id", "answer"], ignore_index=True)
+    # Released groups that contain this one: a reader of both has their difference too.
+    wider = []
+    if orgs is not None or params["teams"]:
+        wider.append({"orgs": None, "teams": None})
+    if orgs is not None and params["teams"]:
+        wider.append({"orgs": orgs, "teams": None})
+    admin = Viewer("release-check", Role.ADMIN)
+    outer = [survey_data.read_responses(con, "survey_results/likert_distribution", p, states) for p in wider
+             if not _groups(con, admin, Filters(orgs=tuple(p["orgs"] or ())), wave_id, None, states=states).empty]
+    released = privacy.release_distribution(frame, min_group_sizes(con).min_scores, outer)
+    return released[columns].sort_values(["position", "question_id", "answer"], ignore_index=True)
 
 
 def comments(
@@ -265,20 +275,25 @@ def morale_by_mandate(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: F
     """Per wave: respondents, mean and SD of the morale index in the orgs under an AI mandate by the
     latest wave's close, and in the other orgs in scope. The split is fixed at the latest wave so
     every wave compares the same two sets of orgs (a difference in differences). A wave appears
-    only when the confidentiality layer shows both the whole scope and the mandated orgs.
+    only when the confidentiality layer releases the whole scope and the mandated orgs. Counts
+    and means are released as everywhere (banded under 20, rounded).
 
-    Columns: wave_id, title, opens_on, mandated (bool), respondents, morale_index, morale_sd, orgs.
+    Columns: wave_id, title, opens_on, mandated (bool), respondents (the band's lower edge under
+    20: the interval built on it is wider, never narrower), respondents_band, morale_index,
+    morale_sd, orgs.
     """
-    columns = ["wave_id", "title", "opens_on", "mandated", "respondents", "morale_index", "morale_sd", "orgs"]
+    columns = ["wave_id", "title", "opens_on", "mandated", "respondents", "respondents_band", "morale_index",
+               "morale_sd", "orgs"]
     all_waves = waves(con)
     if all_waves.empty:
         return pd.DataFrame(columns=columns)
     scope = allowed_orgs(con, viewer, filters.orgs or None)
     under = set(mandated_orgs(con, all_waves["closes_on"].iloc[-1]))
     sides = ((True, [o for o in scope if o in under]), (False, [o for o in scope if o not in under]))
-    # A wave is compared only when the layer shows the whole scope and the mandated orgs; the
-    # other orgs' figure is then their difference, which the layer has checked is not a small
-    # group. Asked without the team filter: the spread below is over whole orgs.
+    # A wave is compared only when the layer releases the whole scope and the mandated orgs; the
+    # other orgs are then their difference: unions of released orgs, or (whole company) every
+    # hidden org of the company's line, which holds at least the minimum by the line rule. Asked
+    # without the team filter: the spread below is over whole orgs.
     states = survey_data.wave_states(con, all_waves["wave_id"])
     shown = set(_groups(con, viewer, Filters(orgs=filters.orgs), list(states), None, states=states)["wave_id"])
     mandated = sides[0][1]
@@ -292,6 +307,7 @@ def morale_by_mandate(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: F
         {w: state for w, state in states.items() if w in shown},
     )
     spread = {(str(r.wave_id), bool(r.mandated)): r for r in spread.itertuples()}
+    minimum = min_group_sizes(con).min_scores
     rows = []
     for wave in all_waves.itertuples():
         if wave.wave_id not in shown:
@@ -301,10 +317,11 @@ def morale_by_mandate(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: F
             if found is None or not found.respondents:
                 continue
             sd = found.morale_sd
+            released, band = privacy.count_band(int(found.respondents), minimum)
             rows.append({"wave_id": wave.wave_id, "title": wave.title, "opens_on": wave.opens_on,
-                         "mandated": is_mandated, "respondents": int(found.respondents),
-                         "morale_index": float(found.morale_index),
-                         "morale_sd": float(sd) if sd is not None and not pd.isna(sd) else float("nan"),
+                         "mandated": is_mandated, "respondents": released, "respondents_band": band,
+                         "morale_index": privacy.round_measure("morale_index", found.morale_index),
+                         "morale_sd": round(float(sd), 2) if sd is not None and not pd.isna(sd) else float("nan"),
                          "orgs": len(orgs)})
     return pd.DataFrame(rows, columns=columns)
 

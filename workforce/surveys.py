@@ -581,45 +581,31 @@ def _refresh_mart_row(con: duckdb.DuckDBPyConnection, response_id: str) -> None:
 def response_rates(
     con: duckdb.DuckDBPyConnection, viewer: Viewer, wave_id: str, today: date
 ) -> pd.DataFrame:
-    """Live response rate by org of one wave: respondents (suppressed below the minimum, with
-    complementary suppression across orgs) over the people in the audience on the day.
+    """Live participation of one wave by org (`privacy.live_participation`): a band of the
+    response rate, counted to the end of the previous day, only for orgs with at least 5
+    respondents; never a count that moves with each submission. HR partners get their orgs;
+    admins every org and an "All orgs" row.
 
-    The suppression is computed over every org of the wave, then cut to the viewer's scope, so
-    the same cells are hidden whoever looks. Admins also get an "All orgs" row.
+    Columns: org, audience, participation, shown.
     """
     require_role(viewer, Role.ADMIN, Role.HR_PARTNER)
     wave = get_wave(con, wave_id)
     if wave is None or not _sees_wave(viewer, wave):
         raise ScopeError(f"{viewer.username} may not see wave {wave_id}")
-    rules = privacy.current_rules(con)
     on = min(today, wave.closes_on)
     audience = con.execute(
         sql("surveys/audience_by_org"), {"on": on, "audience": list(wave.audience_orgs) if wave.audience_orgs else None}
     ).df()
-    counts = con.execute(sql("surveys/respondents_by_org"), {"wave_id": wave_id}).df()
-    table = audience.merge(counts, on="org", how="outer").fillna({"audience": 0, "respondents": 0})
-    table["respondents"] = table["respondents"].astype("int64")
-    total = int(table["respondents"].sum())
-    shown = privacy.suppress(table, ["org"], "respondents", rules.min_scores, value_cols=[], parent_total=total)
-    shown["audience"] = shown["audience"].astype("int64")
+    # After the close every submission counts; before, those of earlier days only.
+    shown = privacy.live_participation(con, wave_id, audience, min(today, wave.closes_on + timedelta(days=1)))
     if viewer.role != Role.ADMIN:
         shown = shown[shown["org"].isin(viewer.orgs)]
-    else:
-        hidden_total = total < rules.min_scores
-        total_row = pd.DataFrame({"org": ["All orgs"], "audience": [int(table["audience"].sum())],
-                                  "respondents": pd.array([total], dtype="Int64"), "suppressed": [hidden_total]})
-        shown = pd.concat([shown, total_row], ignore_index=True)
-        if hidden_total:
-            shown.loc[shown.index[-1], "respondents"] = pd.NA
-    shown["respondents"] = shown["respondents"].astype("Int64")
-    rate = shown["respondents"].astype("Float64") / shown["audience"].where(shown["audience"] > 0).astype("Float64")
-    shown["response_rate"] = rate.clip(upper=1.0)
-    return shown[["org", "audience", "respondents", "response_rate", "suppressed"]].reset_index(drop=True)
+    return shown.reset_index(drop=True)
 
 
 def company_results(con: duckdb.DuckDBPyConnection, viewer: Viewer, today: date) -> pd.DataFrame:
-    """Company-level figures of closed whole-company waves, newest first; what every signed-in
-    person may see. A wave below the minimum shows as suppressed."""
+    """Company-level released figures of closed whole-company waves, newest first; what every
+    signed-in person may see. A wave the layer does not release shows as suppressed."""
     rules = privacy.current_rules(con)
     rows = []
     for wave in all_waves(con):
@@ -627,9 +613,10 @@ def company_results(con: duckdb.DuckDBPyConnection, viewer: Viewer, today: date)
             continue
         cell = privacy.company_cell(con, wave.wave_id, rules)
         row: dict[str, object] = {"wave": wave.title, "closed_on": wave.closes_on, "suppressed": cell is None}
-        row.update({k: (cell or {}).get(k) for k in ("respondents", *privacy.MEASURES)})
+        row.update({k: (cell or {}).get(k) for k in ("respondents", "respondents_band", *privacy.MEASURES)})
         rows.append(row)
-    out = pd.DataFrame(rows, columns=["wave", "closed_on", "respondents", *privacy.MEASURES, "suppressed"])
+    out = pd.DataFrame(rows, columns=["wave", "closed_on", "respondents", "respondents_band", *privacy.MEASURES,
+                                      "suppressed"])
     out["respondents"] = out["respondents"].astype("Int64")
     for col in privacy.MEASURES:
         out[col] = out[col].astype("Float64")

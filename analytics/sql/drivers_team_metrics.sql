@@ -6,13 +6,9 @@
 --   span               mean span of control of the team's members' managers
 --   forced_share       share of person-months after a forced transfer
 --   attrition          voluntary exits per person-year (x12 of the monthly rate)
---   morale, enps       from the team's survey respondents (stored team at submission);
---                      n_respondents is the group size the confidentiality rule checks: the
---                      largest number of respondents in one wave, a lower bound on the people
---                      behind the pooled figure (pseudonyms differ by wave, so the same person
---                      cannot be counted once across waves without the key)
--- No figure here is suppressed: every view suppresses its teams under the rules in force
--- (analytics.correlations.suppress_teams).
+-- No survey figure is stored here: a copy of the database must not hold the morale of a team
+-- the confidentiality layer hides. Each view adds the teams' morale and eNPS as that layer
+-- releases them (workforce.privacy.pooled_team_figures, via analytics.stored.team_metrics).
 WITH first_forced AS (
     SELECT employee_id, min(effective_date) AS first_forced_date
     FROM stg_job_history
@@ -41,35 +37,13 @@ spend AS (
     GROUP BY org, team
 ),
 
-largest_wave AS (
-    SELECT org, team, max(respondents) AS n_respondents
-    FROM (SELECT org, team, wave_id, count(*) AS respondents FROM stg_survey_submissions GROUP BY ALL)
-    GROUP BY ALL
-),
-
-survey AS (
-    SELECT
-        s.org, s.team,
-        any_value(w.n_respondents) AS n_respondents,
-        avg(r.morale_index) AS morale,
-        100.0 * (avg(CASE WHEN r.enps_value >= 9 THEN 1.0 WHEN r.enps_value IS NOT NULL THEN 0.0 END)
-               - avg(CASE WHEN r.enps_value <= 6 THEN 1.0 WHEN r.enps_value IS NOT NULL THEN 0.0 END)) AS enps
-    FROM stg_survey_submissions AS s
-    JOIN mart_survey_respondent_wave AS r USING (response_id)
-    JOIN largest_wave AS w ON w.org = s.org AND w.team = s.team
-    GROUP BY s.org, s.team
-),
-
 final AS (
     SELECT
         p.org, p.team, p.people, p.person_months,
         coalesce(sp.cost_usd, 0) / p.person_months AS spend_per_head,
-        p.span, p.forced_share, p.attrition,
-        coalesce(sv.n_respondents, 0) AS n_respondents,
-        sv.morale, sv.enps
+        p.span, p.forced_share, p.attrition
     FROM people AS p
     LEFT JOIN spend AS sp USING (org, team)
-    LEFT JOIN survey AS sv USING (org, team)
 )
 
 SELECT * FROM final ORDER BY org, team

@@ -36,9 +36,9 @@ class DerivedStep:
 
 # In the order they run; a step may read the tables of the steps before it.
 STEPS: tuple[DerivedStep, ...] = (
-    # Each survey wave's suppressed lattice, keyed by the fingerprint of its submissions (a wave
-    # answered after the load no longer matches, and is built per process instead).
-    DerivedStep("workforce.privacy:store_wave_lattices",
+    # No survey lattice is stored (it holds hidden cells' counts): this drops the table earlier
+    # versions wrote. Lattices live in each process's cache (workforce/privacy/store.py).
+    DerivedStep("workforce.privacy:drop_stored_lattices",
                 needs=frozenset({"mart_survey_respondent_wave", "mart_survey_responses"})),
     # Assignments, manager spans as date intervals, people and tree depths per month start.
     DerivedStep("workforce.people:build_tables",

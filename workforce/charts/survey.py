@@ -33,7 +33,7 @@ def trend_chart(frame: pd.DataFrame, measure: str, events: pd.DataFrame | None =
             color=theme.colour("group", "Group"),
             tooltip=[alt.Tooltip("title:N", title="Wave"), alt.Tooltip("group:N", title="Group"),
                      alt.Tooltip(f"{measure}:Q", title=axis_title, format=".2f"),
-                     alt.Tooltip("respondents:Q", title="Respondents")],
+                     alt.Tooltip("respondents_band:N", title="Respondents")],
         )
     )
     chart = line + event_rules(events) if events is not None and not events.empty else line
@@ -53,7 +53,7 @@ def response_rate_chart(frame: pd.DataFrame) -> alt.Chart:
             color=alt.value(theme.PALETTE[0]),
             tooltip=[alt.Tooltip("title:N", title="Wave"), alt.Tooltip("group:N", title="Group"),
                      alt.Tooltip("response_rate:Q", title="Rate", format=".0%"),
-                     alt.Tooltip("respondents:Q", title="Respondents"), alt.Tooltip("eligible:Q", title="Invited")],
+                     alt.Tooltip("respondents_band:N", title="Respondents"), alt.Tooltip("eligible:Q", title="Invited")],
         )
     )
     return chart.properties(title="Response rate per wave and group (%)", height=alt.Step(18),
@@ -79,7 +79,7 @@ def theme_heatmap_chart(frame: pd.DataFrame, value: str = "score") -> alt.Chart:
                  alt.Tooltip("score:Q", title="Score", format=".2f"),
                  alt.Tooltip("change_vs_previous:Q", title="vs previous wave", format="+.2f"),
                  alt.Tooltip("vs_company:Q", title="vs company", format="+.2f"),
-                 alt.Tooltip("respondents:Q", title="Respondents")],
+                 alt.Tooltip("respondents_band:N", title="Respondents")],
     )
     text = base.mark_text(fontSize=11).encode(text=alt.Text(f"{value}:Q", format=".2f" if value == "score" else "+.2f"))
     return (cells + text).properties(
@@ -103,8 +103,8 @@ def likert_chart(frame: pd.DataFrame) -> alt.Chart:
                             scale=alt.Scale(domain=list(LIKERT_LABELS.values()), range=LIKERT_COLOURS)),
             order=alt.Order("answer:Q"),
             tooltip=[alt.Tooltip("text:N", title="Question"), alt.Tooltip("answer_label:N", title="Answer"),
-                     alt.Tooltip("share:Q", title="Share", format=".0%"), alt.Tooltip("answers:Q", title="Answers"),
-                     alt.Tooltip("respondents:Q", title="Respondents")],
+                     alt.Tooltip("share:Q", title="Share", format=".0%"),
+                     alt.Tooltip("respondents:Q", title="Respondents (at least)")],
         )
     )
     return chart.properties(title="Answers per question (% of respondents)", height=alt.Step(24), width=theme.WIDTH,
@@ -144,7 +144,7 @@ def mandate_morale_chart(frame: pd.DataFrame) -> alt.Chart:
                 domain=["under an AI mandate", "other orgs"], range=[theme.PALETTE[5], theme.PALETTE[0]])),
             tooltip=[alt.Tooltip("title:N", title="Wave"), alt.Tooltip("side:N", title="Orgs"),
                      alt.Tooltip("morale_index:Q", title="Morale index", format=".2f"),
-                     alt.Tooltip("respondents:Q", title="Respondents")],
+                     alt.Tooltip("respondents:Q", title="Respondents (at least)")],
         )
     )
     return theme.titled(chart, "Morale index, orgs under an AI mandate vs the rest (1–5)",

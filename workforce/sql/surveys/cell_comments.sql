@@ -6,12 +6,12 @@ WITH chosen AS (
     FROM responses
     WHERE list_contains($wave_ids::VARCHAR[], wave_id)
       AND comments IS NOT NULL
-      AND ($orgs::VARCHAR[] IS NULL OR list_contains($orgs::VARCHAR[], coalesce(org, '(unknown)')))
+      AND ($orgs::VARCHAR[] IS NULL OR list_contains($orgs::VARCHAR[], org))
       AND ($team_keys::VARCHAR[] IS NULL
-           OR list_contains($team_keys::VARCHAR[], coalesce(org, '(unknown)') || chr(31) || coalesce(team, '(unknown)')))
-      AND ($levels::VARCHAR[] IS NULL OR list_contains($levels::VARCHAR[], coalesce(level, '(unknown)')))
+           OR list_contains($team_keys::VARCHAR[], org || chr(31) || team))
+      AND ($levels::VARCHAR[] IS NULL OR list_contains($levels::VARCHAR[], level))
       AND ($tenure_bands::VARCHAR[] IS NULL
-           OR list_contains($tenure_bands::VARCHAR[], coalesce(CAST(tenure_band AS VARCHAR), '(unknown)')))
+           OR list_contains($tenure_bands::VARCHAR[], CAST(tenure_band AS VARCHAR)))
 )
 
 SELECT q.text AS question, chosen.c.comment AS comment

@@ -1,6 +1,6 @@
 -- Figures of the groups of some waves ($wave_ids), one row per wave and value of $by ('org',
 -- 'team', 'level', 'tenure_band'; anything else: one 'All' row), within the selection ($x NULL:
--- no narrowing). Reads `responses` (mart_survey_responses, or its SQL inline: see
+-- no narrowing; a withheld (NULL) coordinate matches no value). Reads `responses` (mart_survey_responses, or its SQL inline: see
 -- workforce/survey_data.py). Called only after the confidentiality layer cleared the groups;
 -- each measure carries the number of respondents it rests on (n_*), so the caller can hide one
 -- answered by too few. Theme scores and the morale index are means of each respondent's own
@@ -9,21 +9,21 @@ WITH chosen AS (
     SELECT
         wave_id,
         CASE $by
-            WHEN 'org' THEN coalesce(org, '(unknown)')
-            WHEN 'team' THEN coalesce(org, '(unknown)') || ' / ' || coalesce(team, '(unknown)')
-            WHEN 'level' THEN coalesce(level, '(unknown)')
-            WHEN 'tenure_band' THEN coalesce(CAST(tenure_band AS VARCHAR), '(unknown)')
+            WHEN 'org' THEN org
+            WHEN 'team' THEN org || ' / ' || team
+            WHEN 'level' THEN level
+            WHEN 'tenure_band' THEN CAST(tenure_band AS VARCHAR)
             ELSE 'All'
         END AS grp,
         score_morale, score_manager, score_ai_tools, score_workload, score_career, score_intent_to_stay, enps
     FROM responses
     WHERE list_contains($wave_ids::VARCHAR[], wave_id)
-      AND ($orgs::VARCHAR[] IS NULL OR list_contains($orgs::VARCHAR[], coalesce(org, '(unknown)')))
+      AND ($orgs::VARCHAR[] IS NULL OR list_contains($orgs::VARCHAR[], org))
       AND ($team_keys::VARCHAR[] IS NULL
-           OR list_contains($team_keys::VARCHAR[], coalesce(org, '(unknown)') || chr(31) || coalesce(team, '(unknown)')))
-      AND ($levels::VARCHAR[] IS NULL OR list_contains($levels::VARCHAR[], coalesce(level, '(unknown)')))
+           OR list_contains($team_keys::VARCHAR[], org || chr(31) || team))
+      AND ($levels::VARCHAR[] IS NULL OR list_contains($levels::VARCHAR[], level))
       AND ($tenure_bands::VARCHAR[] IS NULL
-           OR list_contains($tenure_bands::VARCHAR[], coalesce(CAST(tenure_band AS VARCHAR), '(unknown)')))
+           OR list_contains($tenure_bands::VARCHAR[], CAST(tenure_band AS VARCHAR)))
 )
 
 SELECT

@@ -7,22 +7,22 @@ WITH chosen AS (
     SELECT
         wave_id,
         CASE $by
-            WHEN 'org' THEN coalesce(org, '(unknown)')
-            WHEN 'team' THEN coalesce(org, '(unknown)') || ' / ' || coalesce(team, '(unknown)')
-            WHEN 'level' THEN coalesce(level, '(unknown)')
-            WHEN 'tenure_band' THEN coalesce(CAST(tenure_band AS VARCHAR), '(unknown)')
+            WHEN 'org' THEN org
+            WHEN 'team' THEN org || ' / ' || team
+            WHEN 'level' THEN level
+            WHEN 'tenure_band' THEN CAST(tenure_band AS VARCHAR)
             ELSE 'All'
         END AS grp,
         unnest(comments) AS c
     FROM responses
     WHERE list_contains($wave_ids::VARCHAR[], wave_id)
       AND comments IS NOT NULL
-      AND ($orgs::VARCHAR[] IS NULL OR list_contains($orgs::VARCHAR[], coalesce(org, '(unknown)')))
+      AND ($orgs::VARCHAR[] IS NULL OR list_contains($orgs::VARCHAR[], org))
       AND ($team_keys::VARCHAR[] IS NULL
-           OR list_contains($team_keys::VARCHAR[], coalesce(org, '(unknown)') || chr(31) || coalesce(team, '(unknown)')))
-      AND ($levels::VARCHAR[] IS NULL OR list_contains($levels::VARCHAR[], coalesce(level, '(unknown)')))
+           OR list_contains($team_keys::VARCHAR[], org || chr(31) || team))
+      AND ($levels::VARCHAR[] IS NULL OR list_contains($levels::VARCHAR[], level))
       AND ($tenure_bands::VARCHAR[] IS NULL
-           OR list_contains($tenure_bands::VARCHAR[], coalesce(CAST(tenure_band AS VARCHAR), '(unknown)')))
+           OR list_contains($tenure_bands::VARCHAR[], CAST(tenure_band AS VARCHAR)))
 ),
 
 ranked AS (
