@@ -7,7 +7,11 @@ from ui.navigation import PAGES, pages_for
 
 st.set_page_config(page_title="Workforce impact", layout="wide")
 
-session.ensure_database()
+if not session.database_ready():
+    # Started without `make run`: the build's progress is the only page (no sign-in, no page list).
+    st.navigation([st.Page(session.first_start_screen, title="Starting", default=True)], position="hidden").run()
+    st.stop()
+session.warm_up()
 viewer = session.current_viewer()
 if viewer is None:
     # Only the sign-in form, at "/" and at every page's address (a link to a page survives
@@ -22,8 +26,15 @@ with st.sidebar:
     if st.button("Sign out"):
         session.sign_out()
         st.rerun()
+    session.sync_cookie()
 
+allowed = pages_for(viewer)
 sections: dict[str, list[st.Page]] = {}
-for spec in pages_for(viewer):
+for spec in allowed:
     sections.setdefault(spec.section, []).append(st.Page(spec.path, title=spec.title, url_path=spec.key))
+# A page the role may not open keeps its address, hidden, and says so instead of showing another page.
+sections.setdefault(allowed[0].section if allowed else "", []).extend(
+    st.Page(session.denied_page(spec.title), title=spec.title, url_path=spec.key, visibility="hidden")
+    for spec in PAGES if spec not in allowed
+)
 st.navigation(sections).run()
