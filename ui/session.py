@@ -44,6 +44,7 @@ TOKEN_KEY = "_session_token"  # this session's sign-in token
 COOKIE_PENDING = "_session_cookie_pending"  # the token to write to the browser on the next run
 COOKIE_CLEAR = "_session_cookie_clear"  # signed out: remove the browser's cookie on the next run
 NO_ACCESS = "You do not have access to this page."
+ROUTED = "_routed"  # a page of this session has run
 
 
 @st.cache_resource(show_spinner=False)
@@ -284,12 +285,15 @@ def denied_page(title: str) -> Callable[[], None]:
 
 def require_page(key: str) -> Viewer:
     """Server-side gate at the top of every page: signed in, and the role may open it."""
-    if PagesManager.uses_pages_directory:
+    if PagesManager.uses_pages_directory and not st.session_state.get(ROUTED):
         # The first session after the server started opened this page's address directly, before
         # app.py had ever called st.navigation: Streamlit ran the page file alone, listing every
-        # file of pages/. Leave that mode and run again through the router (app.py).
+        # file of pages/. Leave that mode and run again, once, through the router (app.py).
+        # Only on a session's first run: a rerun later would drop that run's clicks.
+        st.session_state[ROUTED] = True
         PagesManager.uses_pages_directory = False
         st.rerun()
+    st.session_state[ROUTED] = True
     viewer = current_viewer()
     spec = PAGES_BY_KEY[key]
     if viewer is None or not spec.allows(viewer):
