@@ -29,12 +29,10 @@ with st.sidebar:
     session.sync_cookie()
 
 allowed = pages_for(viewer)
-sections: dict[str, list[st.Page]] = {}
-for spec in allowed:
-    sections.setdefault(spec.section, []).append(st.Page(spec.path, title=spec.title, url_path=spec.key))
+# One flat list, in the registry's order (which groups pages by section): Streamlit draws section
+# headers inside the list's <ul>, which screen readers and axe-core reject as a malformed list.
+pages = [st.Page(spec.path, title=spec.title, url_path=spec.key) for spec in allowed]
 # A page the role may not open keeps its address, hidden, and says so instead of showing another page.
-sections.setdefault(allowed[0].section if allowed else "", []).extend(
-    st.Page(session.denied_page(spec.title), title=spec.title, url_path=spec.key, visibility="hidden")
-    for spec in PAGES if spec not in allowed
-)
-st.navigation(sections).run()
+pages += [st.Page(session.denied_page(spec.title), title=spec.title, url_path=spec.key, visibility="hidden")
+          for spec in PAGES if spec not in allowed]
+st.navigation(pages).run()

@@ -109,6 +109,7 @@ def test_a_denied_page_says_so_at_its_own_address(new_page, user):
     app.page.get_by_text(NO_ACCESS).wait_for()
     assert denied.title not in app.nav_titles()
     app.assert_no_exception()
+    assert not app.accessibility_problems()
 
 
 def test_no_deploy_button_or_developer_menu(signed_in):
