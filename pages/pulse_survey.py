@@ -28,9 +28,9 @@ open_waves = surveys.open_waves_for(con, viewer, today)
 if not open_waves:
     st.write("There is no survey open for you right now.")
 else:
-    wave = st.selectbox(
+    # A choice only when there is one to make (a disabled picker's grey label fails WCAG contrast).
+    wave = open_waves[0] if len(open_waves) == 1 else st.selectbox(
         "Survey", open_waves, format_func=lambda w: f"{w.title} (closes {w.closes_on:%d %b %Y})",
-        disabled=len(open_waves) == 1,
     )
     st.text(wave.title)  # titles are typed by people: plain text, never markdown
     st.caption(f"Open from {wave.opens_on:%d %b %Y} to {wave.closes_on:%d %b %Y}. Every question except the comment needs an answer.")
