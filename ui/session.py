@@ -95,7 +95,8 @@ def first_start_screen() -> None:
                 # the loader writes through this process's database instance: not under the app's memory cap
                 with unlimited_memory(con):
                     first_start.build_sample(default_db_path(), default_key_path(), progress)
-                first_start.ensure_demo_state(con)
+                # through the cache, as every other session does: the demo accounts are made once
+                _demo_state_checked(str(default_db_path()), data_version(con))
                 status.update(label="Database built from sample_data/", state="complete", expanded=False)
     finally:
         lock.release()
