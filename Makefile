@@ -6,8 +6,10 @@ PYTHON ?= python3
 install:
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements.txt
 
-# Installs, then starts the app; the database is built from sample_data/ on first start.
+# Installs, builds the database from sample_data/ on first start (progress here, in the
+# terminal), then starts the app: no visitor waits for the build.
 run: install
+	$(PYTHON) -m workforce.first_start
 	$(PYTHON) -m streamlit run app.py
 
 # Debian's Chromium drives the browser tests; Playwright's own browser download is never used.

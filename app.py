@@ -9,7 +9,11 @@ from workforce.inert import markdown_escape
 
 st.set_page_config(page_title="Workforce impact", layout="wide")
 
-session.ensure_database()
+if not session.database_ready():
+    # Started without `make run`: the build's progress is the only page (no sign-in, no page list).
+    st.navigation([st.Page(session.first_start_screen, title="Starting", default=True)], position="hidden").run()
+    st.stop()
+session.warm_up()
 viewer = session.current_viewer()
 if viewer is None:
     # Only the sign-in form, at "/" and at every page's address (a link to a page survives
@@ -25,6 +29,7 @@ with st.sidebar:
     if st.button("Sign out"):
         session.sign_out()
         st.rerun()
+    session.sync_cookie()
 
 if auth.must_change_password(session.db(), viewer.username):
     # a one-time password: nothing else until the account holder has chosen their own
@@ -32,7 +37,11 @@ if auth.must_change_password(session.db(), viewer.username):
                   position="hidden").run()
     st.stop()
 
-sections: dict[str, list[st.Page]] = {}
-for spec in pages_for(viewer):
-    sections.setdefault(spec.section, []).append(st.Page(spec.path, title=spec.title, url_path=spec.key))
-st.navigation(sections).run()
+allowed = pages_for(viewer)
+# One flat list, in the registry's order (which groups pages by section): Streamlit draws section
+# headers inside the list's <ul>, which screen readers and axe-core reject as a malformed list.
+pages = [st.Page(spec.path, title=spec.title, url_path=spec.key) for spec in allowed]
+# A page the role may not open keeps its address, hidden, and says so instead of showing another page.
+pages += [st.Page(session.denied_page(spec.title), title=spec.title, url_path=spec.key, visibility="hidden")
+          for spec in PAGES if spec not in allowed]
+st.navigation(pages).run()

@@ -11,6 +11,9 @@ import streamlit as st
 from ui.session import cached, db, log_view, require_page
 from workforce import privacy, surveys
 
+# The morale theme's score is the morale index: one column, not two.
+OTHER_THEMES = [t for t in privacy.THEMES if t != "morale"]
+
 viewer = require_page("pulse_survey")
 log_view(viewer, "pulse_survey")
 today = date.today()
@@ -25,14 +28,30 @@ open_waves = surveys.open_waves_for(con, viewer, today)
 if not open_waves:
     st.write("There is no survey open for you right now.")
 else:
-    wave = st.selectbox(
+    # A choice only when there is one to make (a disabled picker's grey label fails WCAG contrast).
+    wave = open_waves[0] if len(open_waves) == 1 else st.selectbox(
         "Survey", open_waves, format_func=lambda w: f"{w.title} (closes {w.closes_on:%d %b %Y})",
-        disabled=len(open_waves) == 1,
     )
     st.text(wave.title)  # titles are typed by people: plain text, never markdown
     st.caption(f"Open from {wave.opens_on:%d %b %Y} to {wave.closes_on:%d %b %Y}. Every question except the comment needs an answer.")
+    receipt_key = f"pulse_receipt_{wave.wave_id}"
     if surveys.has_submitted(con, viewer, wave.wave_id):
-        st.success(surveys.SubmitResult("already_received").message)
+        # The receipt replaces the form. The day is known only to this session: it is not stored
+        # beside who answered.
+        received_on = st.session_state.get(receipt_key)
+        with st.container(border=True):
+            st.subheader("Receipt")
+            st.success(surveys.SubmitResult("accepted" if received_on else "already_received").message)
+            st.text(f"Survey: {wave.title}")
+            if received_on:
+                st.text(f"Received on {received_on:%d %b %Y}.")
+            st.markdown(
+                "**What happens next**\n\n"
+                f"- The survey closes on {wave.closes_on:%d %b %Y}; answers cannot be changed or sent twice.\n"
+                "- Your answers are stored without your name, under a code only the survey system can compute.\n"
+                f"- Results are shown only for groups of at least {rules.min_scores} people, and appear under "
+                "\"Company results\" below once the survey has closed."
+            )
     else:
         answers: dict[str, object] = {}
         with st.form(f"pulse_{wave.wave_id}"):
@@ -56,10 +75,10 @@ else:
             submitted = st.form_submit_button("Submit answers")
         if submitted:
             result = surveys.submit_response(con, viewer, wave.wave_id, answers, today=today)
-            if result.status == "accepted":
-                st.success(result.message)
-            elif result.status == "already_received":
-                st.info(result.message)
+            if result.status in ("accepted", "already_received"):
+                if result.status == "accepted":
+                    st.session_state[receipt_key] = today
+                st.rerun()  # the receipt replaces the form
             else:
                 st.error("Nothing was saved yet. Your answers are kept; please fix:")
                 for message in result.errors.values():
@@ -76,7 +95,7 @@ if results.empty:
 else:
     st.dataframe(
         results[["wave", "closed_on", "respondents_band", "morale_index", "enps",
-                 *[f"score_{t}" for t in privacy.THEMES]]],
+                 *[f"score_{t}" for t in OTHER_THEMES]]],
         hide_index=True,
         width="stretch",
         column_config={
@@ -86,6 +105,6 @@ else:
             "morale_index": st.column_config.NumberColumn("Morale index (1–5)", format="%.2f"),
             "enps": st.column_config.NumberColumn("eNPS", format="%.0f"),
             **{f"score_{t}": st.column_config.NumberColumn(f"{t.replace('_', ' ').capitalize()} (1–5)", format="%.2f")
-               for t in privacy.THEMES},
+               for t in OTHER_THEMES},
         },
     )

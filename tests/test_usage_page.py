@@ -76,12 +76,14 @@ def test_cost_alerts_review_by_admin(app_db):
     open_alerts = con.execute("SELECT count(*) FROM app_alerts WHERE status = 'open'").fetchall()[0][0]
     con.close()
     assert open_alerts > 0  # detection ran when the page first opened
-    # reviewing without a reason is refused with a message and changes nothing
-    at.button(key="FormSubmitter:review-Save review").click().run()
+    # a case is opened (with a reason), then decided; a decision without a reason is refused
+    at.text_input(key="cost_alerts_why").input("weekly review")
+    at.button(key="FormSubmitter:open_case-Open the next case").click().run()
+    at.button(key="FormSubmitter:decide_case-Save decision").click().run()
     assert "reason is required" in _errors(at)
     at.radio(key="cost_alerts_decision").set_value("dismissed")
     at.text_input(key="cost_alerts_reason").set_value("Known migration test")
-    at.button(key="FormSubmitter:review-Save review").click().run()
+    at.button(key="FormSubmitter:decide_case-Save decision").click().run()
     assert_no_exception(at)
     con = duckdb.connect(str(app_db))
     reviewed = con.execute("SELECT status, reason, reviewed_by FROM app_alerts WHERE status <> 'open'").fetchall()

@@ -3,28 +3,38 @@
 One DuckDB connection per process (`st.cache_resource`), a cursor per script run. The viewer
 is re-read from the database on every run from the signed-in username, so a role or scope
 change by an admin takes effect at once and nothing in the browser can widen it.
+
+Sign-in survives a reload through a cookie holding a signed, expiring, revocable token
+(`workforce.sessions`): a reload is a new Streamlit session, which reads the cookie the browser
+sent (`st.context.cookies`) and re-checks it on the server. Streamlit has no call to set a
+cookie, so the token is written by a line of the page's own script (`st.html`), once, just
+after sign-in; it is never in a URL.
 """
 
 from __future__ import annotations
 
-import sys
+import ast
+import importlib
+import json
+import threading
+import time
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
 import duckdb
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 from etl.schema import startup_problem
-from workforce import audit, auth, surveys
+from ui.navigation import PAGES_BY_KEY
+from workforce import audit, auth, first_start, sessions, surveys
 from workforce.db import (
-    SAMPLE_DATA_DIR,
+    ROOT,
     connect,
     data_version,
     default_db_path,
     default_key_path,
-    meta,
     unlimited_memory,
 )
 from workforce.inert import markdown_escape
@@ -32,6 +42,11 @@ from workforce.viewer import Viewer
 
 T = TypeVar("T")
 USERNAME_KEY = "username"
+TOKEN_KEY = "_session_token"  # this session's sign-in token
+COOKIE_PENDING = "_session_cookie_pending"  # the token to write to the browser on the next run
+COOKIE_CLEAR = "_session_cookie_clear"  # signed out: remove the browser's cookie on the next run
+NO_ACCESS = "You do not have access to this page."
+ROUTED = "_routed"  # a page of this session has run
 
 
 @st.cache_resource(show_spinner=False)
@@ -44,62 +59,90 @@ def db() -> duckdb.DuckDBPyConnection:
     return _connection(str(default_db_path())).cursor()
 
 
-def ensure_database() -> None:
-    """Build the embedded default from sample_data/ on first start, with visible progress."""
+def database_ready() -> bool:
+    """Whether the database has been loaded (`make run` builds it before the server starts)."""
     con = db()
-    if meta(con).get("data_version") and not _storage_needs_rebuild(con):
-        _demo_state_checked(str(default_db_path()), data_version(con))
-        return
-    from etl.load import load_folder  # the loader is only needed on first start
-
-    with st.status("First start: building the database from sample_data/ …", expanded=True) as status:
-        bar = st.progress(0.0)
-
-        def progress(step: str, fraction: float) -> None:
-            bar.progress(min(max(fraction, 0.0), 1.0), text=step)
-
-        # the loader writes through this process's database instance: not under the app's memory cap
-        with unlimited_memory(con):
-            load_folder(SAMPLE_DATA_DIR, default_db_path(), key_path=default_key_path(), progress=progress)
-        _ensure_demo_state(con)
-        status.update(label="Database built from sample_data/", state="complete", expanded=False)
-
-
-def _storage_needs_rebuild(con: duckdb.DuckDBPyConnection) -> bool:
-    """Whether the embedded default must be rebuilt from sample_data/ (its schema is older than
-    the code). Any other problem — a stale non-default database, a missing or wrong pseudonym
-    key — stops the app here with what to do (`etl.schema.startup_problem`)."""
-    problem = startup_problem(con, default_db_path(), default_key_path())
-    if problem is None:
+    if first_start.needs_build(con):
         return False
-    if problem.stale and meta(con).get("source") == str(SAMPLE_DATA_DIR.resolve()):
-        return True
-    st.error("The app cannot start with this database.")
-    st.text(problem.message)  # paths and fingerprints: plain text, never markdown
-    st.stop()
-    return False
+    problem = startup_problem(con, default_db_path(), default_key_path())
+    if problem is not None:  # a stale database that is not the embedded default, a missing or wrong key
+        st.error("The app cannot start with this database.")
+        st.text(problem.message)  # paths and fingerprints: plain text, never markdown
+        st.stop()
+    _demo_state_checked(str(default_db_path()), data_version(con))
+    return True
+
+
+@st.cache_resource(show_spinner=False)
+def _build_lock() -> threading.Lock:
+    return threading.Lock()
+
+
+def first_start_screen() -> None:
+    """The only page while the database is built: the build's progress, no sign-in, no pages.
+
+    Reached only when the server was started without `make run` (which builds first)."""
+    st.title("Workforce impact")
+    lock = _build_lock()
+    if not lock.acquire(blocking=False):
+        with st.spinner("The database is being built from sample_data/ (first start) …"):
+            while not first_start.database_ready(db()):
+                time.sleep(1.0)
+        st.rerun()
+    try:
+        con = db()
+        if not first_start.database_ready(con):
+            with st.status("First start: building the database from sample_data/ …", expanded=True) as status:
+                bar = st.progress(0.0)
+
+                def progress(step: str, fraction: float) -> None:
+                    bar.progress(min(max(fraction, 0.0), 1.0), text=step)
+                    print(f"first start: [{min(max(fraction, 0.0), 1.0):4.0%}] {step}", flush=True)
+
+                # the loader writes through this process's database instance: not under the app's memory cap
+                with unlimited_memory(con):
+                    first_start.build_sample(default_db_path(), default_key_path(), progress)
+                # through the cache, as every other session does: the demo accounts are made once
+                _demo_state_checked(str(default_db_path()), data_version(con))
+                status.update(label="Database built from sample_data/", state="complete", expanded=False)
+    finally:
+        lock.release()
+    st.rerun()
 
 
 @st.cache_resource(show_spinner=False)
 def _demo_state_checked(path: str, version: str) -> bool:
     """Check the demo accounts and wave once per process and load, not on every rerun."""
-    _ensure_demo_state(db())
+    first_start.ensure_demo_state(db())
     return True
 
 
-def _ensure_demo_state(con: duckdb.DuckDBPyConnection) -> None:
-    """Accounts at start (demo accounts only with the bundled sample, a first admin on real data)
-    and, with the sample, an open pulse wave, so the embedded default can be tried at once.
+def warm_up() -> None:
+    """Import what the pages need in the background, once per process, while the first visitor
+    signs in: the libraries behind the first page (scipy, statsmodels, altair) take seconds to
+    import on a small machine, and would otherwise be paid between "Sign in" and the page."""
+    _warm_up_started()
 
-    A first admin's one-time password is printed in this terminal only, never shown or logged.
-    """
-    first_admin = auth.ensure_start_accounts(con)
-    if first_admin is not None:
-        print(f"\nWorkforce impact: first admin created.\n  username: {first_admin[0]}\n"
-              f"  one-time password: {first_admin[1]}\nSign in and choose a new password.\n",
-              file=sys.stderr, flush=True)
-    if auth.sample_loaded(con):
-        surveys.ensure_demo_wave(con, date.today())
+
+@st.cache_resource(show_spinner=False)
+def _warm_up_started() -> bool:
+    threading.Thread(target=_import_page_modules, name="warm-up", daemon=True).start()
+    return True
+
+
+def _import_page_modules() -> None:
+    names: set[str] = set()
+    for page in sorted((ROOT / "pages").glob("*.py")):
+        for node in ast.walk(ast.parse(page.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names.add(node.module)
+            elif isinstance(node, ast.Import):
+                names.update(alias.name for alias in node.names)
+    for name in sorted(names):
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - a page that fails to import says so when it is opened
+            pass
 
 
 def oidc_configured() -> bool:
@@ -123,13 +166,65 @@ def _oidc_sign_in() -> str | None:
     return viewer.username
 
 
+@st.cache_resource(show_spinner=False)
+def _session_secret(path: str) -> bytes:
+    """The token-signing secret: `[session] secret` in Streamlit secrets, else session.key beside the database."""
+    configured = None
+    try:
+        configured = st.secrets.get("session", {}).get("secret")
+    except Exception:  # no secrets file at all: the key file
+        configured = None
+    return sessions.load_secret(configured, Path(path))
+
+
+def _secret() -> bytes:
+    return _session_secret(str(sessions.default_secret_path()))
+
+
+def _resume_from_cookie() -> str | None:
+    """The username of a valid sign-in cookie sent with this session's first request, else None."""
+    if st.session_state.get(COOKIE_CLEAR) is not None:
+        return None  # signed out in this session: the cookie it was opened with is revoked
+    token = st.context.cookies.get(sessions.COOKIE_NAME)
+    if not token:
+        return None
+    con = db()
+    username = sessions.verify(con, token, _secret())
+    if username is None or auth.viewer_for(con, username) is None:
+        return None
+    st.session_state[USERNAME_KEY] = username
+    st.session_state[TOKEN_KEY] = token
+    audit.record(con, username, "sign_in", None, {"method": "session cookie"})
+    return username
+
+
 def current_viewer() -> Viewer | None:
     username = st.session_state.get(USERNAME_KEY)
     if not username and oidc_configured():
         username = _oidc_sign_in()
     if not username:
+        username = _resume_from_cookie()
+    if not username:
         return None
-    return auth.viewer_for(db(), username)
+    viewer = auth.viewer_for(db(), username)
+    if viewer is None:  # deactivated meanwhile: signed out, whatever the browser holds
+        st.session_state.pop(USERNAME_KEY, None)
+    return viewer
+
+
+def _cookie_script(value: str, max_age: int) -> str:
+    cookie = json.dumps(f"{sessions.COOKIE_NAME}={value}; Path=/; Max-Age={max_age}; SameSite=Strict")
+    return (f"<script>document.cookie = {cookie} + (location.protocol === 'https:' ? '; Secure' : '');</script>")
+
+
+def sync_cookie() -> None:
+    """Write (after sign-in) or remove (after sign-out) the browser's sign-in cookie, once."""
+    token = st.session_state.pop(COOKIE_PENDING, None)
+    if token:
+        st.html(_cookie_script(token, int(sessions.DEFAULT_TTL.total_seconds())), unsafe_allow_javascript=True)
+    if st.session_state.get(COOKIE_CLEAR):
+        st.session_state[COOKIE_CLEAR] = False  # done; the marker stays so the stale cookie is not re-read
+        st.html(_cookie_script("", 0), unsafe_allow_javascript=True)
 
 
 def sign_in_form() -> None:
@@ -146,6 +241,7 @@ def sign_in_form() -> None:
             if st.button("Sign in with single sign-on"):
                 st.login()
         return
+    sync_cookie()
     st.title("Workforce impact")
     st.caption("Sign in to continue. Demo accounts are listed in the README.")
     with st.form("sign_in"):
@@ -153,11 +249,16 @@ def sign_in_form() -> None:
         password = st.text_input("Password", type="password", max_chars=auth.MAX_PASSWORD)
         submitted = st.form_submit_button("Sign in")
     if submitted:
-        attempt = auth.sign_in(db(), username, password, address=_client_address())
+        con = db()
+        attempt = auth.sign_in(con, username, password, address=_client_address())  # audited there
         if attempt.viewer is None:
             st.error(attempt.message)
         else:
+            token = sessions.issue(con, attempt.viewer.username, _secret())
+            st.session_state.pop(COOKIE_CLEAR, None)
             st.session_state[USERNAME_KEY] = attempt.viewer.username
+            st.session_state[TOKEN_KEY] = token
+            st.session_state[COOKIE_PENDING] = token
             st.rerun()
 
 
@@ -189,19 +290,48 @@ def change_password_form() -> None:
 
 
 def sign_out() -> None:
+    """End this sign-in: its session token is revoked on the server and the cookie removed."""
+    con = db()
+    for token in (st.session_state.pop(TOKEN_KEY, None), st.context.cookies.get(sessions.COOKIE_NAME)):
+        sessions.revoke(con, token, _secret())
     st.session_state.pop(USERNAME_KEY, None)
+    st.session_state.pop(COOKIE_PENDING, None)
+    st.session_state[COOKIE_CLEAR] = True
     if oidc_configured() and st.user.is_logged_in:
         st.logout()
 
 
+def denied_page(title: str) -> Callable[[], None]:
+    """What a page's address shows to a viewer whose role may not open it: a refusal that says so."""
+
+    def refuse() -> None:
+        viewer = current_viewer()
+        st.title(title)
+        st.error(NO_ACCESS)
+        role = viewer.role.value.replace("_", " ") if viewer else "signed out"
+        st.write(f"{title} is not open to your role ({role}). Ask an admin if you need it.")
+        if viewer is not None:
+            audit.record(db(), viewer.username, "view_denied", title)
+
+    refuse.__name__ = f"denied_{title}"
+    return refuse
+
+
 def require_page(key: str) -> Viewer:
     """Server-side gate at the top of every page: signed in, and the role may open it."""
-    from ui.navigation import PAGES_BY_KEY
-
+    if PagesManager.uses_pages_directory and not st.session_state.get(ROUTED):
+        # The first session after the server started opened this page's address directly, before
+        # app.py had ever called st.navigation: Streamlit ran the page file alone, listing every
+        # file of pages/. Leave that mode and run again, once, through the router (app.py).
+        # Only on a session's first run: a rerun later would drop that run's clicks.
+        st.session_state[ROUTED] = True
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+    st.session_state[ROUTED] = True
     viewer = current_viewer()
     spec = PAGES_BY_KEY[key]
     if viewer is None or not spec.allows(viewer) or auth.must_change_password(db(), viewer.username):
-        st.error("You do not have access to this page.")
+        st.error(NO_ACCESS)
         st.stop()
     return viewer
 

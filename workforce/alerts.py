@@ -10,7 +10,11 @@ already made is never overwritten. The loader runs it with the default threshold
 usage rows); `refresh_if_stale` runs it once per data version when the load did not, and the
 admins' "Run detection" calls `refresh_alerts(con, thresholds)`.
 
-Names beside usage appear only through `alerts_for_review`, which only admins may call.
+Names beside usage appear only to admins, one case at a time (`open_case`, audited with the
+reason the admin gives): the review queue (`case_queue`) holds ids, places and statuses, never
+names or figures, in the order the cases arose, so nothing here can be sorted into a ranking of
+people. Sustained usage far above peers (workforce.tokenmaxxing) is reviewed the same way; its
+decisions are kept in `app_case_reviews`, the alerts' in `app_alerts`.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from workforce import audit
+from workforce import audit, tokenmaxxing
 from workforce.db import SQL_DIR, data_version, sql, table_exists
 from workforce.filters import Filters
 from workforce.usage import minimum_people, run_text, scope_params
@@ -74,6 +78,7 @@ class Thresholds:
 def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(sql("create_app_alerts", ALERTS_SQL))
     con.execute(sql("create_app_alert_runs", ALERTS_SQL))
+    con.execute(sql("create_app_case_reviews", ALERTS_SQL))
 
 
 def detect(con: duckdb.DuckDBPyConnection, thresholds: Thresholds = Thresholds()) -> pd.DataFrame:
@@ -209,3 +214,240 @@ def alerts_for_review(
         "orgs": allowed_orgs(con, viewer),
     }
     return run_text(con, sql("alerts_for_review", ALERTS_SQL), params)
+
+
+# ---------------------------------------------------------------------------------------------
+# Review one case at a time. A case is a stored alert (person-day or team-day) or a person whose
+# usage is sustained far above their peers without more delivered work.
+
+SUSTAINED = "sustained_usage"
+CASE_KINDS = (*KINDS, SUSTAINED)
+CASE_KIND_LABELS = {
+    "person_day": "A person's day far above their own usual use",
+    "team_day": "A team's day far above its usual use",
+    SUSTAINED: "Usage far above peers for weeks, without more delivered work",
+}
+METRIC_LABELS = {"cost_usd": "cost (USD)", "total_tokens": "tokens"}
+# Below this many people (or teams) a spread would show single colleagues' figures: only the count.
+MIN_CONTEXT_GROUP = 5
+
+
+@dataclass(frozen=True)
+class CaseRef:
+    """A case in the review queue: where it sits and its status, never who or how much."""
+
+    case_id: str
+    kind: str
+    org: str
+    team: str
+    status: str
+
+
+@dataclass(frozen=True)
+class Case:
+    """An opened case: who or which team, why it was raised, and the team-level context."""
+
+    case_id: str
+    kind: str
+    subject: str  # the person's name, or the team for a team-day
+    org: str
+    team: str
+    status: str
+    why: str  # why it was raised, in a sentence
+    figures: dict[str, str]  # the case's own figures, formatted
+    context_title: str
+    context: dict[str, str]  # the spread among the team (or the org's teams), formatted; no names
+    review: str | None  # the last decision, in a sentence
+
+
+def _sustained_id(employee_id: str) -> str:
+    return f"{SUSTAINED}:{employee_id}"
+
+
+def _case_kind(case_id: str) -> str:
+    kind = case_id.split(":", 1)[0]
+    if kind not in CASE_KINDS:
+        raise KeyError(f"No case with id {case_id!r}")
+    return kind
+
+
+def _reviews(con: duckdb.DuckDBPyConnection, case_ids: list[str]) -> pd.DataFrame:
+    return run_text(con, sql("case_reviews", ALERTS_SQL), {"case_ids": case_ids})
+
+
+def case_queue(
+    con: duckdb.DuckDBPyConnection,
+    viewer: Viewer,
+    filters: Filters,
+    statuses: tuple[str, ...] = ("open",),
+    kinds: tuple[str, ...] = (),
+) -> list[CaseRef]:
+    """The cases to review, in the order they arose (never by size). Admins only."""
+    require_role(viewer, Role.ADMIN)
+    ensure_tables(con)
+    unknown = sorted(set(kinds) - set(CASE_KINDS)) + sorted(set(statuses) - set(STATUSES))
+    if unknown:
+        raise ValueError(f"Case filters: unknown kind or status {', '.join(unknown)}")
+    params = scope_params(con, viewer, filters) | {
+        "statuses": list(statuses) or None,
+        "kinds": [k for k in kinds if k in KINDS] or None,
+    }
+    cases: list[CaseRef] = []
+    if not kinds or set(kinds) & set(KINDS):
+        found = run_text(con, sql("alert_cases", ALERTS_SQL), params)
+        cases += [CaseRef(r.case_id, r.kind, r.org, r.team, r.status) for r in found.itertuples()]
+    if not kinds or SUSTAINED in kinds:
+        flagged = tokenmaxxing.flagged_people(con, viewer, filters).sort_values("employee_id")
+        ids = [_sustained_id(e) for e in flagged["employee_id"]]
+        decided = dict(_reviews(con, ids)[["case_id", "status"]].itertuples(index=False)) if ids else {}
+        for case_id, r in zip(ids, flagged.itertuples(), strict=True):
+            status = decided.get(case_id, "open")
+            if not statuses or status in statuses:
+                cases.append(CaseRef(case_id, SUSTAINED, r.org, r.team, status))
+    return cases
+
+
+def next_case_id(cases: list[CaseRef], current: str | None = None) -> str:
+    """The case after `current` in the queue (the first when there is none), wrapping round,
+    so a case left open is not shown again at once. ValueError on an empty queue."""
+    if not cases:
+        raise ValueError("No case to review with these filters.")
+    ids = [c.case_id for c in cases]
+    start = ids.index(current) + 1 if current in ids else 0
+    return ids[start % len(ids)]
+
+
+def case_counts(cases: list[CaseRef]) -> pd.DataFrame:
+    """org, kind, status, cases: how many cases of each kind sit in each org (counts only)."""
+    frame = pd.DataFrame([(c.org, CASE_KIND_LABELS[c.kind], c.status) for c in cases],
+                         columns=["org", "kind", "status"])
+    return frame.groupby(["org", "kind", "status"], as_index=False).size().rename(columns={"size": "cases"})
+
+
+def _number(value: float, metric: str) -> str:
+    return f"${value:,.2f}" if metric == "cost_usd" else f"{value:,.0f}"
+
+
+def _spread(row: dict, unit: str, metric: str | None = None) -> dict[str, str]:
+    def fmt(v: float | None) -> str:
+        if v is None or pd.isna(v):
+            return "–"
+        return _number(v, metric) if metric else f"{v:,.1f}×"
+
+    count = int(row[unit])
+    if count < MIN_CONTEXT_GROUP:
+        return {unit.capitalize(): f"{count:,}", "Spread": f"not shown for fewer than {MIN_CONTEXT_GROUP}"}
+    return {
+        unit.capitalize(): f"{count:,}",
+        "Lowest quarter up to": fmt(row["p25"]),
+        "Median": fmt(row["median"]),
+        "Highest quarter from": fmt(row["p75"]),
+        "Highest tenth from": fmt(row["p90"]),
+    }
+
+
+def open_case(
+    con: duckdb.DuckDBPyConnection, viewer: Viewer, case_id: str, why: str, filters: Filters | None = None
+) -> Case:
+    """Open one case, with its name, for review. Admins only, with a reason that is written to
+    the audit log with the case (every opening, each time). KeyError for an unknown case or one
+    outside the viewer's scope."""
+    require_role(viewer, Role.ADMIN)
+    why = (why or "").strip()
+    if not why:
+        raise ValueError("Reason for opening: say why you are opening this case (it is written to the audit log).")
+    ensure_tables(con)
+    filters = filters or Filters()
+    kind = _case_kind(case_id)
+    case = _sustained_case(con, viewer, case_id, filters) if kind == SUSTAINED else _alert_case(con, viewer, case_id)
+    audit.record(con, viewer.username, "case_opened", case_id, {"reason": why, "kind": kind})
+    return case
+
+
+def _alert_case(con: duckdb.DuckDBPyConnection, viewer: Viewer, case_id: str) -> Case:
+    rows = run_text(con, sql("alert_case", ALERTS_SQL), {"case_id": case_id, "orgs": allowed_orgs(con, viewer)})
+    if rows.empty:
+        raise KeyError(f"No case with id {case_id!r}")
+    a = rows.iloc[0]
+    metric = METRIC_LABELS.get(a.metric, a.metric)
+    params = {"metric": a.metric, "day": a.usage_date, "org": a.org, "team": a.team, "value": float(a.value)}
+    if a.kind == "person_day":
+        subject = a.person or a.employee_id
+        who = "their"
+        context = run_text(con, sql("person_day_context", ALERTS_SQL), params).iloc[0].to_dict()
+        context_title = f"The people of team {a.team} that day, by {metric}"
+        spread = _spread(context, "people", a.metric)
+        if context["people"] >= MIN_CONTEXT_GROUP:
+            spread["Below this day"] = f"{int(context['below']):,} of {int(context['people']):,}"
+    else:
+        subject = f"Team {a.team}"
+        who = "the team's"
+        context = run_text(con, sql("team_day_context", ALERTS_SQL), params).iloc[0].to_dict()
+        context_title = f"The teams of {a.org} that day, by {metric}"
+        spread = _spread(context, "teams", a.metric)
+        if context["teams"] >= MIN_CONTEXT_GROUP:
+            spread["Below this team"] = f"{int(context['below']):,} of {int(context['teams']):,}"
+    why = (f"On {a.usage_date:%d %b %Y} {who} {metric} was {_number(a.value, a.metric)}, "
+           f"{a.ratio:,.1f}× {who} usual day (median {_number(a.baseline_median, a.metric)} over "
+           f"{int(a.baseline_days)} earlier active days; robust z {a.robust_z:,.1f}).")
+    figures = {
+        "Day": f"{a.usage_date:%d %b %Y}",
+        f"That day's {metric}": _number(a.value, a.metric),
+        "Usual day (median)": _number(a.baseline_median, a.metric),
+        "Times the usual": f"{a.ratio:,.1f}×",
+    }
+    review = None
+    if a.reviewed_by is not None and not pd.isna(a.reviewed_by):
+        review = f"{a.status.capitalize()} by {a.reviewed_by} on {a.reviewed_at:%d %b %Y}: {a.reason}"
+    return Case(case_id, a.kind, subject, a.org, a.team, a.status, why, figures, context_title, spread, review)
+
+
+def _sustained_case(con: duckdb.DuckDBPyConnection, viewer: Viewer, case_id: str, filters: Filters) -> Case:
+    employee_id = case_id.split(":", 1)[1]
+    flagged = tokenmaxxing.flagged_people(con, viewer, filters)
+    rows = flagged[flagged["employee_id"] == employee_id]
+    if rows.empty:
+        raise KeyError(f"No case with id {case_id!r}")
+    p = rows.iloc[0]
+    params = {"org": p.org, "team": p.team, "start": filters.start, "end": filters.end,
+              "value": float(p.median_token_ratio)}
+    context = run_text(con, sql("sustained_context", ALERTS_SQL), params).iloc[0].to_dict()
+    spread = _spread(context, "people")
+    if context["people"] >= MIN_CONTEXT_GROUP:
+        spread["Below this person's ratio"] = f"{int(context['below']):,} of {int(context['people']):,}"
+    why = (f"In {int(p.far_above_weeks)} of {int(p.active_weeks)} active weeks, tokens and agent time were at least "
+           f"{tokenmaxxing.Rules().ratio:g}× the median of the {p.job_family} job family, while changes landed "
+           f"stayed at {p.changes_per_week:,.1f} a week (peers {p.peer_changes_per_week:,.1f}).")
+    figures = {
+        "Weeks far above peers": f"{int(p.far_above_weeks)} of {int(p.active_weeks)}",
+        "Tokens, times the peers' median": f"{p.median_token_ratio:,.1f}×",
+        "Agent time, times the peers' median": f"{p.median_agent_ratio:,.1f}×",
+        "Cost in those weeks": f"${p.cost_usd_in_those_weeks:,.0f}",
+    }
+    decided = _reviews(con, [case_id])
+    status, review = "open", None
+    if not decided.empty:
+        d = decided.iloc[0]
+        status = d.status
+        review = f"{d.status.capitalize()} by {d.reviewed_by} on {d.reviewed_at:%d %b %Y}: {d.reason}"
+    return Case(case_id, SUSTAINED, p.person, p.org, p.team, status, why, figures,
+                f"The people of team {p.team}, tokens as a multiple of their job family's weekly median",
+                spread, review)
+
+
+def decide_case(con: duckdb.DuckDBPyConnection, viewer: Viewer, case_id: str, status: str, reason: str) -> None:
+    """Record an admin's decision on a case (acknowledged, dismissed, or reopened), with a reason."""
+    kind = _case_kind(case_id)
+    if kind != SUSTAINED:
+        review_alert(con, viewer, case_id, status, reason)
+        return
+    require_role(viewer, Role.ADMIN)
+    if status not in STATUSES:
+        raise ValueError(f"status must be one of {', '.join(STATUSES)}, got {status!r}")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValueError("A reason is required to review a case.")
+    ensure_tables(con)
+    con.execute(sql("upsert_case_review", ALERTS_SQL),
+                {"case_id": case_id, "status": status, "reason": reason, "reviewed_by": viewer.username})
+    audit.record(con, viewer.username, "admin_change", "app_case_reviews", {"case_id": case_id, "status": status})

@@ -143,6 +143,16 @@ def browser_db(sample_db_path, tmp_path_factory) -> tuple[Path, dict[str, str], 
 
 
 @pytest.fixture(scope="session")
+def company_orgs(sample_db_path) -> list[str]:
+    """Every org of the sample company (read from the pristine sample, which no server holds)."""
+    con = duckdb.connect(str(sample_db_path), read_only=True)
+    try:
+        return [o for (o,) in con.execute("SELECT DISTINCT org FROM mart_employee_month ORDER BY org").fetchall()]
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="session")
 def server(browser_db, tmp_path_factory) -> Iterator[TestServer]:
     """`streamlit run app.py` on a free loopback port against the test database."""
     db_path, accounts, wave_id, _ = browser_db
@@ -162,8 +172,7 @@ def server(browser_db, tmp_path_factory) -> Iterator[TestServer]:
         "--server.runOnSave", "false",
         "--server.fileWatcherType", "none",
         "--browser.gatherUsageStats", "false",
-        "--client.toolbarMode", "minimal",  # no Deploy button in the screenshots
-    ]
+    ]  # .streamlit/config.toml hides the Deploy button and developer menu (a test checks it)
     with log_path.open("w", encoding="utf-8") as log:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     srv = TestServer(

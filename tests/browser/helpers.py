@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
 
 from ui.navigation import PageSpec
@@ -26,6 +27,8 @@ CHART_DRAWN = "svg.marks, canvas.marks"  # Vega's root element once the chart is
 METRIC = '[data-testid="stMetric"]'
 NAV_LINK = '[data-testid="stSidebarNavLink"]'
 NO_ACCESS = "You do not have access to this page."
+SERIOUS = ("serious", "critical")
+_AXE = Axe()  # axe-core ships inside the package: nothing is fetched at run time
 
 
 def password_for(username: str) -> str:
@@ -139,6 +142,14 @@ class AppPage:
                 Array.from(r.querySelectorAll('[role=gridcell], [role=columnheader], th, td'))
                     .map(c => c.textContent.trim()))"""
         )
+
+    def accessibility_problems(self) -> list[str]:
+        """axe-core's serious and critical violations on the page as it is now, one line each."""
+        found = _AXE.run(self.page).response["violations"]
+        return [
+            f"{v['id']} ({v['impact']}): {v['help']} — {len(v['nodes'])}× e.g. {v['nodes'][0]['html'][:160]}"
+            for v in found if v.get("impact") in SERIOUS
+        ]
 
     def screenshot(self, name: str) -> Path:
         """The whole page at desktop width: the main area scrolls inside the app, so the

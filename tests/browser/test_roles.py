@@ -1,5 +1,6 @@
 """Every role in a real browser: each page it may open renders (charts, key figures, no
-exception) and is screenshotted; each page it may not open is neither offered nor reachable."""
+exception), has no serious or critical axe-core violation, and is screenshotted; each page it may
+not open is neither offered nor reachable."""
 
 from __future__ import annotations
 
@@ -39,6 +40,8 @@ def test_signed_out_visitor_is_offered_no_page(new_page):
         assert app.nav_titles() == [], f"{path}: pages offered before sign-in: {app.nav_titles()}"
         assert app.heading() == "Workforce impact", f"{path} showed {app.heading()!r} before sign-in"
         app.assert_no_exception()
+    problems = app.accessibility_problems()
+    assert not problems, "the sign-in screen: axe-core found\n" + "\n".join(problems)
 
 
 def test_wrong_password_is_refused(new_page):
@@ -74,6 +77,8 @@ def test_allowed_page_renders(signed_in, user, spec):
         assert app.page.get_by_text(text).count() > 0, f"{spec.key}: {text!r} not shown"
     app.assert_no_exception()  # charts draw after the script run: check again once they have
     app.screenshot(f"{DEMO_VIEWERS[user].role.value}-{spec.key}")
+    problems = app.accessibility_problems()
+    assert not problems, f"{user} on {spec.key}: axe-core found\n" + "\n".join(problems)
 
 
 @pytest.mark.parametrize(("user", "spec"), DENIED, ids=[f"{u}-{s.key}" for u, s in DENIED])

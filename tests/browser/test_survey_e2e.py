@@ -34,6 +34,19 @@ def answer_with_mouse(app: AppPage) -> None:
     form.get_by_role("button", name="Submit answers").click()
 
 
+def assert_receipt(app: AppPage, *, today: bool = True) -> None:
+    """The form is replaced by a receipt: the wave, the day (in the session that sent it), what
+    happens next; no Submit button is left; company results follow."""
+    app.wait_idle()
+    app.page.get_by_role("heading", name="Receipt").wait_for()
+    text = app.page.locator('[data-testid="stMain"]').inner_text()
+    assert "Survey:" in text and "What happens next" in text and "closes on" in text, text
+    assert ("Received on " in text) == today, text
+    assert app.page.locator('[data-testid="stForm"]').count() == 0, "the filled form is still on screen"
+    assert app.page.get_by_role("button", name="Submit answers").count() == 0
+    assert app.page.get_by_text("Company results of closed surveys").count() == 1
+
+
 def hr_org_response_row(app: AppPage) -> dict[str, str]:
     """The HR partner's own org row of the live response rates of the demo wave."""
     app.open(spec("survey_waves"), default=False)
@@ -61,6 +74,7 @@ def test_submit_once_refuse_second_and_hr_sees_no_live_count(new_page, app_serve
     first.page.get_by_text(ACCEPTED).wait_for()
     app_server.hr_org_respondents += 1
     first.assert_no_exception()
+    assert_receipt(first)
 
     # The second tab's submission is refused, by the database, not by a stale form.
     answer_with_mouse(second)
@@ -73,6 +87,7 @@ def test_submit_once_refuse_second_and_hr_sees_no_live_count(new_page, app_serve
     again.sign_in(RESPONDENTS[0], RESPONDENT_PASSWORD)
     again.page.get_by_text(ALREADY).wait_for()
     assert again.page.locator('[data-testid="stForm"]').count() == 0
+    assert_receipt(again, today=False)
 
     # Further colleagues answer until the org reaches the minimum group size.
     for username in RESPONDENTS[1:]:
