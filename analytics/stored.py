@@ -263,16 +263,10 @@ def read_models(con: duckdb.DuckDBPyConnection):
         raise AnalysisInputError("the drivers models are not stored in this database: reload the data")
     if state["status"] != "ok":
         raise AnalysisInputError(state["message"])
-    try:
-        effects = con.execute(
-            "SELECT model, key, label, unit, null_value, estimate, ci_low, ci_high, n, reason FROM mart_drivers_effects "
-            "ORDER BY model, position"
-        ).fetchall()
-        con.execute("SELECT 1 FROM mart_drivers_notes LIMIT 1").fetchall()
-    except (duckdb.BinderException, duckdb.CatalogException) as problem:
-        raise AnalysisInputError(
-            "the drivers models were stored by an earlier version (no reasons or notes): reload the data"
-        ) from problem
+    effects = con.execute(
+        "SELECT model, key, label, unit, null_value, estimate, ci_low, ci_high, n, reason FROM mart_drivers_effects "
+        "ORDER BY model, position"
+    ).fetchall()
     by_model: dict[str, dict[str, Effect]] = {}
     for model, k, label, unit, null, estimate, low, high, n, reason in effects:
         by_model.setdefault(model, {})[k] = Effect(

@@ -13,6 +13,9 @@ differently). A database recording another version (or none, from before the mec
   stops with a message for any other database (`startup_problem`).
 
 History: 2 – per-wave respondent keys, generalised placement, no manager key or span, day only.
+3 – vendor rows keep billing tier, one-hour cache writes, cost basis and tool outcomes; the drivers
+    models store the staggered mandate estimate, reasons and notes; no survey figure in
+    mart_drivers_team_metrics; no stored suppression lattice.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ import duckdb
 
 from etl.pseudonym import KeyProblem, open_key
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 LOADED_LAYERS = ("stg_", "mart_")
 
 

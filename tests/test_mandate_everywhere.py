@@ -63,16 +63,3 @@ def test_drivers_page_and_json_show_the_same_numbers(con, model, sample_db_path)
     assert payload["findings"]["morale.mandate_effect"] == findings.mandate_sentence(model)
     assert [r["months"] for r in payload["morale"]["mandate_effect_by_months_since"]] == list(range(-3, 7))
     assert {r["org"] for r in payload["morale"]["mandate_effect_by_org"]} == set(model.by_org["org"])
-
-
-def test_a_database_without_the_mandate_table_says_so_and_the_rest_shows(writable_db):
-    c = duckdb.connect(str(writable_db))
-    try:
-        c.execute("DROP TABLE mart_drivers_mandate")
-        models = stored.read_models(c)
-        assert not models.mandate.estimated and "reload the data" in models.mandate.reason
-        assert models.cox.n_rows > 0  # the other models are still read
-        text = summary.executive_summary(c, EXEC, Filters()).findings[0].text
-        assert text.startswith("The effect of AI mandates on morale is not available") and "reload" in text
-    finally:
-        c.close()

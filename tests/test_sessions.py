@@ -62,7 +62,7 @@ def test_sign_out_revokes_that_session_only(con):
     sessions.revoke(con, phone, SECRET, now=NOW)
     assert _signed_in(con, phone) is None
     assert _signed_in(con, laptop).username == "ann"
-    sessions.revoke_user(con, "ann", now=NOW)
+    sessions.revoke_user(con, "ann", SECRET, now=NOW)
     assert _signed_in(con, laptop) is None
 
 

@@ -161,7 +161,7 @@ def _oidc_sign_in() -> str | None:
     viewer = auth.viewer_for_email(con, st.user.get("email"))
     if viewer is None:
         return None
-    audit.record(con, viewer.username, "sign_in", None, {"method": "oidc"})
+    audit.record(con, audit.actor(viewer), "sign_in", None, {"method": "oidc"})
     st.session_state[USERNAME_KEY] = viewer.username
     return viewer.username
 
@@ -190,11 +190,12 @@ def _resume_from_cookie() -> str | None:
         return None
     con = db()
     username = sessions.verify(con, token, _secret())
-    if username is None or auth.viewer_for(con, username) is None:
+    viewer = auth.viewer_for(con, username) if username is not None else None
+    if viewer is None:
         return None
     st.session_state[USERNAME_KEY] = username
     st.session_state[TOKEN_KEY] = token
-    audit.record(con, username, "sign_in", None, {"method": "session cookie"})
+    audit.record(con, audit.actor(viewer), "sign_in", None, {"method": "session cookie"})
     return username
 
 
@@ -311,7 +312,7 @@ def denied_page(title: str) -> Callable[[], None]:
         role = viewer.role.value.replace("_", " ") if viewer else "signed out"
         st.write(f"{title} is not open to your role ({role}). Ask an admin if you need it.")
         if viewer is not None:
-            audit.record(db(), viewer.username, "view_denied", title)
+            audit.record(db(), audit.actor(viewer), "view_denied", title)
 
     refuse.__name__ = f"denied_{title}"
     return refuse
@@ -342,7 +343,7 @@ def log_view(viewer: Viewer, page: str, filters: dict[str, Any] | None = None) -
     if st.session_state.get("_last_logged_view") == signature:
         return
     st.session_state["_last_logged_view"] = signature
-    audit.record(db(), viewer.username, "view", page, filters)
+    audit.record(db(), audit.actor(viewer), "view", page, filters)
 
 
 @st.cache_data(ttl=3600, max_entries=1024, show_spinner=False)

@@ -1,6 +1,10 @@
 """The audit log: sign-ins, pages viewed with their filters, downloads and admin changes.
 
-It records who did what and never holds survey answers or comments.
+It records who did what and never holds survey answers or comments. What people with the
+employee role do (sign in, open the survey) is recorded under their role, not their name
+(`actor`): their only business in the app is the pulse survey, so a named sign-in on a day would
+tell a reader of the database which of the day's in-app answers could be theirs. Failed sign-ins
+keep the typed name (that is what an admin needs to see an attack).
 """
 
 from __future__ import annotations
@@ -9,6 +13,10 @@ import json
 from typing import Any
 
 import duckdb
+
+from workforce.viewer import Role, Viewer
+
+EMPLOYEE_ACTOR = "(an employee)"
 
 DDL = """
 CREATE TABLE IF NOT EXISTS app_audit_log (
@@ -19,6 +27,11 @@ CREATE TABLE IF NOT EXISTS app_audit_log (
     detail VARCHAR             -- JSON: filters, counts; never survey answers
 )
 """
+
+
+def actor(viewer: Viewer) -> str:
+    """Who the log names for what a viewer does: the username, or the role alone for employees."""
+    return EMPLOYEE_ACTOR if viewer.role == Role.EMPLOYEE else viewer.username
 
 
 def ensure_table(con: duckdb.DuckDBPyConnection) -> None:

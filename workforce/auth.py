@@ -270,7 +270,7 @@ def sign_in(
         audit.record(con, audit_username(username), "sign_in_failed", None, detail)
         return SignIn("failed")
     con.execute("DELETE FROM app_sign_in_throttle WHERE kind = 'username' AND \"key\" = ?", [keys[0][1]])
-    audit.record(con, viewer.username, "sign_in", None, detail)
+    audit.record(con, audit.actor(viewer), "sign_in", None, detail)
     return SignIn("ok", viewer)
 
 
@@ -584,7 +584,9 @@ def change_password(con: duckdb.DuckDBPyConnection, username: str, old_password:
         raise AccessChangeError("new_password", "New password: must differ from the current one.")
     con.execute("UPDATE app_users SET password_hash = ?, must_change_password = false WHERE username = ?",
                 [hash_password(new_password), username])
-    audit.record(con, username, "password_change", username)
+    changed_by = viewer_for(con, username)
+    who = audit.actor(changed_by) if changed_by is not None else username
+    audit.record(con, who, "password_change", None if who == audit.EMPLOYEE_ACTOR else username)
 
 
 def _audit(con: duckdb.DuckDBPyConnection, actor: Viewer, target: str, detail: dict) -> None:

@@ -1,6 +1,7 @@
 """Sign-in that survives a reload: signed, expiring, revocable session tokens.
 
-A successful sign-in creates a row in `app_sessions` and gives the browser a token
+A successful sign-in creates a row in `app_sessions` (the account stored as a keyed digest of
+the username, so the file does not say who signed in when) and gives the browser a token
 `v1.<session id>.<username, base64url>.<expiry, unix seconds>.<signature>`, the signature being
 HMAC-SHA256 of everything before it under a server secret that is never in the database (a file
 beside it, or Streamlit secrets; see `ui.session`). A token is accepted only when its signature is
@@ -73,6 +74,11 @@ def _signature(secret: bytes, payload: str) -> str:
     return _b64(hmac.new(secret, payload.encode("ascii"), hashlib.sha256).digest())
 
 
+def _account(secret: bytes, username: str) -> str:
+    """What the sessions table stores for an account: a keyed digest, never the username."""
+    return _b64(hmac.new(secret, b"account:" + username.encode("utf-8"), hashlib.sha256).digest())
+
+
 def issue(
     con: duckdb.DuckDBPyConnection,
     username: str,
@@ -87,7 +93,8 @@ def issue(
     expires = issued + ttl
     session_id = secrets.token_urlsafe(18)
     con.execute(sql("insert_session", SESSIONS_SQL),
-                {"session_id": session_id, "username": username, "issued_at": issued, "expires_at": expires})
+                {"session_id": session_id, "account": _account(secret, username), "issued_at": issued,
+                 "expires_at": expires})
     expiry = int(expires.replace(tzinfo=UTC).timestamp())
     payload = f"{_VERSION}.{session_id}.{_b64(username.encode('utf-8'))}.{expiry}"
     return f"{payload}.{_signature(secret, payload)}"
@@ -121,9 +128,9 @@ def verify(con: duckdb.DuckDBPyConnection, token: str | None, secret: bytes, *, 
     if expiry <= int(moment.replace(tzinfo=UTC).timestamp()):
         return None
     ensure_table(con)
-    rows = con.execute(sql("live_session", SESSIONS_SQL),
-                       {"session_id": session_id, "username": username, "now": moment}).fetchall()
-    return rows[0][0] if rows else None
+    live = con.execute(sql("live_session", SESSIONS_SQL),
+                       {"session_id": session_id, "account": _account(secret, username), "now": moment}).fetchall()
+    return username if live[0][0] else None
 
 
 def revoke(con: duckdb.DuckDBPyConnection, token: str | None, secret: bytes, *, now: datetime | None = None) -> None:
@@ -135,7 +142,9 @@ def revoke(con: duckdb.DuckDBPyConnection, token: str | None, secret: bytes, *, 
     con.execute(sql("revoke_session", SESSIONS_SQL), {"session_id": parsed[0], "now": _now(now)})
 
 
-def revoke_user(con: duckdb.DuckDBPyConnection, username: str, *, now: datetime | None = None) -> None:
+def revoke_user(
+    con: duckdb.DuckDBPyConnection, username: str, secret: bytes, *, now: datetime | None = None
+) -> None:
     """End every session of an account (deactivation, password reset, a lost device)."""
     ensure_table(con)
-    con.execute(sql("revoke_user_sessions", SESSIONS_SQL), {"username": username, "now": _now(now)})
+    con.execute(sql("revoke_user_sessions", SESSIONS_SQL), {"account": _account(secret, username), "now": _now(now)})

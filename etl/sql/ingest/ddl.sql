@@ -18,7 +18,10 @@ CREATE TABLE IF NOT EXISTS stg_vendor_usage (
     cache_write_tokens BIGINT NOT NULL DEFAULT 0,
     requests BIGINT,                    -- NULL when the source does not report requests
     agent_seconds BIGINT,
-    cost_usd DOUBLE                     -- NULL: priced from stg_model_prices
+    cost_usd DOUBLE,                    -- NULL: priced from the price book (etl/pricing.py)
+    service_tier VARCHAR DEFAULT 'standard',  -- billing tier: batch and flex are billed at a multiple
+    cache_write_1h_tokens BIGINT DEFAULT 0,   -- the share of cache writes at the one-hour rate
+    cost_basis VARCHAR                  -- what a given cost is: reported | estimated | NULL
 );
 CREATE TABLE IF NOT EXISTS stg_vendor_outcomes (
     load_id VARCHAR NOT NULL,
@@ -28,12 +31,16 @@ CREATE TABLE IF NOT EXISTS stg_vendor_outcomes (
     employee_id VARCHAR,
     identity_kind VARCHAR NOT NULL,
     identity VARCHAR NOT NULL,
-    changes_landed BIGINT NOT NULL,
+    changes_landed BIGINT,              -- NULL on Copilot's rows: suggestions, never a zero that would count
     agent_assisted_changes BIGINT,
     reviews_done BIGINT,
     commits BIGINT,
     lines_added BIGINT,
-    lines_removed BIGINT
+    lines_removed BIGINT,
+    tool_actions_accepted BIGINT,       -- Claude Code's edit and write actions accepted / rejected
+    tool_actions_rejected BIGINT,
+    suggestions_accepted BIGINT,        -- Copilot's code suggestions accepted, and their lines
+    lines_accepted BIGINT
 );
 CREATE TABLE IF NOT EXISTS stg_vendor_cost (
     load_id VARCHAR NOT NULL,
@@ -46,7 +53,8 @@ CREATE TABLE IF NOT EXISTS stg_vendor_cost (
     cost_type VARCHAR,
     token_type VARCHAR,
     description VARCHAR,
-    amount_usd DOUBLE NOT NULL
+    amount_usd DOUBLE NOT NULL,
+    service_tier VARCHAR
 );
 CREATE TABLE IF NOT EXISTS app_load_history (
     load_id VARCHAR PRIMARY KEY,
@@ -66,16 +74,3 @@ CREATE TABLE IF NOT EXISTS app_load_files (
     source VARCHAR NOT NULL,
     rows_added BIGINT NOT NULL
 );
--- Issue 19: billing tier, the 1-hour share of cache writes and what a given cost is (reported
--- bill or the vendor's estimate); vendor outcomes beside changes (tool actions, Copilot
--- suggestions). Added in place so a database loaded before keeps its rows.
-ALTER TABLE stg_vendor_usage ADD COLUMN IF NOT EXISTS service_tier VARCHAR DEFAULT 'standard';
-ALTER TABLE stg_vendor_usage ADD COLUMN IF NOT EXISTS cache_write_1h_tokens BIGINT DEFAULT 0;
-ALTER TABLE stg_vendor_usage ADD COLUMN IF NOT EXISTS cost_basis VARCHAR;   -- reported | estimated | NULL
-ALTER TABLE stg_vendor_outcomes ADD COLUMN IF NOT EXISTS tool_actions_accepted BIGINT;
-ALTER TABLE stg_vendor_outcomes ADD COLUMN IF NOT EXISTS tool_actions_rejected BIGINT;
-ALTER TABLE stg_vendor_outcomes ADD COLUMN IF NOT EXISTS suggestions_accepted BIGINT;
-ALTER TABLE stg_vendor_outcomes ADD COLUMN IF NOT EXISTS lines_accepted BIGINT;
--- Copilot's rows carry suggestions, not changes: NULL there, never a zero that would count.
-ALTER TABLE stg_vendor_outcomes ALTER COLUMN changes_landed DROP NOT NULL;
-ALTER TABLE stg_vendor_cost ADD COLUMN IF NOT EXISTS service_tier VARCHAR;

@@ -1,2 +1,2 @@
-INSERT INTO app_sessions (session_id, username, issued_at, expires_at)
-VALUES ($session_id, $username, $issued_at, $expires_at)
+INSERT INTO app_sessions (session_id, account, issued_at, expires_at)
+VALUES ($session_id, $account, $issued_at, $expires_at)

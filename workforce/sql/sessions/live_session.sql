@@ -1,7 +1,7 @@
--- The session a token names, if it is neither revoked nor expired and belongs to that username.
-SELECT username
+-- Whether the session a token names is neither revoked nor expired and belongs to that account.
+SELECT count(*) > 0
 FROM app_sessions
 WHERE session_id = $session_id
-  AND username = $username
+  AND account = $account
   AND revoked_at IS NULL
   AND expires_at > $now
