@@ -220,9 +220,11 @@ def effects_frame(effects: dict[str, Effect]) -> pd.DataFrame:
     )
 
 
-def mandate_org_table(result: mandate.MandateEffect) -> pd.DataFrame:
-    """The mandate effect per mandated unit, as shown."""
-    return result.by_org.rename(columns={"org": "Mandated org or team", "estimate": "Effect (Likert points)",
+def mandate_org_table(result: mandate.MandateEffect, orgs: list[str]) -> pd.DataFrame:
+    """The mandate effect per mandated unit of the viewer's orgs (a unit is an org or "org / team"),
+    as shown: an HR partner never sees another org's name or figure."""
+    unit_org = result.by_org["org"].str.split(" / ", n=1).str[0]
+    return result.by_org[unit_org.isin(orgs)].rename(columns={"org": "Mandated org or team", "estimate": "Effect (Likert points)",
                                          "ci_low": "95% interval low", "ci_high": "95% interval high",
                                          "n": "Answers after the mandate"})
 

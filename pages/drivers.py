@@ -58,8 +58,9 @@ if mandate is not None:
     unit_cols = st.columns(2)
     unit_cols[0].metric("Mandated units compared", mandate.treated_units)
     unit_cols[1].metric("Comparison units (no mandate yet)", mandate.control_units)
-    if not mandate.by_org.empty:
-        st.dataframe(mandate_org_table(mandate), hide_index=True)
+    by_org = mandate_org_table(mandate, report.orgs)
+    if not by_org.empty:
+        st.dataframe(by_org, hide_index=True)
     with st.expander("Terms used"):
         for term, meaning in GLOSSARY:
             st.markdown(f"**{term}**: {meaning}")

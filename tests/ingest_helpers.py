@@ -8,6 +8,8 @@ from pathlib import Path
 
 import duckdb
 
+from etl.schema import SCHEMA_VERSION
+
 FIXTURES = Path(__file__).parent / "fixtures" / "vendors"
 
 EMPLOYEES = [
@@ -48,7 +50,7 @@ def build_tiny_db(path: Path) -> Path:
     con.execute("INSERT INTO stg_token_usage VALUES ('2026-10-01', 'E3', 'chat', 'openai', 'gpt-4.1', 10, 5, 0, 0, "
                 "1, NULL, NULL)")
     con.execute("CREATE TABLE app_meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
-    con.execute("INSERT INTO app_meta VALUES ('data_version', 'v0')")
+    con.execute("INSERT INTO app_meta VALUES ('data_version', 'v0'), ('schema_version', ?)", [SCHEMA_VERSION])
     con.close()
     return path
 

@@ -15,6 +15,8 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from etl.pseudonym import key_fingerprint, load_or_create_key
+from etl.schema import SCHEMA_VERSION
 from tests import people_data
 from tests.apptest import app_as, assert_no_exception
 from tests.conftest import ROOT
@@ -33,8 +35,11 @@ def _people_app_template(tmp_path_factory):
     people_data.build(con)
     con.execute("CREATE TABLE stg_token_usage (usage_date DATE, vendor VARCHAR, tool VARCHAR)")
     con.execute("CREATE TABLE app_meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+    # a database of this code's schema, its answers under the key beside it (as a load leaves it)
+    key = load_or_create_key(path.parent / "pseudonym.key")
     con.executemany("INSERT INTO app_meta VALUES (?, ?)",
-                    [("data_version", "test-1"), ("as_of", "2026-06-30"), ("source", "people_data")])
+                    [("data_version", "test-1"), ("as_of", "2026-06-30"), ("source", "people_data"),
+                     ("schema_version", SCHEMA_VERSION), ("pseudonym_key_id", key_fingerprint(key))])
     auth.create_user(con, "admin", role=Role.ADMIN, password="x", display_name="Admin")
     auth.create_user(con, "exec", role=Role.EXECUTIVE, password="x", display_name="Exec")
     auth.create_user(con, "hr", role=Role.HR_PARTNER, password="x", display_name="HR", orgs=["Alpha", "Beta"])
@@ -48,6 +53,7 @@ def people_app(monkeypatch, tmp_path, _people_app_template):
     """A private copy of that database, with the app pointed at it."""
     path = tmp_path / "workforce.duckdb"
     shutil.copy(_people_app_template, path)
+    shutil.copy(_people_app_template.parent / "pseudonym.key", tmp_path / "pseudonym.key")
     monkeypatch.setenv("WORKFORCE_DB", str(path))
     monkeypatch.setenv("WORKFORCE_KEY_FILE", str(tmp_path / "pseudonym.key"))
     return path

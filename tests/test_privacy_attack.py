@@ -156,7 +156,7 @@ def test_live_participation_is_a_daily_band_for_groups_of_five_or_more(tmp_path)
     assert not before.loc["B", "shown"] and "too few" in before.loc["B", "participation"]
     # a submission today changes nothing until tomorrow, and then only a band
     con.execute("INSERT INTO stg_survey_submissions (response_id, wave_id, respondent_key, submitted_at, org, team, "
-                "source) VALUES ('new', 'w1', 'knew', ?, 'B', 'b1', 'app')", [datetime(2026, 1, 5, 9)])
+                "source) VALUES ('new', 'w1', 'knew', ?, 'B', 'b1', 'app')", [datetime(2026, 1, 5)])  # stored as the day only
     assert surveys.response_rates(con, ADMIN, "w1", today).equals(before.reset_index())
     later = surveys.response_rates(con, ADMIN, "w1", today + timedelta(days=1)).set_index("org")
     assert later.loc["B", "participation"] == before.loc["B", "participation"]  # 3 < 5: still too few
@@ -166,7 +166,7 @@ def test_overview_survey_counts_do_not_move_with_an_open_wave(tmp_path):
     con = _live_company(tmp_path)
     before = overview.rows_per_table(con, date(2026, 1, 5)).set_index("table")["rows"]
     con.execute("INSERT INTO stg_survey_submissions (response_id, wave_id, respondent_key, submitted_at, org, team, "
-                "source) VALUES ('new', 'w1', 'knew', ?, 'A', 'a1', 'app')", [datetime(2026, 1, 5, 9)])
+                "source) VALUES ('new', 'w1', 'knew', ?, 'A', 'a1', 'app')", [datetime(2026, 1, 5)])  # stored as the day only
     con.execute("INSERT INTO stg_survey_answers VALUES ('new', 'm1', 3, NULL), ('new', 'c1', NULL, 'hi')")
     after = overview.rows_per_table(con, date(2026, 1, 5)).set_index("table")["rows"]
     assert after.equals(before)

@@ -28,7 +28,7 @@ EXPECT: dict[str, Expect] = {
     "overview": Expect(metrics=4),
     "ai_usage": Expect(charts=12, metrics=8),
     "cost_alerts": Expect(texts=("Detection thresholds",)),
-    "spend_reconciliation": Expect(texts=("Spend reconciliation",)),
+    "spend_reconciliation": Expect(texts=("What each vendor's cost report billed",)),  # the title shows when denied too
     "org_changes": Expect(charts=7),
     "morale": Expect(charts=3),  # the open demo wave is the default: too few answers for its themes yet
     "drivers": Expect(charts=2),
