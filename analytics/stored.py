@@ -252,17 +252,22 @@ def status(con: duckdb.DuckDBPyConnection) -> dict | None:
     return dict(zip(STATUS_SCHEMA, rows[0], strict=True))
 
 
+def _require_fitted(con: duckdb.DuckDBPyConnection) -> None:
+    """Raises AnalysisInputError, saying why, unless the last load stored fitted models."""
+    state = status(con)
+    if state is None:
+        raise AnalysisInputError("the drivers models are not stored in this database: reload the data")
+    if state["status"] != "ok":
+        raise AnalysisInputError(state["message"])
+
+
 def read_models(con: duckdb.DuckDBPyConnection):
     """The company-wide models as the fit returned them (`summary.CompanyModels`), without the
     layoff population; the layoff audit is left empty (it depends on the minimum group size in
     force: `layoff_audit`). Raises AnalysisInputError when the load could not fit them."""
     from analytics.summary import CompanyModels
 
-    state = status(con)
-    if state is None:
-        raise AnalysisInputError("the drivers models are not stored in this database: reload the data")
-    if state["status"] != "ok":
-        raise AnalysisInputError(state["message"])
+    _require_fitted(con)
     effects = con.execute(
         "SELECT model, key, label, unit, null_value, estimate, ci_low, ci_high, n, reason FROM mart_drivers_effects "
         "ORDER BY model, position"
@@ -308,21 +313,17 @@ def read_models(con: duckdb.DuckDBPyConnection):
         by_model["layoffs"]["selection_odds_ratio_per_sd_tokens"], pd.DataFrame(columns=layoffs.AUDIT_COLUMNS)
     )
     timings = {s: v for (m, s), v in stats.items() if m == "timings_s"}
-    try:
-        mandate_result = read_mandate(con)
-    except AnalysisInputError as problem:  # the other models still show
-        mandate_result = mandate.unavailable(str(problem))
-    return CompanyModels(morale_result, events, cox, km, layoff_result, None, timings, mandate_result)
+    return CompanyModels(morale_result, events, cox, km, layoff_result, None, timings, _stored_mandate(con))
 
 
 def read_mandate(con: duckdb.DuckDBPyConnection) -> mandate.MandateEffect:
     """The stored mandate estimate (the Executive summary, the Drivers page and the report all read
     this one). Raises AnalysisInputError when the load could not fit the models."""
-    state = status(con)
-    if state is None:
-        raise AnalysisInputError("the drivers models are not stored in this database: reload the data")
-    if state["status"] != "ok":
-        raise AnalysisInputError(state["message"])
+    _require_fitted(con)
+    return _stored_mandate(con)
+
+
+def _stored_mandate(con: duckdb.DuckDBPyConnection) -> mandate.MandateEffect:
     rows = con.execute(
         "SELECT estimate, ci_low, ci_high, n, label, p_value, pretrend_p, treated_units, control_units, method, "
         "reason, permutations FROM mart_drivers_mandate"

@@ -34,6 +34,7 @@ import duckdb
 
 from etl import placement
 from etl.contract import tenure_band
+from workforce.db import table_exists
 
 KEY_BYTES = 32
 _FINGERPRINT_MESSAGE = b"workforce-impact pseudonym key fingerprint v1"
@@ -89,24 +90,15 @@ def load_or_create_key(path: Path) -> bytes:
 
 
 def _meta_value(con: duckdb.DuckDBPyConnection, name: str) -> str | None:
-    if not _has_table(con, "app_meta"):
+    if not table_exists(con, "app_meta"):
         return None
     rows = con.execute("SELECT value FROM app_meta WHERE key = ?", [name]).fetchall()
     return rows[0][0] if rows and rows[0][0] else None
 
 
-def _has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    rows = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE table_name = $n "
-        "AND (temporary OR (database_name = current_database() AND schema_name = current_schema()))",
-        {"n": table},
-    ).fetchall()
-    return rows[0][0] > 0
-
-
 def stored_submissions(con: duckdb.DuckDBPyConnection) -> int:
     """How many survey submissions the database holds (0 before the survey tables exist)."""
-    if not _has_table(con, "stg_survey_submissions"):
+    if not table_exists(con, "stg_survey_submissions"):
         return 0
     return int(con.execute("SELECT count(*) FROM stg_survey_submissions").fetchall()[0][0])
 
@@ -145,7 +137,7 @@ def open_key(con: duckdb.DuckDBPyConnection, key_path: Path) -> bytes:
             f"{answers:,} survey submissions were stored under (fingerprint {recorded or 'not recorded'}). "
             + _RECOVERY.format(path=key_path)
         )
-    if recorded != found and _has_table(con, "app_meta"):
+    if recorded != found and table_exists(con, "app_meta"):
         con.execute("INSERT OR REPLACE INTO app_meta VALUES ('pseudonym_key_id', ?)", [found])
     return key
 

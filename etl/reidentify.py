@@ -38,6 +38,7 @@ import duckdb
 import pandas as pd
 
 from etl import pseudonym
+from workforce.db import table_exists
 
 SQL_DIR = Path(__file__).resolve().parent / "sql" / "reidentify"
 PLACEMENT = ("org", "team", "level", "tenure_band", "manager_span")
@@ -87,11 +88,8 @@ def _sql(name: str) -> str:
 
 
 def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
-    return {r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()}
-
-
-def _has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [table]).fetchall()[0][0])
+    rows = con.execute("SELECT column_name FROM duckdb_columns() WHERE table_name = ?", [table]).fetchall()
+    return {r[0] for r in rows}
 
 
 def submissions(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, tuple[str, ...]]:
@@ -99,6 +97,7 @@ def submissions(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, tuple[str
     present = _columns(con, "stg_survey_submissions")
     stored = tuple(c for c in PLACEMENT if c in present)
     extra = [c for c in ("manager_key",) if c in present]
+    # identifiers from the fixed lists above only (PLACEMENT, manager_key), never from the data
     cols = ", ".join(["response_id", "wave_id", "respondent_key", "submitted_at", "source", *stored, *extra])
     frame = con.execute(f"SELECT {cols} FROM stg_survey_submissions").df()
     frame["day"] = pd.to_datetime(frame["submitted_at"]).dt.normalize()
@@ -172,7 +171,7 @@ def _narrow_by_manager_key(pairs: pd.DataFrame, subs: pd.DataFrame) -> pd.DataFr
 def _narrow_by_activity(con: duckdb.DuckDBPyConnection, pairs: pd.DataFrame, subs: pd.DataFrame) -> pd.DataFrame:
     """In-app submissions: candidates who used the app by name on that day (or in the window
     before the stored time), when that leaves anyone."""
-    if pairs.empty or not (_has_table(con, "app_audit_log") and _has_table(con, "app_users")):
+    if pairs.empty or not (table_exists(con, "app_audit_log") and table_exists(con, "app_users")):
         return pairs
     app = subs[subs["source"] == "app"]
     if app.empty:

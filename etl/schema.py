@@ -26,6 +26,7 @@ from pathlib import Path
 import duckdb
 
 from etl.pseudonym import KeyProblem, open_key
+from workforce.db import table_exists
 
 SCHEMA_VERSION = "3"
 LOADED_LAYERS = ("stg_", "mart_")
@@ -33,14 +34,14 @@ LOADED_LAYERS = ("stg_", "mart_")
 
 def stored_version(con: duckdb.DuckDBPyConnection) -> str | None:
     """The schema version the database records; None for an empty database or one from before."""
-    if not _has(con, "app_meta"):
+    if not table_exists(con, "app_meta"):
         return None
     rows = con.execute("SELECT value FROM app_meta WHERE key = 'schema_version'").fetchall()
     return rows[0][0] if rows else None
 
 
 def is_loaded(con: duckdb.DuckDBPyConnection) -> bool:
-    if not _has(con, "app_meta"):
+    if not table_exists(con, "app_meta"):
         return False
     return bool(con.execute("SELECT count(*) FROM app_meta WHERE key = 'data_version'").fetchall()[0][0])
 
@@ -72,7 +73,7 @@ def rebuild_if_stale(con: duckdb.DuckDBPyConnection) -> Rebuilt | None:
     if not is_stale(con):
         return None
     app_rows = 0
-    if _has(con, "stg_survey_submissions"):
+    if table_exists(con, "stg_survey_submissions"):
         app_rows = con.execute("SELECT count(*) FROM stg_survey_submissions WHERE source <> 'file'").fetchall()[0][0]
     tables = [
         r[0] for r in con.execute(
@@ -109,12 +110,3 @@ def startup_problem(con: duckdb.DuckDBPyConnection, db_path: Path, key_path: Pat
     except KeyProblem as problem:
         return StartupProblem(str(problem), stale=False)
     return None
-
-
-def _has(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    rows = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND NOT temporary "
-        "AND database_name = current_database() AND schema_name = current_schema()", [table]
-    ).fetchall()
-    return rows[0][0] > 0
-

@@ -69,7 +69,7 @@ def test_demo_accounts_retire_on_real_data_and_a_first_admin_gets_a_one_time_pas
     # the admin must choose a new password before anything else
     assert "Choose a new password" in " ".join(str(e.value) for e in signed.get("subheader")), _messages(signed)
     assert not signed.dataframe
-    session._demo_state_checked.clear()  # a second start (a new process) prints nothing new
+    session._start_checked.clear()  # a second start (a new process) prints nothing new
     app_as(None)
     assert "one-time password" not in (lambda o: o.out + o.err)(capfd.readouterr())
 

@@ -64,13 +64,17 @@ def database_ready() -> bool:
     con = db()
     if first_start.needs_build(con):
         return False
-    problem = startup_problem(con, default_db_path(), default_key_path())
-    if problem is not None:  # a stale database that is not the embedded default, a missing or wrong key
+    try:
+        _start_checked(str(default_db_path()), data_version(con))
+    except StartupRefused as problem:  # a stale database that is not the embedded default, a missing or wrong key
         st.error("The app cannot start with this database.")
-        st.text(problem.message)  # paths and fingerprints: plain text, never markdown
+        st.text(str(problem))  # paths and fingerprints: plain text, never markdown
         st.stop()
-    _demo_state_checked(str(default_db_path()), data_version(con))
     return True
+
+
+class StartupRefused(Exception):
+    """Why this database cannot be served (`etl.schema.startup_problem`'s message)."""
 
 
 @st.cache_resource(show_spinner=False)
@@ -102,8 +106,7 @@ def first_start_screen() -> None:
                 # the loader writes through this process's database instance: not under the app's memory cap
                 with unlimited_memory(con):
                     first_start.build_sample(default_db_path(), default_key_path(), progress)
-                # through the cache, as every other session does: the demo accounts are made once
-                _demo_state_checked(str(default_db_path()), data_version(con))
+                # the start checks and demo accounts run through the cache, as for every other session
                 status.update(label="Database built from sample_data/", state="complete", expanded=False)
     finally:
         lock.release()
@@ -111,9 +114,15 @@ def first_start_screen() -> None:
 
 
 @st.cache_resource(show_spinner=False)
-def _demo_state_checked(path: str, version: str) -> bool:
-    """Check the demo accounts and wave once per process and load, not on every rerun."""
-    first_start.ensure_demo_state(db())
+def _start_checked(path: str, version: str) -> bool:
+    """Once per process and load, not on every rerun: the schema version and the pseudonym key
+    (reading the key file and counting answers), then the start accounts and the demo wave. A
+    refusal raises, so it is not cached: a restored key file is seen on the next click."""
+    con = db()
+    problem = startup_problem(con, default_db_path(), default_key_path())
+    if problem is not None:
+        raise StartupRefused(problem.message)
+    first_start.ensure_demo_state(con)
     return True
 
 

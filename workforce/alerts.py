@@ -328,7 +328,10 @@ def _number(value: float, metric: str) -> str:
     return f"${value:,.2f}" if metric == "cost_usd" else f"{value:,.0f}"
 
 
-def _spread(row: dict, unit: str, metric: str | None = None) -> dict[str, str]:
+def _spread(row: dict, unit: str, below_label: str, metric: str | None = None) -> dict[str, str]:
+    """The team-level context of a case: quartiles and top tenth of the group (no names), and how
+    many in the group are below the case (`below_label`); only the count for a group under the minimum."""
+
     def fmt(v: float | None) -> str:
         if v is None or pd.isna(v):
             return "–"
@@ -343,6 +346,7 @@ def _spread(row: dict, unit: str, metric: str | None = None) -> dict[str, str]:
         "Median": fmt(row["median"]),
         "Highest quarter from": fmt(row["p75"]),
         "Highest tenth from": fmt(row["p90"]),
+        below_label: f"{int(row['below']):,} of {count:,}",
     }
 
 
@@ -376,17 +380,13 @@ def _alert_case(con: duckdb.DuckDBPyConnection, viewer: Viewer, case_id: str) ->
         who = "their"
         context = run_text(con, sql("person_day_context", ALERTS_SQL), params).iloc[0].to_dict()
         context_title = f"The people of team {a.team} that day, by {metric}"
-        spread = _spread(context, "people", a.metric)
-        if context["people"] >= MIN_CONTEXT_GROUP:
-            spread["Below this day"] = f"{int(context['below']):,} of {int(context['people']):,}"
+        spread = _spread(context, "people", "Below this day", a.metric)
     else:
         subject = f"Team {a.team}"
         who = "the team's"
         context = run_text(con, sql("team_day_context", ALERTS_SQL), params).iloc[0].to_dict()
         context_title = f"The teams of {a.org} that day, by {metric}"
-        spread = _spread(context, "teams", a.metric)
-        if context["teams"] >= MIN_CONTEXT_GROUP:
-            spread["Below this team"] = f"{int(context['below']):,} of {int(context['teams']):,}"
+        spread = _spread(context, "teams", "Below this team", a.metric)
     why = (f"On {a.usage_date:%d %b %Y} {who} {metric} was {_number(a.value, a.metric)}, "
            f"{a.ratio:,.1f}× {who} usual day (median {_number(a.baseline_median, a.metric)} over "
            f"{int(a.baseline_days)} earlier active days; robust z {a.robust_z:,.1f}).")
@@ -412,9 +412,7 @@ def _sustained_case(con: duckdb.DuckDBPyConnection, viewer: Viewer, case_id: str
     params = {"org": p.org, "team": p.team, "start": filters.start, "end": filters.end,
               "value": float(p.median_token_ratio)}
     context = run_text(con, sql("sustained_context", ALERTS_SQL), params).iloc[0].to_dict()
-    spread = _spread(context, "people")
-    if context["people"] >= MIN_CONTEXT_GROUP:
-        spread["Below this person's ratio"] = f"{int(context['below']):,} of {int(context['people']):,}"
+    spread = _spread(context, "people", "Below this person's ratio")
     why = (f"In {int(p.far_above_weeks)} of {int(p.active_weeks)} active weeks, tokens and agent time were at least "
            f"{tokenmaxxing.Rules().ratio:g}× the median of the {p.job_family} job family, while changes landed "
            f"stayed at {p.changes_per_week:,.1f} a week (peers {p.peer_changes_per_week:,.1f}).")
