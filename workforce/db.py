@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -123,6 +124,50 @@ def _current_limit(con: duckdb.DuckDBPyConnection) -> str:
 def sql(name: str, folder: Path = SQL_DIR) -> str:
     """The text of `folder/name.sql`. Values are bound by the caller, never formatted in."""
     return (folder / f"{name}.sql").read_text(encoding="utf-8")
+
+
+Relation = str | Path
+"""A common table expression's source: a file name in the query's folder, or a Path to a `.sql` file."""
+
+_LEADING_WITH = re.compile(r"\A((?:\s|--[^\n]*\n|/\*.*?\*/)*)WITH(\s+RECURSIVE)?\b", re.IGNORECASE | re.DOTALL)
+
+
+def _relation_text(relation: Relation, folder: Path) -> str:
+    if isinstance(relation, Path):
+        return relation.with_suffix(".sql").read_text(encoding="utf-8")
+    return sql(relation, folder)
+
+
+def render(name: str, *, relations: Mapping[str, Relation] | None = None, folder: Path = SQL_DIR,
+           not_materialized: Collection[str] = ()) -> str:
+    """The SQL `query` runs: the file `folder/name.sql`, with each declared relation in front of it
+    as a common table expression (`alias AS (text of its file)`), in the order given.
+
+    The query's own file may start with WITH: the declared relations are put first in that same
+    WITH list, so the query reads them like any table. Nothing else is added: every value is
+    bound as a parameter. `python -m workforce render NAME` prints it.
+    """
+    text = sql(name, folder)
+    if not relations:
+        return text
+    ctes = ",\n".join(
+        f"{alias} AS {'NOT MATERIALIZED ' if alias in not_materialized else ''}(\n{_relation_text(rel, folder).rstrip().rstrip(';')}\n)"
+        for alias, rel in relations.items()
+    )
+    match = _LEADING_WITH.match(text)
+    if match:
+        recursive = match.group(2) or ""
+        return f"{match.group(1)}WITH{recursive} {ctes},{text[match.end():]}"
+    return f"WITH {ctes}\n{text}"
+
+
+def query(con: duckdb.DuckDBPyConnection, name: str, params: Mapping[str, Any] | Sequence[Any] | None = None, *,
+          relations: Mapping[str, Relation] | None = None, folder: Path = SQL_DIR,
+          not_materialized: Collection[str] = ()) -> duckdb.DuckDBPyConnection:
+    """Run the named SQL file (see `render`) with `params` bound; returns the executed cursor
+    (`.df()`, `.fetchall()`, `.fetchone()`). The one way the project runs a query from a file."""
+    text = render(name, relations=relations, folder=folder, not_materialized=not_materialized)
+    return con.execute(text, params if params is not None else {})
 
 
 def table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
