@@ -33,7 +33,7 @@ REQUIRED_TABLES = (
     "stg_survey_submissions",
     "stg_survey_answers",
     "stg_survey_questions",
-    "mart_assignments",
+    "int_assignments",
     "mart_employee_month",
     "mart_usage_daily",
     "mart_survey_respondent_wave",

@@ -80,7 +80,7 @@ TABLES = (*SCHEMA, *SQL_TABLES, STATUS_TABLE)
 
 # What the step reads; a rebuild of any of these marts makes the stored models stale.
 # mart_survey_respondent_wave is left out on purpose (see docs/analytics.md).
-NEEDS = frozenset({"mart_assignments", "mart_employee_month", "mart_usage_daily"})
+NEEDS = frozenset({"int_assignments", "mart_employee_month", "mart_usage_daily"})
 
 # model_stats rows that are counts (stored as DOUBLE, exact below 2**53)
 _COUNTS = {("morale", "n_rows"), ("morale", "n_clusters"), ("morale", "n_waves"), ("morale", "n_orgs"),

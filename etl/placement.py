@@ -121,7 +121,7 @@ def storage_minimum(configured: int) -> int:
 
 def day_cells(con: duckdb.DuckDBPyConnection, days: Iterable[date]) -> pd.DataFrame:
     """People employed on each day by exact cell (day, org, team, level, tenure_band, n), from
-    `mart_assignments` (in the loader's scratch database, a view of the same SQL)."""
+    `int_assignments` (in the loader's scratch database, a view of the same SQL)."""
     return con.execute(read_sql(STAGING_DIR / "survey_day_cells.sql"), {"days": sorted(set(days))}).df()
 
 

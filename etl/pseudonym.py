@@ -157,7 +157,7 @@ class RespondentProfile:
 
 _PROFILE_SQL = """
 SELECT a.org, a.team, a.level, a.hire_date
-FROM mart_assignments AS a
+FROM int_assignments AS a
 WHERE a.employee_id = $employee_id AND a.valid_from <= $day AND (a.valid_to IS NULL OR $day < a.valid_to)
 """
 
@@ -176,7 +176,7 @@ def respondent_profile(
     stores a file row: the per-wave pseudonym and the placement of the day generalised until
     `placement.storage_minimum(minimum)` people employed that day share it.
 
-    Reads mart_assignments; a person without an assignment that day gets only the pseudonym
+    Reads int_assignments; a person without an assignment that day gets only the pseudonym
     (the caller decides whether such a person may answer).
     """
     day = at.date() if isinstance(at, datetime) else at

@@ -97,7 +97,7 @@ USAGE = [
 MART_SQL = [
     # each job_history row with the day it stops holding (next row or exit)
     """
-    CREATE TABLE mart_assignments AS
+    CREATE TABLE int_assignments AS
     SELECT j.employee_id, j.effective_date AS valid_from,
            coalesce(lead(j.effective_date) OVER (PARTITION BY j.employee_id ORDER BY j.effective_date), x.exit_date)
                AS valid_to,
@@ -109,7 +109,7 @@ MART_SQL = [
     CREATE TABLE mart_employee_month AS
     WITH months AS (SELECT unnest(?::DATE[]) AS month),
     held AS (
-        SELECT m.month, a.* FROM months m JOIN mart_assignments a
+        SELECT m.month, a.* FROM months m JOIN int_assignments a
           ON a.valid_from <= m.month AND (a.valid_to IS NULL OR a.valid_to > m.month)
     )
     SELECT h.month, h.employee_id, h.org, h.team, h.manager_id, h.level, h.job_family, h.location, h.hire_date,
@@ -122,7 +122,7 @@ MART_SQL = [
     SELECT u.usage_date, u.employee_id, a.org, a.team, u.tool, 'v' AS vendor, 'm' AS model,
            u.total_tokens AS input_tokens, 0 AS output_tokens, 0 AS cache_read_tokens, 0 AS cache_write_tokens,
            u.total_tokens, 1 AS requests, 0 AS agent_seconds, u.cost_usd, 'reported' AS cost_source
-    FROM usage_raw u JOIN mart_assignments a
+    FROM usage_raw u JOIN int_assignments a
       ON a.employee_id = u.employee_id AND a.valid_from <= u.usage_date
      AND (a.valid_to IS NULL OR a.valid_to > u.usage_date)
     """,
@@ -168,7 +168,7 @@ def build(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     for wave, person, q1, q2, enps in ANSWERS:
         rid = f"{wave}-{person}"
         org, team = con.execute(
-            "SELECT org, team FROM mart_assignments WHERE employee_id = ? AND valid_from <= ? "
+            "SELECT org, team FROM int_assignments WHERE employee_id = ? AND valid_from <= ? "
             "AND (valid_to IS NULL OR valid_to > ?)",
             [person, opens[wave], opens[wave]],
         ).fetchall()[0]

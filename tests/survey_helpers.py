@@ -56,7 +56,7 @@ def build_company(path: Path) -> duckdb.DuckDBPyConnection:
                     [employee_id, f"Person {employee_id}", f"{employee_id.lower()}@example.com", hired])
         con.execute("INSERT INTO stg_job_history VALUES (?, ?, ?, ?, ?, ?, 'hire', false)",
                     [employee_id, hired, org, team, "M1" if org == "Alpha" else "M2", level])
-    con.execute(f"CREATE TABLE mart_assignments AS {sql('mart_assignments', MARTS)}")
+    con.execute(f"CREATE TABLE int_assignments AS {sql('int_assignments', MARTS)}")
     surveys.ensure_tables(con)
     con.execute(f"CREATE TABLE mart_survey_respondent_wave AS {sql('mart_survey_respondent_wave', MARTS)}")
     con.execute("CREATE TABLE app_meta (key VARCHAR PRIMARY KEY, value VARCHAR)")

@@ -249,7 +249,7 @@ def test_oidc_email_maps_to_an_account_or_person(role_db, tmp_path, monkeypatch)
     db_path = tmp_path / "workforce.duckdb"
     shutil.copy(role_db["path"], db_path)
     monkeypatch.setenv("WORKFORCE_DB", str(db_path))
-    email = _query(db_path, "SELECT e.email FROM stg_employees e JOIN mart_assignments a USING (employee_id) "
+    email = _query(db_path, "SELECT e.email FROM stg_employees e JOIN int_assignments a USING (employee_id) "
                             "WHERE a.valid_to IS NULL AND e.email NOT IN (SELECT email FROM app_users "
                             "WHERE email IS NOT NULL) ORDER BY 1 LIMIT 1")[0][0]
     secrets = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,

@@ -120,7 +120,7 @@ def hostile_app(sample_db_path, tmp_path, monkeypatch):
     con = duckdb.connect(str(db_path))
     wave_id = surveys.ensure_demo_wave(con, date.today())
     rows = con.execute(
-        "SELECT employee_id FROM mart_assignments WHERE valid_to IS NULL AND employee_id NOT IN "
+        "SELECT employee_id FROM int_assignments WHERE valid_to IS NULL AND employee_id NOT IN "
         "(SELECT employee_id FROM app_users WHERE employee_id IS NOT NULL) ORDER BY employee_id LIMIT 12"
     ).fetchall()  # the demo employee answers through the form in a test below
     for i, (employee_id,) in enumerate(rows):

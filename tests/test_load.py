@@ -52,7 +52,7 @@ def test_report_of_a_good_load(tmp_path: Path) -> None:
     assert report.rows_read == 51
     assert report.as_of == "2025-03-14"
     assert report.warnings == []
-    assert {"mart_assignments", "mart_employee_month", "mart_span_monthly", "mart_usage_daily",
+    assert {"int_assignments", "mart_employee_month", "mart_span_monthly", "mart_usage_daily",
             "mart_survey_respondent_wave"} <= set(report.marts)
     assert progress[0][1] == 0.0 and progress[-1] == ("done", 1.0)
     assert [f for _, f in progress] == sorted(f for _, f in progress)
@@ -118,7 +118,7 @@ def test_spend_counts_against_the_org_of_the_day(loaded) -> None:
 
 def test_assignments_end_at_the_next_row_or_exit(loaded) -> None:
     db, _ = loaded
-    rows = _rows(db, "SELECT employee_id, valid_from, valid_to FROM mart_assignments "
+    rows = _rows(db, "SELECT employee_id, valid_from, valid_to FROM int_assignments "
                      "WHERE employee_id IN ('E1', 'E4', 'M0') ORDER BY 1, 2")
     assert rows == [
         ("E1", date(2021, 6, 15), date(2025, 2, 10)),
@@ -421,9 +421,9 @@ def test_rebuild_marts_rebuilds_a_mart_and_its_dependents(loaded, tmp_path: Path
     try:
         rows = rebuild_marts(con, ["mart_employee_month"])
         assert {"mart_employee_month", "mart_span_monthly"} <= set(rows)
-        assert "mart_usage_daily" not in rows and "mart_assignments" not in rows
+        assert "mart_usage_daily" not in rows and "int_assignments" not in rows
         con.execute("BEGIN TRANSACTION")
-        assert set(build_marts(con)) >= {"mart_assignments", "mart_usage_daily"}
+        assert set(build_marts(con)) >= {"int_assignments", "mart_usage_daily"}
         con.execute("ROLLBACK")
         with pytest.raises(ValueError, match="no mart file"):
             rebuild_marts(con, ["mart_nothing"])

@@ -59,8 +59,8 @@ def test_marts_are_built_after_the_marts_they_mention() -> None:
     with pytest.raises(ValueError, match="cycle"):
         build_order({"mart_x": "SELECT * FROM mart_y", "mart_y": "SELECT * FROM mart_x"})
     real = build_order({n: read_sql(p) for n, p in mart_files().items()})
-    assert real.index("mart_assignments") < real.index("mart_employee_month") < real.index("mart_span_monthly")
-    assert real.index("mart_assignments") < real.index("mart_usage_daily")
+    assert real.index("int_assignments") < real.index("mart_employee_month") < real.index("mart_span_monthly")
+    assert real.index("int_assignments") < real.index("mart_usage_daily")
 
 
 def test_csv_row_numbers(tmp_path: Path) -> None:

@@ -140,8 +140,8 @@ def test_a_distribution_whose_difference_with_a_wider_one_is_unanimous_is_withhe
 
 def _live_company(tmp_path):
     con = attack.survey_db({"w1": {("A", "a1"): 6, ("B", "b1"): 2}})
-    con.execute("CREATE TABLE mart_assignments (employee_id VARCHAR, org VARCHAR, valid_from DATE, valid_to DATE)")
-    con.executemany("INSERT INTO mart_assignments VALUES (?, ?, DATE '2020-01-01', NULL)",
+    con.execute("CREATE TABLE int_assignments (employee_id VARCHAR, org VARCHAR, valid_from DATE, valid_to DATE)")
+    con.executemany("INSERT INTO int_assignments VALUES (?, ?, DATE '2020-01-01', NULL)",
                     [(f"E{i}", "A" if i < 20 else "B") for i in range(30)])
     con.execute("UPDATE stg_survey_waves SET closes_on = DATE '2026-01-20'")
     return con

@@ -51,7 +51,7 @@ def hard_company(tmp_path_factory):
         audience_orgs=None, question_ids=[q.question_id for q in surveys.QUESTION_BANK], today=day,
     ).wave_id
     people = [r[0] for r in con.execute(
-        "SELECT employee_id FROM mart_assignments WHERE valid_from <= ? AND (valid_to IS NULL OR ? < valid_to) "
+        "SELECT employee_id FROM int_assignments WHERE valid_from <= ? AND (valid_to IS NULL OR ? < valid_to) "
         "ORDER BY hash(employee_id) LIMIT 12", [day, day]).fetchall()]
     answers = {q.question_id: 4 for q in surveys.QUESTION_BANK if q.kind != "text"} | {"qb_enps": 8}
     secret = b"a session secret of at least 32 bytes"

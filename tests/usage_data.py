@@ -1,7 +1,7 @@
 """Tiny hand-made usage databases for the usage, alerts and tokenmaxxing tests.
 
 Tables carry the column names of docs/architecture.md; the core marts the loader would build
-(mart_assignments, mart_employee_month, mart_usage_daily) are written here directly from the
+(int_assignments, mart_employee_month, mart_usage_daily) are written here directly from the
 rows given, and the usage marts are then built from their real SQL files, as the loader does.
 """
 
@@ -96,7 +96,7 @@ def add_people(con: duckdb.DuckDBPyConnection, people: list[Person], first_month
             con.execute("INSERT INTO stg_exits VALUES (?, ?, 'voluntary', NULL, false)", [p.employee_id, p.exit_date])
     # the loader's core marts, rebuilt from the rows above by their definitions
     con.execute("""
-        CREATE OR REPLACE TABLE mart_assignments AS
+        CREATE OR REPLACE TABLE int_assignments AS
         SELECT j.employee_id, j.effective_date AS valid_from,
             coalesce(lead(j.effective_date) OVER (PARTITION BY j.employee_id ORDER BY j.effective_date),
                      x.exit_date) AS valid_to,
@@ -109,7 +109,7 @@ def add_people(con: duckdb.DuckDBPyConnection, people: list[Person], first_month
         SELECT m.month, a.employee_id, a.org, a.team, a.manager_id, a.level, a.job_family, a.location,
             a.hire_date, a.exit_date, a.exit_type, '1-2y' AS tenure_band, NULL::BIGINT AS manager_span
         FROM (SELECT unnest(generate_series(?::DATE, ?::DATE, INTERVAL 1 MONTH))::DATE AS month) m
-        JOIN mart_assignments a ON a.valid_from <= m.month AND (a.valid_to IS NULL OR m.month < a.valid_to)
+        JOIN int_assignments a ON a.valid_from <= m.month AND (a.valid_to IS NULL OR m.month < a.valid_to)
     """, [first_month, last_month])
 
 
@@ -139,7 +139,7 @@ def add_usage(con: duckdb.DuckDBPyConnection, uses: list[Use]) -> None:
             u.input_tokens + u.output_tokens + u.cache_read_tokens + u.cache_write_tokens,
             u.requests, u.agent_seconds, u.cost_usd, u.cost_source
         FROM _new_usage u
-        JOIN mart_assignments a ON a.employee_id = u.employee_id AND a.valid_from <= u.usage_date
+        JOIN int_assignments a ON a.employee_id = u.employee_id AND a.valid_from <= u.usage_date
             AND (a.valid_to IS NULL OR u.usage_date < a.valid_to)
     """)
 

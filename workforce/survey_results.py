@@ -111,7 +111,7 @@ def response_rates(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filt
     }
     # The loader's mart of assignments when it is there (the same intervals, see the SQL file),
     # else the intervals worked out from the job history.
-    assignments = ("survey_results/assignments_from_mart" if table_exists(con, "mart_assignments")
+    assignments = ("survey_results/assignments_from_mart" if table_exists(con, "int_assignments")
                    else "people/assignments")
     eligible = con.execute(compose("survey_results/eligible", (("assignments", assignments),)), params).df()
     out = trend[["wave_id", "title", "opens_on", "group", "respondents", "respondents_band"]].merge(

@@ -15,7 +15,7 @@ population AS (
         a.employee_id, a.org, a.team, a.level, a.job_family, a.location, a.hire_date,
         coalesce(x.exit_type = 'layoff' AND x.layoff_wave = w.layoff_wave, false) AS selected
     FROM waves AS w
-    JOIN mart_assignments AS a
+    JOIN int_assignments AS a
         ON a.valid_from <= w.wave_date - 1
         AND (a.valid_to IS NULL OR a.valid_to > w.wave_date - 1)
     LEFT JOIN stg_exits AS x ON x.employee_id = a.employee_id

@@ -23,7 +23,7 @@ submissions AS (
         coalesce(a.team, s.stored_team) AS team,
         a.manager_id
     FROM linked AS s
-    LEFT JOIN mart_assignments AS a
+    LEFT JOIN int_assignments AS a
         ON a.employee_id = s.employee_id
         AND a.valid_from <= s.ref_date
         AND (a.valid_to IS NULL OR a.valid_to > s.ref_date)
@@ -51,7 +51,7 @@ unit_first_wave AS (
 span_at_wave AS (
     SELECT w.ref_date, a.manager_id, count(*) AS span
     FROM _survey_waves AS w
-    JOIN mart_assignments AS a
+    JOIN int_assignments AS a
         ON a.valid_from <= w.ref_date
         AND (a.valid_to IS NULL OR a.valid_to > w.ref_date)
     WHERE a.manager_id IS NOT NULL

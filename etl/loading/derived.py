@@ -55,7 +55,7 @@ STEPS: tuple[DerivedStep, ...] = (
     # the models read closed waves, and answers given since are taken in at the next load.
     DerivedStep(
         "analytics.stored:build_drivers_tables",
-        needs=frozenset({"mart_assignments", "mart_employee_month", "mart_usage_daily"}),
+        needs=frozenset({"int_assignments", "mart_employee_month", "mart_usage_daily"}),
         uses_key=True,
     ),
 )

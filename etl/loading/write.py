@@ -174,11 +174,11 @@ def survey_day_cells(scratch: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """People employed per exact cell on every day a file submission was made, from the scratch
     tables (run before the target is attached, while unqualified names are the scratch's)."""
     days = [r[0] for r in scratch.execute("SELECT DISTINCT CAST(submitted_at AS DATE) FROM stg_survey_submissions").fetchall()]
-    scratch.execute(f"CREATE OR REPLACE TEMP VIEW mart_assignments AS {read_sql(MARTS_DIR / 'mart_assignments.sql')}")
+    scratch.execute(f"CREATE OR REPLACE TEMP VIEW int_assignments AS {read_sql(MARTS_DIR / 'int_assignments.sql')}")
     try:
         return placement.day_cells(scratch, days)
     finally:
-        scratch.execute("DROP VIEW IF EXISTS temp.mart_assignments")
+        scratch.execute("DROP VIEW IF EXISTS temp.int_assignments")
 
 
 def _write_surveys(scratch: duckdb.DuckDBPyConnection, target: _Target, key: bytes, cells: pd.DataFrame) -> None:

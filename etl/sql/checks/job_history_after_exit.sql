@@ -1,5 +1,5 @@
 -- A row starting on or after the person's exit never holds: it is loaded but left out of
--- mart_assignments.
+-- int_assignments.
 -- table: job_history
 -- column: effective_date
 -- severity: warning

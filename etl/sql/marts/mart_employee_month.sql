@@ -27,7 +27,7 @@ months AS (
 employed AS (
     SELECT m.month, a.*
     FROM months AS m
-    JOIN mart_assignments AS a
+    JOIN int_assignments AS a
         ON a.valid_from <= m.month AND (a.valid_to IS NULL OR m.month < a.valid_to)
 ),
 

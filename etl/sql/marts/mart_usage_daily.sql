@@ -39,7 +39,7 @@ final AS (
         CAST(CASE WHEN u.cost_usd IS NULL THEN 'list_price' ELSE 'reported' END
              AS ENUM('reported', 'estimated', 'list_price', 'unpriced')) AS cost_source
     FROM stg_token_usage AS u
-    LEFT JOIN mart_assignments AS a
+    LEFT JOIN int_assignments AS a
         ON a.employee_id = u.employee_id
        AND a.valid_from <= u.usage_date
        AND (a.valid_to IS NULL OR u.usage_date < a.valid_to)

@@ -1,7 +1,7 @@
 -- How many people were employed on each of $days in each exact cell (org, team, level, tenure
 -- band): the workforce a stored survey placement must hide in (etl.placement). Everyone employed
 -- counts, not only respondents: it is the HR tables an attacker would match against. Reads
--- mart_assignments (the loader's scratch database has it as a view of the same SQL).
+-- int_assignments (the loader's scratch database has it as a view of the same SQL).
 WITH days AS (
     SELECT DISTINCT unnest($days::DATE[]) AS day
 ),
@@ -14,7 +14,7 @@ held AS (
         - CASE WHEN month(d.day) * 100 + day(d.day) < month(a.hire_date) * 100 + day(a.hire_date)
                THEN 1 ELSE 0 END AS tenure_years
     FROM days AS d
-    JOIN mart_assignments AS a
+    JOIN int_assignments AS a
         ON a.valid_from <= d.day AND (a.valid_to IS NULL OR d.day < a.valid_to)
 ),
 

@@ -5,7 +5,7 @@
 WITH outcomes AS (
     SELECT o.*, a.org
     FROM mart_outcomes_week AS o
-    JOIN mart_assignments AS a
+    JOIN int_assignments AS a
         ON a.employee_id = o.employee_id
        AND a.valid_from <= o.week_start
        AND (a.valid_to IS NULL OR o.week_start < a.valid_to)
