@@ -1,4 +1,5 @@
 """Command line: `python -m etl generate OUT_DIR ...`, `python -m etl load SOURCE_DIR --db PATH`,
+`python -m etl load --append NEW_DAYS_DIR --db PATH` (etl/loading/append.py),
 `python -m etl reidentify --db PATH` (the database-file attack of etl/reidentify.py),
 `python -m etl pull VENDOR --since DATE --db PATH`."""
 
@@ -12,6 +13,8 @@ from pathlib import Path
 
 from etl.generate import generate
 from etl.ingest import cli_load
+from etl.loading.append import append_folder
+from etl.loading.problems import LoadRejected
 from etl.pull import PullError, pull
 from etl.reidentify import measure
 from workforce.db import default_db_path, default_key_path
@@ -38,8 +41,26 @@ def _load(args: argparse.Namespace) -> int:
     # A folder of the contract tables is a snapshot (all or nothing); vendor exports and lone
     # usage/outcome files are loaded incrementally with history and rollback.
     db_path = Path(args.db) if args.db else default_db_path()
+    if args.append:
+        return _append(Path(args.source_dir), db_path, quiet=args.quiet)
     key_path = Path(args.key_file) if args.key_file else default_key_path(db_path)
     return cli_load(Path(args.source_dir), db_path, key_path, quiet=args.quiet)
+
+
+def _append(folder: Path, db_path: Path, *, quiet: bool) -> int:
+    def progress(step: str, fraction: float) -> None:
+        if not quiet:
+            print(f"[{fraction:5.0%}] {step}", file=sys.stderr)
+
+    try:
+        report = append_folder(folder, db_path, progress=progress)
+    except LoadRejected as rejected:
+        print(f"Append rejected: nothing was changed in {db_path}.", file=sys.stderr)
+        for problem in rejected.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return 1
+    print(report)
+    return 0
 
 
 def _reidentify(args: argparse.Namespace) -> int:
@@ -78,6 +99,9 @@ def main(argv: list[str] | None = None) -> int:
     load.add_argument("--db", help=f"database file (default {default_db_path()})")
     load.add_argument("--key-file", help="pseudonym secret (default: pseudonym.key beside the database)")
     load.add_argument("--quiet", action="store_true", help="no progress lines")
+    load.add_argument("--append", action="store_true",
+                      help="SOURCE_DIR holds new days of token_usage (and outcomes) for a loaded database: "
+                      "append them and update the marts for those days only, all or nothing")
     load.set_defaults(func=_load)
 
     reid = commands.add_parser(

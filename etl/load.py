@@ -159,6 +159,7 @@ def load_folder(
                 "data_version": version,
                 "loaded_at": loaded_at.isoformat().replace("+00:00", "Z"),
                 "as_of": as_of or "",
+                "models_as_of": as_of or "",  # whole-history models fitted now (an append keeps them)
                 "source": str(source_dir.resolve()),
             }
             result = write_target(scratch, db_path, key_path, meta=meta, warnings=warnings, step=step)

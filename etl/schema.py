@@ -5,7 +5,7 @@ the loader or the app writes changes shape or meaning (a column added, dropped o
 differently). A database recording another version (or none, from before the mechanism) is
 *stale*:
 
-- `python -m etl load` rebuilds it: every table of the loaded layers (`stg_*`, `mart_*`) is
+- `python -m etl load` rebuilds it: every table of the loaded layers (`stg_*`, `int_*`, `mart_*`) is
   dropped and built again from the folder. Answers given in the app and vendor exports loaded
   incrementally were stored in the old layout and are dropped with them (the report says how
   many). The application's own tables (`app_*`: accounts, audit log, alerts) are kept.
@@ -16,6 +16,8 @@ History: 2 – per-wave respondent keys, generalised placement, no manager key o
 3 – vendor rows keep billing tier, one-hour cache writes, cost basis and tool outcomes; the drivers
     models store the staggered mandate estimate, reasons and notes; no survey figure in
     mart_drivers_team_metrics; no stored suppression lattice.
+4 – mart_assignments is int_assignments (the intermediate layer); every int_/mart_ table is checked
+    against its declared columns (etl/loading/models.py) when built.
 """
 
 from __future__ import annotations
@@ -28,8 +30,8 @@ import duckdb
 from etl.pseudonym import KeyProblem, open_key
 from workforce.db import table_exists
 
-SCHEMA_VERSION = "3"
-LOADED_LAYERS = ("stg_", "mart_")
+SCHEMA_VERSION = "4"
+LOADED_LAYERS = ("stg_", "int_", "mart_")
 
 
 def stored_version(con: duckdb.DuckDBPyConnection) -> str | None:

@@ -52,7 +52,7 @@ def test_report_of_a_good_load(tmp_path: Path) -> None:
     assert report.rows_read == 51
     assert report.as_of == "2025-03-14"
     assert report.warnings == []
-    assert {"int_assignments", "mart_employee_month", "mart_span_monthly", "mart_usage_daily",
+    assert {"int_assignments", "mart_employee_month", "mart_usage_person_month", "mart_usage_daily",
             "mart_survey_respondent_wave"} <= set(report.marts)
     assert progress[0][1] == 0.0 and progress[-1] == ("done", 1.0)
     assert [f for _, f in progress] == sorted(f for _, f in progress)
@@ -130,7 +130,8 @@ def test_assignments_end_at_the_next_row_or_exit(loaded) -> None:
 
 def test_span_of_control_on_month_starts_with_effective_dated_rows(loaded) -> None:
     db, _ = loaded
-    spans = _rows(db, "SELECT month, manager_id, span, org FROM mart_span_monthly ORDER BY 1, 2")
+    spans = _rows(db, "SELECT DISTINCT e.month, e.manager_id, e.manager_span, m.org FROM mart_employee_month AS e "
+                     "JOIN mart_employee_month AS m ON m.month = e.month AND m.employee_id = e.manager_id ORDER BY 1, 2")
     assert spans == [
         (date(2025, 1, 1), "M0", 1, "Exec"), (date(2025, 1, 1), "M1", 3, "Alpha"),
         (date(2025, 2, 1), "M0", 1, "Exec"), (date(2025, 2, 1), "M1", 4, "Alpha"),
@@ -289,7 +290,8 @@ def test_manager_not_employed_on_the_rows_date_is_a_warning(tmp_path: Path) -> N
     [warning] = [w for w in report.warnings if w.rule == "manager_not_employed"]
     assert warning.file == "job_history.csv" and warning.column == "manager_id" and warning.rows == (7,)
     # the row still counts in E5's span
-    spans = _rows(tmp_path / "db.duckdb", "SELECT month, span FROM mart_span_monthly WHERE manager_id = 'E5' ORDER BY 1")
+    spans = _rows(tmp_path / "db.duckdb",
+                  "SELECT DISTINCT month, manager_span FROM mart_employee_month WHERE manager_id = 'E5' ORDER BY 1")
     assert spans == [(date(2025, 2, 1), 1), (date(2025, 3, 1), 1)]
 
 
@@ -420,7 +422,7 @@ def test_rebuild_marts_rebuilds_a_mart_and_its_dependents(loaded, tmp_path: Path
     con = duckdb.connect(str(copy))
     try:
         rows = rebuild_marts(con, ["mart_employee_month"])
-        assert {"mart_employee_month", "mart_span_monthly"} <= set(rows)
+        assert {"mart_employee_month", "mart_usage_cohort_person_month"} <= set(rows)
         assert "mart_usage_daily" not in rows and "int_assignments" not in rows
         con.execute("BEGIN TRANSACTION")
         assert set(build_marts(con)) >= {"int_assignments", "mart_usage_daily"}

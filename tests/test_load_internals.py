@@ -14,7 +14,7 @@ from etl.loading.checks import load_checks
 from etl.loading.columns import column_specs
 from etl.loading.problems import RowNumbers
 from etl.loading.rules import _bind, compile_rules
-from etl.loading.sqlfiles import build_order, header, mart_files, mentions, read_sql
+from etl.loading.sqlfiles import build_order, header, mentions, model_files, read_sql
 from etl.schemas import SCHEMAS
 from tests.fixtures.contract_folder import base_tables, write_folder
 
@@ -58,8 +58,8 @@ def test_marts_are_built_after_the_marts_they_mention() -> None:
     assert build_order(texts) == ["mart_a", "mart_b", "mart_c"]
     with pytest.raises(ValueError, match="cycle"):
         build_order({"mart_x": "SELECT * FROM mart_y", "mart_y": "SELECT * FROM mart_x"})
-    real = build_order({n: read_sql(p) for n, p in mart_files().items()})
-    assert real.index("int_assignments") < real.index("mart_employee_month") < real.index("mart_span_monthly")
+    real = build_order({n: read_sql(p) for n, p in model_files().items()})
+    assert real.index("int_assignments") < real.index("mart_employee_month") < real.index("mart_usage_cohort_person_month")
     assert real.index("int_assignments") < real.index("mart_usage_daily")
 
 

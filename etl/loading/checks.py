@@ -8,6 +8,7 @@ missing or unreadable): the reason is already reported and the check would only 
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,10 +50,14 @@ def load_checks(folder: Path = CHECKS_DIR) -> list[CheckFile]:
     return checks
 
 
-def run_checks(con: duckdb.DuckDBPyConnection, reads: dict[str, ReadTable]) -> list[Problem]:
-    """All check files whose tables were read; one problem per check that finds rows."""
+def run_checks(con: duckdb.DuckDBPyConnection, reads: dict[str, ReadTable],
+               tables: Collection[str] | None = None) -> list[Problem]:
+    """All check files whose tables were read; one problem per check that finds rows.
+    `tables`: only the checks of these tables' rows (an append checks the rows it adds)."""
     problems: list[Problem] = []
     for check in load_checks():
+        if tables is not None and check.table not in tables:
+            continue
         if not all(reads[t].readable for t in check.reads if t in reads):
             continue
         con.execute(f"CREATE OR REPLACE TEMP TABLE _check AS {check.sql}")

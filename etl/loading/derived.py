@@ -28,6 +28,12 @@ class DerivedStep:
     # The step needs the pseudonym key (passed as `key=`); the loader hands over the key it
     # loaded with, other callers None (the step then finds the key beside the database).
     uses_key: bool = False
+    # Rerun by `python -m etl load --append` (etl/loading/append.py) when its inputs changed.
+    # Steps that refit a model over the whole history (tokenmaxxing flags, drivers models) are
+    # not: they would take most of the append's budget at company scale, so they keep the state
+    # of the last full load (app_meta.models_as_of) until the next one. Cost alerts are detected
+    # by the append itself, for the new days only.
+    on_append: bool = False
 
     def function(self) -> Callable[[duckdb.DuckDBPyConnection], int]:
         module, name = self.target.split(":")
@@ -42,7 +48,8 @@ STEPS: tuple[DerivedStep, ...] = (
                 needs=frozenset({"mart_survey_respondent_wave", "mart_survey_responses"})),
     # Assignments, manager spans as date intervals, people and tree depths per month start.
     DerivedStep("workforce.people:build_tables",
-                needs=frozenset({"stg_job_history", "stg_employees", "stg_exits", "mart_usage_daily"})),
+                needs=frozenset({"stg_job_history", "stg_employees", "stg_exits", "mart_usage_daily"}),
+                on_append=True),
     # Every person-week beside its peers, and the tokenmaxxing flags under the default rules.
     DerivedStep("workforce.tokenmaxxing:build_tables",
                 needs=frozenset({"mart_usage_person_week", "stg_outcomes", "mart_outcomes_week",
@@ -61,20 +68,23 @@ STEPS: tuple[DerivedStep, ...] = (
 )
 
 
-def stale_steps(rebuilt: Iterable[str] | None) -> list[DerivedStep]:
-    """The steps to rerun after `rebuilt` marts (None: a full build, every step)."""
+def stale_steps(rebuilt: Iterable[str] | None, *, appending: bool = False) -> list[DerivedStep]:
+    """The steps to rerun after `rebuilt` marts (None: a full build, every step); `appending`:
+    only those an append reruns."""
+    steps = [step for step in STEPS if step.on_append or not appending]
     if rebuilt is None:
-        return list(STEPS)
+        return steps
     rebuilt = set(rebuilt)
-    return [step for step in STEPS if step.needs & rebuilt]
+    return [step for step in steps if step.needs & rebuilt]
 
 
 def run_steps(
-    con: duckdb.DuckDBPyConnection, rebuilt: Iterable[str] | None, *, key: bytes | None = None
+    con: duckdb.DuckDBPyConnection, rebuilt: Iterable[str] | None, *, key: bytes | None = None,
+    appending: bool = False,
 ) -> dict[str, int]:
     """Runs the stale steps on `con` (inside the caller's transaction); rows written per step."""
     rows = {}
-    for step in stale_steps(rebuilt):
+    for step in stale_steps(rebuilt, appending=appending):
         function = step.function()
         rows[step.target] = int(function(con, key=key) if step.uses_key else function(con))
     return rows

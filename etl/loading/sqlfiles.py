@@ -2,8 +2,9 @@
 
 Check files start with a comment block of `-- key: value` lines (table, column, severity,
 rule, message) after the sentence that says why the rule exists. Mart files are plain
-SELECTs named after the table they build; a mart that mentions another mart's name is
-built after it, so a new mart file can be dropped into etl/sql/marts/ without registering it.
+SELECTs named after the table they build (`int_*` in etl/sql/intermediate/, `mart_*` in
+etl/sql/marts/); a model that mentions another's name is built after it, so a new file can be
+dropped into either folder without registering it (its columns are declared in etl/loading/models.py).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 CHECKS_DIR = SQL_DIR / "checks"
+INTERMEDIATE_DIR = SQL_DIR / "intermediate"
 MARTS_DIR = SQL_DIR / "marts"
 STAGING_DIR = SQL_DIR / "staging"
 
@@ -64,5 +66,7 @@ def build_order(texts: dict[str, str]) -> list[str]:
     return order
 
 
-def mart_files() -> dict[str, Path]:
-    return {p.stem: p for p in sorted(MARTS_DIR.glob("*.sql"))}
+def model_files() -> dict[str, Path]:
+    """The built layers, one file per table named after it: `int_*` in etl/sql/intermediate/ (one
+    definition other models build on, never read by pages directly), `mart_*` in etl/sql/marts/."""
+    return {p.stem: p for folder in (INTERMEDIATE_DIR, MARTS_DIR) for p in sorted(folder.glob("*.sql"))}

@@ -27,13 +27,14 @@ from etl import placement, schema
 from etl.contract import CONTRACT_VERSION
 from etl.loading import derived
 from etl.loading.columns import column_specs, quote_ident
+from etl.loading.models import check_columns
 from etl.loading.problems import LoadRejected, MartBuildError, Problem
 from etl.loading.sqlfiles import (
-    MARTS_DIR,
+    INTERMEDIATE_DIR,
     STAGING_DIR,
     build_order,
-    mart_files,
     mentions,
+    model_files,
     read_sql,
     staging_sql,
 )
@@ -174,7 +175,7 @@ def survey_day_cells(scratch: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """People employed per exact cell on every day a file submission was made, from the scratch
     tables (run before the target is attached, while unqualified names are the scratch's)."""
     days = [r[0] for r in scratch.execute("SELECT DISTINCT CAST(submitted_at AS DATE) FROM stg_survey_submissions").fetchall()]
-    scratch.execute(f"CREATE OR REPLACE TEMP VIEW int_assignments AS {read_sql(MARTS_DIR / 'int_assignments.sql')}")
+    scratch.execute(f"CREATE OR REPLACE TEMP VIEW int_assignments AS {read_sql(INTERMEDIATE_DIR / 'int_assignments.sql')}")
     try:
         return placement.day_cells(scratch, days)
     finally:
@@ -238,13 +239,14 @@ def _store_warnings(target: duckdb.DuckDBPyConnection, warnings: list[Problem]) 
 def build_marts(
     con: duckdb.DuckDBPyConnection, only: list[str] | None = None, *, key: bytes | None = None
 ) -> dict[str, int]:
-    """(Re)builds the marts of etl/sql/marts in dependency order, without managing a transaction.
+    """(Re)builds the int_/mart_ tables of etl/sql/{intermediate,marts} in dependency order, each
+    checked against its declared columns (etl/loading/models.py), without managing a transaction.
 
     `only`: rebuild these marts and every mart that depends on them, directly or not.
     Then the derived tables of `etl.loading.derived` whose inputs were rebuilt are recomputed.
     Returns the row count of each mart built (and rows written by each derived step).
     """
-    files = mart_files()
+    files = model_files()
     texts = {name: read_sql(path) for name, path in files.items()}
     order = build_order(texts)
     wanted = set(order)
@@ -258,15 +260,21 @@ def build_marts(
                 wanted.add(name)
     rows: dict[str, int] = {}
     for name in order:
-        if name not in wanted:
-            continue
-        try:
-            con.execute(f"CREATE OR REPLACE TABLE {name} AS {texts[name]}")
-        except duckdb.Error as exc:
-            raise MartBuildError(f"{files[name].name}: {exc}") from exc
-        rows[name] = con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0]
+        if name in wanted:
+            rows[name] = build_model(con, name, files[name])
     rows.update(derived.run_steps(con, None if only is None else rows, key=key))
     return rows
+
+
+def build_model(con: duckdb.DuckDBPyConnection, name: str, path: Path) -> int:
+    """CREATE OR REPLACE one int_/mart_ table from its file, checked against its declared
+    columns; returns its rows."""
+    try:
+        con.execute(f"CREATE OR REPLACE TABLE {name} AS {read_sql(path)}")
+    except duckdb.Error as exc:
+        raise MartBuildError(f"{path.name}: {exc}") from exc
+    check_columns(con, name)
+    return con.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0]
 
 
 def _deps(texts: dict[str, str], name: str) -> set[str]:
