@@ -2,8 +2,8 @@
 
 Generates (or reuses) the 85,000-employee, 12-month dataset, loads it, records the queries every
 page of the app runs by running the real pages as a user allowed to open each, replays them cold
-and warm for a default and a filtered view, compares five aggregations with pandas, and times
-`analytics summary`. Heavy steps run in their own processes so each one's peak memory is its
+and warm for a default and a filtered view, compares five aggregations with pandas, times
+`analytics summary`, and times appending one more day (`etl load --append`) on a copy. Heavy steps run in their own processes so each one's peak memory is its
 own. `--employees 5000 --months 12` runs the same steps on a small company in minutes, to test
 the plumbing. A dataset's files: bench/data/source-E-M-S/ (Parquet), bench/data/source-E-M-S.duckdb,
 and bench/data/run-E-M-S/ (recorded calls, replay, results.json). docs/performance.md holds a
@@ -29,6 +29,7 @@ DATA = ROOT / "bench" / "data"
 
 TARGETS = {
     "load_seconds": 180,
+    "append_seconds": 15,
     "summary_seconds": 60,
     "warm_ms": 300,
     "cold_ms": 2000,
@@ -88,6 +89,52 @@ def ensure_database(source: Path, fresh: bool) -> tuple[Path, float | None, int]
         stamp.write_text(json.dumps({"load_seconds": seconds, "rows": rows}))
     info = json.loads(stamp.read_text())
     return db, info["load_seconds"], info["rows"]
+
+
+# The append step's day: the busiest of the data's last seven days (a weekday's volume), dated the
+# day after the last, for the people employed on that day.
+NEXT_DAY_SQL = """
+    WITH last AS (SELECT max(usage_date) AS day FROM read_parquet($usage)),
+    busiest AS (
+        SELECT usage_date FROM read_parquet($usage), last
+        WHERE usage_date > last.day - 7
+        GROUP BY usage_date ORDER BY count(*) DESC, usage_date DESC LIMIT 1
+    )
+    SELECT u.* REPLACE ((SELECT day FROM last) + 1 AS usage_date)
+    FROM read_parquet($usage) AS u
+    JOIN read_parquet($employees) AS e USING (employee_id)
+    LEFT JOIN read_parquet($exits) AS x USING (employee_id)
+    WHERE u.usage_date = (SELECT usage_date FROM busiest)
+      AND e.hire_date <= (SELECT day FROM last) + 1
+      AND (x.exit_date IS NULL OR x.exit_date > (SELECT day FROM last) + 1)
+"""
+
+
+def measure_append(source: Path, db: Path, out: Path) -> dict:
+    """`python -m etl load --append` of one more day on a copy of the loaded database (the copy is
+    deleted; the database the pages are measured on is not touched). Returns seconds and rows."""
+    import duckdb  # only here: the orchestrator holds no DuckDB state while timing
+    import pyarrow.parquet as pq
+
+    folder = out / "append-day"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    target = folder / "token_usage.parquet"
+    con = duckdb.connect()
+    day = con.execute(NEXT_DAY_SQL, {"usage": str(source / "token_usage.parquet"),
+                                     "employees": str(source / "employees.parquet"),
+                                     "exits": str(source / "exits.parquet")}).arrow()
+    con.close()
+    pq.write_table(day, target)
+    rows = day.num_rows
+    copy = out / "append.duckdb"
+    shutil.copy(db, copy)
+    try:
+        seconds = _run(["-m", "etl", "load", "--append", str(folder), "--db", str(copy), "--quiet"], quiet=True)
+    finally:
+        copy.unlink(missing_ok=True)
+        Path(f"{copy}.wal").unlink(missing_ok=True)
+    return {"append_seconds": seconds, "append_rows": rows}
 
 
 def _ms(seconds: float | None) -> str:
@@ -156,6 +203,8 @@ def build_table(r: dict) -> str:
         f"| load | {r['load_seconds']:.0f} s ({r['rows_loaded'] / r['load_seconds']:,.0f} rows/s, "
         f"{r['rows_loaded']:,} rows) | ≤ {TARGETS['load_seconds']} s | {_mark(r['load_seconds'] <= TARGETS['load_seconds'])} |",
         f"| database size | {r['db_mb']:,.0f} MB | – | |",
+        f"| append one day (`etl load --append`, {r['append_rows']:,} usage rows) | {r['append_seconds']:.1f} s | "
+        f"≤ {TARGETS['append_seconds']} s | {_mark(r['append_seconds'] <= TARGETS['append_seconds'])} |",
         f"| analytics summary | {r['summary_seconds']:.1f} s | ≤ {TARGETS['summary_seconds']} s | "
         f"{_mark(r['summary_seconds'] <= TARGETS['summary_seconds'])} |",
         f"| peak memory, process running every page's queries ({limit}) | {r['peak_rss_mb']:,.0f} MB | ≤ 3 GB | "
@@ -248,6 +297,7 @@ def main(argv: list[str] | None = None) -> int:
     _run(["-m", "bench.pandas_baseline", str(source), str(db), str(duck_out), "duckdb"])
 
     summary_seconds = _run(["-m", "analytics", "summary", "--db", str(db)], quiet=True)
+    appended = measure_append(source, db, out)
 
     result = {
         "date": date.today().isoformat(),
@@ -259,6 +309,7 @@ def main(argv: list[str] | None = None) -> int:
         "rows_loaded": rows,
         "db_mb": db.stat().st_size / 2**20,
         "summary_seconds": summary_seconds,
+        **appended,
         "peak_rss_mb": replay.pop("_peak_rss_mb"),
         "settings": replay.pop("_settings"),
         "users": recorded["users"],

@@ -17,6 +17,7 @@ from workforce.viewer import Role, Viewer
 
 TODAY = date(2026, 11, 23)
 MARTS = ROOT / "etl" / "sql" / "marts"
+INTERMEDIATE = ROOT / "etl" / "sql" / "intermediate"
 HIRE_DATES = [date(2026, 6, 1), date(2025, 6, 1), date(2023, 1, 10), date(2018, 3, 5)]  # <1y, 1-2y, 2-5y, 5y+
 
 
@@ -56,7 +57,7 @@ def build_company(path: Path) -> duckdb.DuckDBPyConnection:
                     [employee_id, f"Person {employee_id}", f"{employee_id.lower()}@example.com", hired])
         con.execute("INSERT INTO stg_job_history VALUES (?, ?, ?, ?, ?, ?, 'hire', false)",
                     [employee_id, hired, org, team, "M1" if org == "Alpha" else "M2", level])
-    con.execute(f"CREATE TABLE int_assignments AS {sql('int_assignments', MARTS)}")
+    con.execute(f"CREATE TABLE int_assignments AS {sql('int_assignments', INTERMEDIATE)}")
     surveys.ensure_tables(con)
     con.execute(f"CREATE TABLE mart_survey_respondent_wave AS {sql('mart_survey_respondent_wave', MARTS)}")
     con.execute("CREATE TABLE app_meta (key VARCHAR PRIMARY KEY, value VARCHAR)")

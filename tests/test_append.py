@@ -10,6 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from bench.run import measure_append
 from etl.__main__ import main as etl_main
 from etl.generate import generate
 from etl.load import load_folder
@@ -75,8 +76,7 @@ def company(tmp_path_factory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("append")
     generate(root / "full", employees=300, months=3, seed=3, fmt="parquet", end_date=date(2026, 10, 29))
     base, new, days = _split(root / "full", root / "split")
-    full_db, base_db = root / "full" / "full.duckdb", root / "base" / "base.duckdb"
-    base_db.parent.mkdir()
+    full_db, base_db = root / "full.duckdb", root / "base.duckdb"
     key = root / "pseudonym.key"
     load_folder(root / "full", full_db, key_path=key)
     load_folder(base, base_db, key_path=key)
@@ -210,3 +210,11 @@ def test_period_bounds() -> None:
     assert period_bounds("week", wed, date(2026, 11, 2)) == (date(2026, 10, 26), date(2026, 11, 9))
     assert period_bounds("month", date(2026, 12, 31), date(2026, 12, 31)) == (date(2026, 12, 1), date(2027, 1, 1))
 
+
+
+def test_the_bench_times_an_append_on_a_copy(company, tmp_path) -> None:
+    before = _fingerprint(company["full"])
+    result = measure_append(company["root"] / "full", company["full"], tmp_path)
+    assert result["append_rows"] > 0 and result["append_seconds"] > 0
+    assert _fingerprint(company["full"]) == before  # the measured database is a copy
+    assert not (tmp_path / "append.duckdb").exists()

@@ -38,7 +38,7 @@ def _result(warm: float) -> dict:
     return {
         "machine": "test", "employees": 10, "months": 1, "seed": 1, "source_mb": 1.0,
         "generate_seconds": 1.0, "load_seconds": 100.0, "rows_loaded": 1000, "db_mb": 2.0,
-        "summary_seconds": 30.0, "peak_rss_mb": 1000.0,
+        "summary_seconds": 30.0, "peak_rss_mb": 1000.0, "append_seconds": 4.0, "append_rows": 81_000,
         "settings": {"memory_limit": "1.3 GiB", "threads": 2},
         "users": {"ai_usage": "exec", "org_changes": "hr"},
         "pages": {"ai_usage": fast_page, "org_changes": slow_page},
@@ -49,6 +49,13 @@ def _result(warm: float) -> dict:
 
 def _row(table: str, page: str) -> str:
     return table.split(f"| {page} |")[1].splitlines()[0].rstrip()
+
+
+def test_table_shows_the_append_step_against_its_target():
+    result = _result(0.2)
+    assert "| append one day (`etl load --append`, 81,000 usage rows) | 4.0 s | ≤ 15 s | ok |" in build_table(result)
+    result["append_seconds"] = 20.0
+    assert "| 20.0 s | ≤ 15 s | MISSED |" in build_table(result)
 
 
 def test_table_marks_a_page_over_its_warm_target_as_missed():

@@ -332,6 +332,22 @@ def test_a_failing_mart_rolls_everything_back(tmp_path: Path, monkeypatch) -> No
     assert db_state(db) == before
 
 
+def test_a_mart_built_with_other_columns_than_declared_fails_the_load(tmp_path: Path, monkeypatch) -> None:
+    folder = write_folder(tmp_path / "in")
+    db = tmp_path / "db.duckdb"
+    load_folder(folder, db)
+    before = db_state(db)
+    marts = tmp_path / "marts"
+    shutil.copytree(sqlfiles.MARTS_DIR, marts)
+    text = (marts / "mart_usage_team_day_people.sql").read_text()
+    (marts / "mart_usage_team_day_people.sql").write_text(
+        text.replace("count(DISTINCT employee_id) AS people", "CAST(count(DISTINCT employee_id) AS VARCHAR) AS people"))
+    monkeypatch.setattr(sqlfiles, "MARTS_DIR", marts)
+    with pytest.raises(MartBuildError, match=r"mart_usage_team_day_people\.people: built as VARCHAR, declared BIGINT"):
+        load_folder(folder, db)
+    assert db_state(db) == before
+
+
 def test_a_different_key_file_is_refused(tmp_path: Path) -> None:
     folder = write_folder(tmp_path / "in")
     db = tmp_path / "db.duckdb"

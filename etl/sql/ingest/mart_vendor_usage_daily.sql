@@ -20,7 +20,7 @@ SELECT
     sum(v.agent_seconds)::BIGINT AS agent_seconds,
     sum(v.priced_cost_usd) AS cost_usd,
     v.cost_source
-FROM ({priced_vendor_usage}) AS v
+FROM priced_vendor_usage AS v
 ASOF LEFT JOIN stg_job_history AS a
     ON a.employee_id = v.employee_id AND v.usage_date >= a.effective_date
 WHERE v.employee_id IS NOT NULL
