@@ -9,6 +9,10 @@
    survey rows pseudonymised, warnings stored, marts rebuilt and app_meta updated
    (`etl.loading.write`).
 
+New days of usage for a loaded database go through `etl.loading.append.append_folder`
+(`python -m etl load --append FOLDER`) instead: the same checks, the usage marts updated for
+those days only.
+
 `rebuild_marts(con)` rebuilds the marts alone, e.g. after the app stored a survey submission.
 The input contract is described in docs/data_contract.md.
 """
