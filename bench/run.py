@@ -123,7 +123,7 @@ def measure_append(source: Path, db: Path, out: Path) -> dict:
     con = duckdb.connect()
     day = con.execute(NEXT_DAY_SQL, {"usage": str(source / "token_usage.parquet"),
                                      "employees": str(source / "employees.parquet"),
-                                     "exits": str(source / "exits.parquet")}).arrow()
+                                     "exits": str(source / "exits.parquet")}).to_arrow_table()
     con.close()
     pq.write_table(day, target)
     rows = day.num_rows

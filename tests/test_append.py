@@ -71,16 +71,20 @@ def _tables(db: Path) -> dict[str, list[tuple]]:
         con.close()
 
 
-@pytest.fixture(scope="module")
-def company(tmp_path_factory) -> dict[str, Path]:
-    root = tmp_path_factory.mktemp("append")
-    generate(root / "full", employees=300, months=3, seed=3, fmt="parquet", end_date=date(2026, 10, 29))
+def _company(root: Path, end: date) -> dict:
+    """A small generated company ending on `end`, loaded whole and without its last day."""
+    generate(root / "full", employees=300, months=3, seed=3, fmt="parquet", end_date=end)
     base, new, days = _split(root / "full", root / "split")
     full_db, base_db = root / "full.duckdb", root / "base.duckdb"
     key = root / "pseudonym.key"
     load_folder(root / "full", full_db, key_path=key)
     load_folder(base, base_db, key_path=key)
     return {"root": root, "full": full_db, "base": base_db, "new": new, "key": key, "day": days[0]}
+
+
+@pytest.fixture(scope="module")
+def company(tmp_path_factory) -> dict:
+    return _company(tmp_path_factory.mktemp("append"), date(2026, 10, 29))  # a Thursday
 
 
 @pytest.fixture
@@ -110,6 +114,16 @@ def test_appending_the_last_day_gives_the_marts_of_a_full_load(company, base_cop
     assert meta["as_of"] == company["day"].isoformat()
     assert meta["models_as_of"] < meta["as_of"]  # the whole-history models wait for the next full load
     assert runs == [("append",)]
+
+
+def test_a_day_that_starts_a_month_and_a_week_gives_the_marts_of_a_full_load(tmp_path) -> None:
+    # Monday 1 June: a new month in the month grid, the cohorts' thresholds and the week marts
+    small = _company(tmp_path, date(2026, 6, 1))
+    assert small["day"] == date(2026, 6, 1)
+    append_folder(small["new"], small["base"])
+    full, appended = _tables(small["full"]), _tables(small["base"])
+    assert sorted(name for name in full if full[name] != appended.get(name)) == []
+    assert date(2026, 6, 1) in {row[0] for row in appended["mart_employee_month"]}
 
 
 def test_the_append_gives_a_new_data_version(company, base_copy) -> None:
