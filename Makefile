@@ -1,7 +1,7 @@
 # The two set-up commands of the README.  Both install what they need first.
 PYTHON ?= python3
 
-.PHONY: install run test browser-deps lint
+.PHONY: install run test browser-deps java-deps lint
 
 install:
 	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements.txt
@@ -19,8 +19,15 @@ browser-deps:
 	  else sudo apt-get install -y -qq chromium || { sudo apt-get update -qq && sudo apt-get install -y -qq chromium; }; fi; }
 	@command -v chromium >/dev/null 2>&1 || { echo "chromium could not be installed: browser tests cannot run" >&2; exit 1; }
 
-# Installs everything (Python packages and Chromium) and runs the whole suite, browser tests included.
-test: install browser-deps
+# Java for the Spark parity test (pyspark in local mode builds the usage marts: tests/test_portable_marts.py).
+java-deps:
+	@command -v java >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get install -y -qq default-jre-headless >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq default-jre-headless; }; \
+	  else sudo apt-get install -y -qq default-jre-headless || { sudo apt-get update -qq && sudo apt-get install -y -qq default-jre-headless; }; fi; }
+	@command -v java >/dev/null 2>&1 || { echo "java could not be installed: the Spark parity test cannot run" >&2; exit 1; }
+
+# Installs everything (Python packages, Chromium, Java) and runs the whole suite, browser tests included.
+test: install browser-deps java-deps
 	$(PYTHON) -m ruff check .
 	$(PYTHON) -m pytest -n 2 -q
 

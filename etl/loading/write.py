@@ -23,7 +23,7 @@ import duckdb
 import pandas as pd
 import pyarrow
 
-from etl import placement, schema
+from etl import placement, portable, schema
 from etl.contract import CONTRACT_VERSION
 from etl.loading import derived
 from etl.loading.columns import column_specs, quote_ident
@@ -260,8 +260,14 @@ def build_marts(
             if any(dep in wanted for dep in _deps(texts, name)):
                 wanted.add(name)
     rows: dict[str, int] = {}
+    external = portable.external_marts_dir()  # usage marts another engine built (docs/performance.md)
     for name in order:
-        if name in wanted:
+        if name not in wanted:
+            continue
+        if external is not None and name in portable.PORTABLE_MARTS:
+            rows[name] = portable.read_external_mart(con, name, external)
+            check_columns(con, name)
+        else:
             rows[name] = build_model(con, name, files[name])
     rows.update(derived.run_steps(con, None if only is None else rows, key=key))
     return rows
