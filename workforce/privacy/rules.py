@@ -13,14 +13,13 @@ from dataclasses import dataclass
 
 import duckdb
 
+from etl.contract import THEMES
 from workforce.db import table_exists
 
 DEFAULT_MIN_SCORES = 5
 DEFAULT_MIN_COMMENTS = 10
 ABSOLUTE_MIN = 3  # the app never allows a smaller group
-THEMES = ("morale", "manager", "ai_tools", "workload", "career", "intent_to_stay")
 MEASURES = ("morale_index", "enps", *(f"score_{t}" for t in THEMES))
-TENURE_BANDS = ("<1y", "1-2y", "2-5y", "5y+")
 SUPPRESSED_LABEL = "fewer than {n} respondents, or would reveal a smaller group"
 
 # Released figures: means of 1–5 answers to 2 decimals, eNPS to a whole point.

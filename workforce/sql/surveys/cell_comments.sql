@@ -1,9 +1,9 @@
 -- Comments of one group of one wave ($wave_ids holds that wave), for a group cleared at the
--- comment minimum. Reads `responses` (see workforce/survey_data.py). Ordered by a hash of the text
+-- comment minimum. Reads mart_survey_responses. Ordered by a hash of the text
 -- so the order says nothing about who wrote first; no response id leaves here.
 WITH chosen AS (
     SELECT wave_id, unnest(comments) AS c
-    FROM responses
+    FROM mart_survey_responses
     WHERE list_contains($wave_ids::VARCHAR[], wave_id)
       AND comments IS NOT NULL
       AND ($orgs::VARCHAR[] IS NULL OR list_contains($orgs::VARCHAR[], org))

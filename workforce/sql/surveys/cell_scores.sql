@@ -1,10 +1,11 @@
 -- Figures of the groups of some waves ($wave_ids), one row per wave and value of $by ('org',
 -- 'team', 'level', 'tenure_band'; anything else: one 'All' row), within the selection ($x NULL:
--- no narrowing; a withheld (NULL) coordinate matches no value). Reads `responses` (mart_survey_responses, or its SQL inline: see
--- workforce/survey_data.py). Called only after the confidentiality layer cleared the groups;
--- each measure carries the number of respondents it rests on (n_*), so the caller can hide one
--- answered by too few. Theme scores and the morale index are means of each respondent's own
--- theme mean; eNPS counts each respondent's answer once.
+-- no narrowing; a withheld (NULL) coordinate matches no value). Reads mart_survey_responses (one
+-- row per submission; the loader builds it and every in-app submission adds its row). Called
+-- only after the confidentiality layer cleared the groups; each measure carries the number of
+-- respondents it rests on (n_*), so the caller can hide one answered by too few. Theme scores
+-- and the morale index are means of each respondent's own theme mean; eNPS counts each
+-- respondent's answer once.
 WITH chosen AS (
     SELECT
         wave_id,
@@ -16,7 +17,7 @@ WITH chosen AS (
             ELSE 'All'
         END AS grp,
         score_morale, score_manager, score_ai_tools, score_workload, score_career, score_intent_to_stay, enps
-    FROM responses
+    FROM mart_survey_responses
     WHERE list_contains($wave_ids::VARCHAR[], wave_id)
       AND ($orgs::VARCHAR[] IS NULL OR list_contains($orgs::VARCHAR[], org))
       AND ($team_keys::VARCHAR[] IS NULL

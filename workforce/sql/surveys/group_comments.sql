@@ -1,6 +1,6 @@
 -- Comments of several groups of one wave ($wave_ids holds that wave): the groups of $by listed in
 -- $groups (each cleared at the comment minimum), at most $limit per group, within the selection.
--- Reads `responses` (see workforce/survey_data.py). Groups come in the order of $groups; within
+-- Reads mart_survey_responses. Groups come in the order of $groups; within
 -- one, comments are ordered by a hash of the text, so the order says nothing about who wrote
 -- first; no response id leaves here.
 WITH chosen AS (
@@ -14,7 +14,7 @@ WITH chosen AS (
             ELSE 'All'
         END AS grp,
         unnest(comments) AS c
-    FROM responses
+    FROM mart_survey_responses
     WHERE list_contains($wave_ids::VARCHAR[], wave_id)
       AND comments IS NOT NULL
       AND ($orgs::VARCHAR[] IS NULL OR list_contains($orgs::VARCHAR[], org))
