@@ -36,6 +36,10 @@ class DerivedStep:
 
 # In the order they run; a step may read the tables of the steps before it.
 STEPS: tuple[DerivedStep, ...] = (
+    # No survey lattice is stored (it holds hidden cells' counts): this drops the table earlier
+    # versions wrote. Lattices are built per call from mart_survey_responses (workforce/privacy/store.py).
+    DerivedStep("workforce.privacy:drop_stored_lattices",
+                needs=frozenset({"mart_survey_respondent_wave", "mart_survey_responses"})),
     # Every person-week beside its peers, and the tokenmaxxing flags under the default rules.
     DerivedStep("workforce.tokenmaxxing:build_tables",
                 needs=frozenset({"mart_usage_person_week", "stg_outcomes", "mart_outcomes_week",

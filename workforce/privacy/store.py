@@ -6,6 +6,9 @@ is a GROUP BY over a wave's rows and a pass over a few thousand cells. It is rea
 relation as the figures it clears (`mart_survey_responses`, which the load builds and every
 in-app submission keeps current in its own transaction), so a figure and its lattice always
 count the same people. The page's cache (`ui.session.cached`) is the only cache in front of it.
+
+`drop_stored_lattices` is a step of the load: it drops `mart_survey_lattice`, the table earlier
+versions stored with the counts of every hidden cell.
 """
 
 from __future__ import annotations
@@ -32,3 +35,10 @@ def wave_lattices(con: duckdb.DuckDBPyConnection, wave_ids: Sequence[str], min_n
 def wave_lattice(con: duckdb.DuckDBPyConnection, wave_id: str, min_n: int) -> Lattice:
     """The suppressed lattice of one wave (see `wave_lattices`)."""
     return wave_lattices(con, [wave_id], min_n)[wave_id]
+
+
+def drop_stored_lattices(con: duckdb.DuckDBPyConnection) -> int:
+    """Derived step of the load: no lattice is stored; a table an earlier version left, holding
+    hidden cells' counts, is dropped. Returns 0 rows written."""
+    query(con, "surveys/drop_stored_lattices")
+    return 0
