@@ -16,6 +16,8 @@ History: 2 – per-wave respondent keys, generalised placement, no manager key o
 3 – vendor rows keep billing tier, one-hour cache writes, cost basis and tool outcomes; the drivers
     models store the staggered mandate estimate, reasons and notes; no survey figure in
     mart_drivers_team_metrics; no stored suppression lattice.
+4 – mart_employee_month reaches a year back from the last day (the people pages' monthly figures
+    read it); the people tables of the old load step (mart_people_*, mart_manager_spans) are gone.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ import duckdb
 from etl.pseudonym import KeyProblem, open_key
 from workforce.db import table_exists
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 LOADED_LAYERS = ("stg_", "mart_")
 
 
