@@ -40,7 +40,7 @@ def main() -> None:
         ("cache key", lambda: cache_key(con)),
         ("waves", lambda: survey_results.waves(con)),
         ("morale_trend org", lambda: survey_results.morale_trend(con, viewer, filters, "org")),
-        ("response_rates org", lambda: survey_results.response_rates(con, viewer, filters, "org")),
+        ("response_rates org", lambda: getattr(survey_results, "group_response_rates", getattr(survey_results, "response_rates", None))(con, viewer, filters, "org")),
         ("theme_heatmap org", lambda: survey_results.theme_heatmap(con, viewer, filters, wave, "org")),
         ("likert_distribution", lambda: survey_results.likert_distribution(con, viewer, filters, wave)),
         ("comments all", lambda: survey_results.comments(con, viewer, filters, wave, "all")),

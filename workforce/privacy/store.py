@@ -24,12 +24,12 @@ from workforce.privacy.lattice import Lattice, build_lattice
 def wave_lattices(con: duckdb.DuckDBPyConnection, wave_ids: Sequence[str], min_n: int) -> dict[str, Lattice]:
     """The suppressed lattice of each wave at this minimum (a wave without submissions: an empty one)."""
     wanted = list(dict.fromkeys(wave_ids))
-    atoms = query(con, "surveys/wave_atoms", {"wave_ids": wanted}).df() if wanted else None
-    out: dict[str, Lattice] = {}
-    for wave_id in wanted:
-        mine = atoms[atoms["wave_id"] == wave_id]
-        out[wave_id] = build_lattice(mine, min_n)
-    return out
+    if not wanted:
+        return {}
+    atoms = query(con, "surveys/wave_atoms", {"wave_ids": wanted}).df()
+    by_wave = dict(tuple(atoms.groupby("wave_id", sort=False)))
+    empty = atoms.iloc[0:0]
+    return {wave_id: build_lattice(by_wave.get(wave_id, empty), min_n) for wave_id in wanted}
 
 
 def wave_lattice(con: duckdb.DuckDBPyConnection, wave_id: str, min_n: int) -> Lattice:

@@ -15,6 +15,9 @@ from workforce.db import query
 from workforce.surveys.waves import all_waves, get_wave, sees_wave
 from workforce.viewer import Role, ScopeError, Viewer, require_role
 
+# Company figures are the same for every signed-in person: asked as the company as a whole.
+COMPANY = Viewer("company-results", Role.EMPLOYEE)
+
 
 def response_rates(
     con: duckdb.DuckDBPyConnection, viewer: Viewer, wave_id: str, today: date
@@ -44,17 +47,16 @@ def response_rates(
 def company_results(con: duckdb.DuckDBPyConnection, viewer: Viewer, today: date) -> pd.DataFrame:
     """Company-level released figures of closed whole-company waves, newest first; what every
     signed-in person may see. A wave the layer does not release shows as suppressed."""
-    rules = privacy.current_rules(con)
+    closed = [w for w in all_waves(con) if w.audience_orgs is None and w.status(today) == "closed"]
+    columns = ["wave", "closed_on", "respondents", "respondents_band", *privacy.MEASURES, "suppressed"]
+    cells = privacy.survey_groups(con, COMPANY, [w.wave_id for w in closed]) if closed else None
     rows = []
-    for wave in all_waves(con):
-        if wave.audience_orgs is not None or wave.status(today) != "closed":
-            continue
-        cell = privacy.company_cell(con, wave.wave_id, rules)
-        row: dict[str, object] = {"wave": wave.title, "closed_on": wave.closes_on, "suppressed": cell is None}
-        row.update({k: (cell or {}).get(k) for k in ("respondents", "respondents_band", *privacy.MEASURES)})
+    for wave in closed:
+        cell = cells[cells["wave_id"] == wave.wave_id].iloc[0]
+        row: dict[str, object] = {"wave": wave.title, "closed_on": wave.closes_on, "suppressed": bool(cell["suppressed"])}
+        row.update({k: None if pd.isna(cell[k]) else cell[k] for k in ("respondents", "respondents_band", *privacy.MEASURES)})
         rows.append(row)
-    out = pd.DataFrame(rows, columns=["wave", "closed_on", "respondents", "respondents_band", *privacy.MEASURES,
-                                      "suppressed"])
+    out = pd.DataFrame(rows, columns=columns)
     out["respondents"] = out["respondents"].astype("Int64")
     for col in privacy.MEASURES:
         out[col] = out[col].astype("Float64")
