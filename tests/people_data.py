@@ -22,6 +22,7 @@ Surveys (respondents by org at submission):
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, datetime
 
 import duckdb
@@ -173,3 +174,10 @@ def build(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
 
 def connect() -> duckdb.DuckDBPyConnection:
     return build(duckdb.connect(":memory:"))
+
+
+def connection() -> Iterator[duckdb.DuckDBPyConnection]:
+    """The organisation as loaded, for a module-scoped fixture (`pytest.fixture(scope="module")(connection)`)."""
+    con = connect()
+    yield con
+    con.close()

@@ -19,12 +19,8 @@ ADMIN = Viewer("admin", Role.ADMIN)
 H1 = Filters(start=date(2026, 1, 1), end=date(2026, 6, 30))
 
 
-@pytest.fixture(scope="module")
-def con():
-    """The organisation as loaded: staging tables and the marts the loader builds from them."""
-    c = people_data.connect()
-    yield c
-    c.close()
+# The organisation as loaded: staging tables and the marts the loader builds from them.
+con = pytest.fixture(scope="module", name="con")(people_data.connection)
 
 
 def test_monthly_series_and_one_day_views_agree_on_every_month_start(con):

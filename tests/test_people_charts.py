@@ -21,11 +21,8 @@ EXEC = Viewer("exec", Role.EXECUTIVE)
 H1 = Filters(start=date(2026, 1, 1), end=date(2026, 6, 30))
 
 
-@pytest.fixture(scope="module")
-def con():
-    c = people_data.connect()
-    yield c
-    c.close()
+# The organisation as loaded: staging tables and the marts the loader builds from them.
+con = pytest.fixture(scope="module", name="con")(people_data.connection)
 
 
 def _check(chart) -> dict:

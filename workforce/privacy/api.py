@@ -46,6 +46,8 @@ from workforce.privacy.store import wave_lattice, wave_lattices
 from workforce.viewer import Role, ScopeError, Viewer, allowed_orgs
 
 GROUP_COLUMNS = ["group", "respondents", "respondents_band", *MEASURES, "suppressed"]
+# The rows of a selection, labelled by group: the relation every figure of survey answers reads.
+SELECTED = {"selected": "surveys/selected_responses"}
 
 
 def _scoped_selection(
@@ -87,8 +89,11 @@ def _split(sel: Selection, by: str | None, lattice: Lattice) -> list[tuple[str, 
     return lattice.split(sel, by)
 
 
-def _selection_params(sel: Selection) -> dict[str, object]:
+def _selection_params(wave_ids: Sequence[str], sel: Selection, by: str | None) -> dict[str, object]:
+    """The parameters of selected_responses.sql: these waves, the selection, labelled by `by`."""
     return {
+        "wave_ids": list(wave_ids),
+        "by": by or "all",
         "orgs": list(sel.orgs) or None,
         "team_keys": [f"{o}\x1f{t}" for o, t in sel.teams] or None,
         "levels": None,
@@ -101,8 +106,7 @@ def _group_scores(
 ) -> pd.DataFrame:
     """Unrounded figures per wave and group label of these waves, with the respondents each
     measure rests on (n_*). Internal: callers keep released groups only, and round."""
-    return query(con, "surveys/cell_scores",
-                 {"by": by or "all", "wave_ids": list(wave_ids), **_selection_params(sel)}).df()
+    return query(con, "surveys/cell_scores", _selection_params(wave_ids, sel, by), relations=SELECTED).df()
 
 
 def _release(frame: pd.DataFrame, rules: PrivacyRules) -> pd.DataFrame:
@@ -201,13 +205,13 @@ def visible_comments(
     if by is None:
         if not lattice.visible(sel):
             return pd.DataFrame({"question": pd.Series(dtype=object), "comment": pd.Series(dtype=object)})
-        return query(con, "surveys/cell_comments",
-                     {"wave_ids": [wave_id], "limit": int(limit), **_selection_params(sel)}).df()
+        return query(con, "surveys/cell_comments", {"limit": int(limit), **_selection_params([wave_id], sel, None)},
+                     relations=SELECTED).df()
     shown = [label for label, cell in _split(sel, by, lattice) if lattice.visible(cell)]
     if not shown:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in ("group", "question", "comment")})
     return query(con, "surveys/group_comments",
-                 {"wave_ids": [wave_id], "by": by, "groups": shown, "limit": int(limit), **_selection_params(sel)}).df()
+                 {"groups": shown, "limit": int(limit), **_selection_params([wave_id], sel, by)}, relations=SELECTED).df()
 
 
 def company_cell(
