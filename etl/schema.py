@@ -18,6 +18,8 @@ History: 2 – per-wave respondent keys, generalised placement, no manager key o
     mart_drivers_team_metrics; no stored suppression lattice.
 4 – mart_assignments is int_assignments (the intermediate layer); every int_/mart_ table is checked
     against its declared columns (etl/loading/models.py) when built.
+    also mart_employee_month reaches a year back from the last day (the people pages' monthly figures
+    read it); the people tables of the old load step (mart_people_*, mart_manager_spans) are gone.
 """
 
 from __future__ import annotations

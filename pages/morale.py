@@ -40,7 +40,7 @@ with trend_tab:
         events = cached(survey_results.survey_events, viewer, filters)
         st.altair_chart(charts.trend_chart(trend, "morale_index", events), width="stretch")
         st.altair_chart(charts.trend_chart(trend, "enps", events), width="stretch")
-        rates = cached(survey_results.response_rates, viewer, filters, by)
+        rates = cached(survey_results.group_response_rates, viewer, filters, by)
         st.altair_chart(charts.response_rate_chart(rates), width="stretch")
         st.dataframe(rates, hide_index=True, width="stretch",
                      column_config={"response_rate": st.column_config.NumberColumn("response rate", format="percent")})

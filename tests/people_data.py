@@ -22,11 +22,15 @@ Surveys (respondents by org at submission):
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, datetime
 
 import duckdb
 
+from workforce.db import ROOT, sql
+
 HIRE = date(2020, 1, 1)
+MARTS_DIR = ROOT / "etl" / "sql" / "marts"
 
 DDL = [
     "CREATE TABLE stg_employees (employee_id VARCHAR, full_name VARCHAR, email VARCHAR, job_family VARCHAR, "
@@ -45,7 +49,13 @@ DDL = [
     "submitted_at TIMESTAMP, org VARCHAR, team VARCHAR, manager_id VARCHAR, level VARCHAR, tenure_band VARCHAR, "
     "source VARCHAR)",
     "CREATE TABLE stg_survey_answers (response_id VARCHAR, question_id VARCHAR, value DOUBLE, comment VARCHAR)",
+    # no AI usage nor outcomes here: the tables the month grid reads exist, empty
+    "CREATE TABLE stg_token_usage (usage_date DATE, vendor VARCHAR, tool VARCHAR)",
+    "CREATE TABLE stg_outcomes (employee_id VARCHAR, week_start DATE)",
+    "CREATE TABLE app_meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
 ]
+# The marts the people and survey figures read, built with the loader's SQL after the tables.
+MARTS = ("int_assignments", "mart_employee_month", "mart_survey_responses", "mart_survey_respondent_wave")
 
 # (employee_id, full_name, hire_date)
 EMPLOYEES = (
@@ -157,8 +167,17 @@ def build(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
             if comment is not None:
                 answers.append((rid, "q5", None, comment))
             con.executemany("INSERT INTO stg_survey_answers VALUES (?, ?, ?, ?)", answers)
+    for mart in MARTS:
+        con.execute(f"CREATE TABLE {mart} AS {sql(mart, MARTS_DIR)}")
     return con
 
 
 def connect() -> duckdb.DuckDBPyConnection:
     return build(duckdb.connect(":memory:"))
+
+
+def connection() -> Iterator[duckdb.DuckDBPyConnection]:
+    """The organisation as loaded, for a module-scoped fixture (`pytest.fixture(scope="module")(connection)`)."""
+    con = connect()
+    yield con
+    con.close()

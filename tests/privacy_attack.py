@@ -31,7 +31,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from workforce import privacy, survey_data, surveys
+from tests.survey_helpers import build_survey_marts
+from workforce import privacy, surveys
 from workforce.privacy import Lattice, PrivacyRules, Selection, build_lattice
 from workforce.viewer import Role, ScopeError, Viewer
 
@@ -243,6 +244,7 @@ def survey_db(waves: dict[str, dict[tuple[str, str | None], int]], seed: int = 0
     con.executemany("INSERT INTO stg_survey_submissions (response_id, wave_id, respondent_key, submitted_at, org, team, "
                     "source) VALUES (?, ?, ?, ?, ?, ?, 'file')", submissions)
     con.executemany("INSERT INTO stg_survey_answers VALUES (?, ?, ?, ?)", answers)
+    build_survey_marts(con)  # as the load does
     return con
 
 
@@ -259,7 +261,6 @@ def page_releases(con: duckdb.DuckDBPyConnection, viewer, min_n: int) -> list[tu
     request and breakdown of every wave, and of the pooled team figures."""
     rules = PrivacyRules(min_n, max(min_n, 10))
     atoms = db_atoms(con)
-    states = survey_data.wave_states(con)  # read once: nothing changes while the attack runs
     out = []
     for wave in sorted(atoms["wave_id"].unique()):
         in_wave = (atoms["wave_id"] == wave).to_numpy()
@@ -272,7 +273,7 @@ def page_releases(con: duckdb.DuckDBPyConnection, viewer, min_n: int) -> list[tu
             teams = list(sel.teams) or None
             try:
                 rows = privacy.survey_groups(con, viewer, wave, by=by, orgs=list(sel.orgs) or None, teams=teams,
-                                             rules=rules, states=states)
+                                             rules=rules)
             except ScopeError:
                 continue
             for row in rows[~rows["suppressed"]].itertuples():
@@ -285,7 +286,7 @@ def page_releases(con: duckdb.DuckDBPyConnection, viewer, min_n: int) -> list[tu
         if row.survey_waves:
             # the waves a pooled figure pools are public: those where the team's own cell is shown
             pooled_waves = [w for w in sorted(atoms["wave_id"].unique()) if not privacy.survey_groups(
-                con, viewer, w, teams=[(row.org, row.team)], rules=rules, states=states).iloc[0]["suppressed"]]
+                con, viewer, w, teams=[(row.org, row.team)], rules=rules).iloc[0]["suppressed"]]
             assert len(pooled_waves) == row.survey_waves
             mask = (atoms["org"] == row.org) & (atoms["team"] == row.team) & atoms["wave_id"].isin(pooled_waves)
             out.append((f"pooled {row.org}/{row.team}", mask.to_numpy().astype(np.int64), float(row.respondents)))

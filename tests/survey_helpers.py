@@ -59,10 +59,18 @@ def build_company(path: Path) -> duckdb.DuckDBPyConnection:
                     [employee_id, hired, org, team, "M1" if org == "Alpha" else "M2", level])
     con.execute(f"CREATE TABLE int_assignments AS {sql('int_assignments', INTERMEDIATE)}")
     surveys.ensure_tables(con)
-    con.execute(f"CREATE TABLE mart_survey_respondent_wave AS {sql('mart_survey_respondent_wave', MARTS)}")
+    build_survey_marts(con)
     con.execute("CREATE TABLE app_meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
     con.execute("INSERT INTO app_meta VALUES ('data_version', 'test-1')")
     return con
+
+
+def build_survey_marts(con: duckdb.DuckDBPyConnection) -> None:
+    """(Re)build the per-respondent survey marts from the survey tables, as a load does. In-app
+    submissions keep them current; a test that writes submissions straight into the tables calls
+    this afterwards, as the loader would."""
+    for mart in surveys.RESPONDENT_MARTS:
+        con.execute(f"CREATE OR REPLACE TABLE {mart} AS {sql(mart, MARTS)}")
 
 
 def add_accounts(con: duckdb.DuckDBPyConnection) -> None:

@@ -131,7 +131,8 @@ def test_assignments_end_at_the_next_row_or_exit(loaded) -> None:
 def test_span_of_control_on_month_starts_with_effective_dated_rows(loaded) -> None:
     db, _ = loaded
     spans = _rows(db, "SELECT DISTINCT e.month, e.manager_id, e.manager_span, m.org FROM mart_employee_month AS e "
-                     "JOIN mart_employee_month AS m ON m.month = e.month AND m.employee_id = e.manager_id ORDER BY 1, 2")
+                     "JOIN mart_employee_month AS m ON m.month = e.month AND m.employee_id = e.manager_id "
+                     "WHERE e.month >= '2025-01-01' ORDER BY 1, 2")
     assert spans == [
         (date(2025, 1, 1), "M0", 1, "Exec"), (date(2025, 1, 1), "M1", 3, "Alpha"),
         (date(2025, 2, 1), "M0", 1, "Exec"), (date(2025, 2, 1), "M1", 4, "Alpha"),
@@ -141,11 +142,13 @@ def test_span_of_control_on_month_starts_with_effective_dated_rows(loaded) -> No
 
 def test_employee_month_snapshot(loaded) -> None:
     db, _ = loaded
-    months = _rows(db, "SELECT month, count(*) FROM mart_employee_month GROUP BY 1 ORDER BY 1")
+    # the month grid reaches a year back from the last day (the people pages' default window)
+    assert _rows(db, "SELECT min(month), max(month) FROM mart_employee_month") == [(date(2024, 3, 1), date(2025, 3, 1))]
+    months = _rows(db, "SELECT month, count(*) FROM mart_employee_month WHERE month >= '2025-01-01' GROUP BY 1 ORDER BY 1")
     # E3 joins on 2025-01-10, so January has 5 people and February and March 6
     assert months == [(date(2025, 1, 1), 5), (date(2025, 2, 1), 6), (date(2025, 3, 1), 6)]
     e1 = _rows(db, "SELECT month, org, manager_id, tenure_band, manager_span FROM mart_employee_month "
-                   "WHERE employee_id = 'E1' ORDER BY 1")
+                   "WHERE employee_id = 'E1' AND month >= '2025-01-01' ORDER BY 1")
     assert e1 == [
         (date(2025, 1, 1), "Alpha", "M1", "2-5y", 3),
         (date(2025, 2, 1), "Alpha", "M1", "2-5y", 4),
@@ -381,7 +384,7 @@ def _add_app_submission(db: Path, employee_id: str, wave_id: str, response_id: s
              profile.level, profile.tenure_band],
         )
         con.execute("INSERT INTO stg_survey_answers VALUES (?, 'A1', 2, NULL)", [response_id])
-        rebuild_marts(con, ["mart_survey_respondent_wave"])
+        rebuild_marts(con, ["mart_survey_responses"])  # and the marts reading it (mart_survey_respondent_wave)
     finally:
         con.close()
 

@@ -21,11 +21,8 @@ EXEC = Viewer("exec", Role.EXECUTIVE)
 H1 = Filters(start=date(2026, 1, 1), end=date(2026, 6, 30))
 
 
-@pytest.fixture(scope="module")
-def con():
-    c = people_data.connect()
-    yield c
-    c.close()
+# The organisation as loaded: staging tables and the marts the loader builds from them.
+con = pytest.fixture(scope="module", name="con")(people_data.connection)
 
 
 def _check(chart) -> dict:
@@ -67,7 +64,7 @@ def test_survey_charts(con):
     _check(survey_charts.trend_chart(trend, "enps"))
     with pytest.raises(ValueError, match="measure must be"):
         survey_charts.trend_chart(trend, "respondents")
-    _check(survey_charts.response_rate_chart(survey_results.response_rates(con, EXEC, all_, "org")))
+    _check(survey_charts.response_rate_chart(survey_results.group_response_rates(con, EXEC, all_, "org")))
     heat = survey_results.theme_heatmap(con, EXEC, all_, "W2", "org")
     for value in ("score", "change_vs_previous", "vs_company"):
         _check(survey_charts.theme_heatmap_chart(heat, value))

@@ -33,8 +33,6 @@ def _people_app_template(tmp_path_factory):
     path = tmp_path_factory.mktemp("people_app") / "workforce.duckdb"
     con = duckdb.connect(str(path))
     people_data.build(con)
-    con.execute("CREATE TABLE stg_token_usage (usage_date DATE, vendor VARCHAR, tool VARCHAR)")
-    con.execute("CREATE TABLE app_meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
     # a database of this code's schema, its answers under the key beside it (as a load leaves it)
     key = load_or_create_key(path.parent / "pseudonym.key")
     con.executemany("INSERT INTO app_meta VALUES (?, ?)",

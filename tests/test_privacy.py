@@ -16,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.survey_helpers import build_survey_marts
 from workforce import privacy, surveys
 from workforce.privacy import ALL, PrivacyRules, Selection, build_lattice, suppress
 from workforce.viewer import Role, ScopeError, Viewer
@@ -223,6 +224,7 @@ def _survey_db(team_sizes: dict[tuple[str, str], int]) -> duckdb.DuckDBPyConnect
             con.execute("INSERT INTO stg_survey_answers VALUES (?, 'm1', ?, NULL)", [rid, 4.0 if org == "A" else 2.0])
             con.execute("INSERT INTO stg_survey_answers VALUES (?, 'e1', ?, NULL)", [rid, 10.0 if i % 2 else 5.0])
             con.execute("INSERT INTO stg_survey_answers VALUES (?, 'c1', NULL, ?)", [rid, f"comment {i} from {team}"])
+    build_survey_marts(con)  # as the load does
     return con
 
 

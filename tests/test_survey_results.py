@@ -55,7 +55,7 @@ def test_small_groups_are_never_returned(con):
     hr_beta = Viewer("hr", Role.HR_PARTNER, frozenset({"Beta"}))
     assert survey_results.morale_trend(con, hr_beta, ALL, "all").empty
     assert survey_results.likert_distribution(con, hr_beta, ALL, "W1").empty
-    assert survey_results.response_rates(con, hr_beta, ALL, "org").empty
+    assert survey_results.group_response_rates(con, hr_beta, ALL, "org").empty
     assert survey_results.comments(con, hr_beta, ALL, "W1", "all").empty
 
 
@@ -71,7 +71,7 @@ def test_every_figure_goes_through_the_privacy_layer(con, monkeypatch):
     monkeypatch.setattr(privacy, "survey_groups", hide_all)
     monkeypatch.setattr(privacy, "visible_comments", lambda *a, **k: pd.DataFrame(columns=["question", "comment"]))
     assert survey_results.morale_trend(con, EXEC, ALL, "org").empty
-    assert survey_results.response_rates(con, EXEC, ALL, "org").empty
+    assert survey_results.group_response_rates(con, EXEC, ALL, "org").empty
     assert survey_results.theme_heatmap(con, EXEC, ALL, "W2", "org").empty
     assert survey_results.likert_distribution(con, EXEC, ALL, "W2").empty
     assert survey_results.comments(con, EXEC, ALL, "W1", "all").empty
@@ -79,12 +79,12 @@ def test_every_figure_goes_through_the_privacy_layer(con, monkeypatch):
 
 
 def test_response_rate_denominator_is_headcount_on_opening_day(con):
-    rates = survey_results.response_rates(con, EXEC, ALL, "org").set_index(["wave_id", "group"])
+    rates = survey_results.group_response_rates(con, EXEC, ALL, "org").set_index(["wave_id", "group"])
     assert rates.loc[("W1", "Gamma"), "eligible"] == 17
     # 12 and 10 respondents, both released as "10–19": the rate is an "at least" rate
     assert rates.loc[("W1", "Gamma"), "response_rate"] == round(10 / 17, 2)
     assert rates.loc[("W2", "Gamma"), "response_rate"] == round(10 / 17, 2)
-    everyone = survey_results.response_rates(con, EXEC, ALL, "all").set_index("wave_id")
+    everyone = survey_results.group_response_rates(con, EXEC, ALL, "all").set_index("wave_id")
     # Opening day of W1 (2 Mar): Exec 1, Alpha 10, Beta 5, Gamma 17.
     assert everyone.loc["W1", "eligible"] == 33
     assert everyone.loc["W1", "response_rate"] == round(21 / 33, 2)

@@ -1,35 +1,38 @@
-"""Survey results computed once and read many times, never read stale.
+"""Survey results read from one relation that is always right, and one cache key that is cheap.
 
-The load stores one row per respondent (`mart_survey_responses`); each process keeps the
-suppressed lattices it built, keyed by the wave's fingerprint, and no lattice is written to the
-database (it holds hidden cells' counts). These tests check on the hand-made company of
-tests/survey_helpers.py that a submission made after the load makes a cached lattice and a
-lagging mart unusable (and the figures still right), that asking for several waves at once
-gives what asking one by one gives, and that the load leaves no lattice table behind.
+The load stores one row per respondent (`mart_survey_responses`); every in-app submission adds
+its row in its own transaction, and every survey figure and every lattice reads that mart (no
+per-query choice between it and the answers). No lattice is written to the database (it holds
+hidden cells' counts) nor kept in the process. These tests check on the hand-made company of
+tests/survey_helpers.py that the mart stays exactly the loader's SQL over the submissions after
+app submissions, that a submission is counted at once, that asking for several waves at once
+gives what asking one by one gives, and that the pages' cache key moves with what the app changes.
 """
 
 from __future__ import annotations
 
 import shutil
+from datetime import timedelta
 
 import duckdb
 import pandas as pd
 import pytest
 
 from tests import people_data
-from tests.survey_helpers import TODAY, add_wave, build_company, full_answers, people, person
-from workforce import privacy, survey_data, surveys
+from tests.survey_helpers import MARTS, TODAY, add_wave, build_company, full_answers, people, person
+from workforce import privacy, surveys
 from workforce.db import sql, table_exists
-from workforce.privacy import Selection, build_lattice
+from workforce.privacy import Selection
 from workforce.viewer import Role, Viewer
 
 EXEC = Viewer("exec", Role.EXECUTIVE)
+ADMIN = Viewer("admin", Role.ADMIN)
 
 
 @pytest.fixture(scope="module")
 def surveyed_file(tmp_path_factory):
-    """Wave w1 answered by the first 45 people (Alpha a1 25, a2 15, Beta b1 5), with the mart built
-    as a load would. Built once; each test gets a copy."""
+    """Wave w1 answered in the app by the first 45 people (Alpha a1 25, a2 15, Beta b1 5). Built
+    once; each test gets a copy."""
     folder = tmp_path_factory.mktemp("surveyed")
     with pytest.MonkeyPatch.context() as env:
         env.setenv("WORKFORCE_KEY_FILE", str(folder / "pseudonym.key"))
@@ -38,90 +41,63 @@ def surveyed_file(tmp_path_factory):
         for i, (employee_id, *_) in enumerate(people()[:45]):
             answers = full_answers(likert=2 + i % 4, enps=i % 11, comment=f"note {i}" if i % 3 == 0 else "")
             assert surveys.submit_response(con, person(employee_id), "w1", answers, today=TODAY).status == "accepted"
-        con.execute(f"CREATE TABLE {survey_data.RESPONSES} AS {sql(survey_data.RESPONSES, survey_data.MARTS_DIR)}")
         con.close()
     return folder
 
 
 @pytest.fixture
 def surveyed(surveyed_file, tmp_path, monkeypatch):
-    """A private copy of that database, and an empty lattice cache."""
+    """A private copy of that database."""
     for name in ("workforce.duckdb", "pseudonym.key"):
         shutil.copy(surveyed_file / name, tmp_path / name)
     monkeypatch.setenv("WORKFORCE_KEY_FILE", str(tmp_path / "pseudonym.key"))
     con = duckdb.connect(str(tmp_path / "workforce.duckdb"))
-    privacy.store._LATTICES.clear()
     yield con
-    privacy.store._LATTICES.clear()
     con.close()
 
 
-def _count_builds(monkeypatch) -> list[int]:
-    built = []
-
-    def counting(atoms, min_n):
-        built.append(min_n)
-        return build_lattice(atoms, min_n)
-
-    monkeypatch.setattr(privacy.store, "build_lattice", counting)
-    return built
+def _rows(frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.copy()
+    for col in frame.columns:  # lists of structs compare as text, in a fixed order
+        if frame[col].map(lambda v: isinstance(v, list | tuple)).any():
+            frame[col] = frame[col].map(lambda v: repr(sorted(v, key=repr)) if isinstance(v, list | tuple) else v)
+    return frame.sort_values("response_id", ignore_index=True)
 
 
-def test_a_submission_after_the_load_makes_the_cached_lattice_stale(surveyed, monkeypatch):
-    before = survey_data.wave_states(surveyed, ["w1"])["w1"]
-    assert privacy.wave_lattice(surveyed, "w1", 5).count(Selection()) == 45  # built, now cached
+@pytest.mark.parametrize("mart", list(surveys.RESPONDENT_MARTS))
+def test_app_submissions_keep_each_respondent_mart_equal_to_the_loaders_sql(surveyed, mart):
+    stored = surveyed.execute(f"SELECT * FROM {mart}").df()
+    built = surveyed.execute(sql(mart, MARTS)).df()[stored.columns]
+    assert len(stored) == 45
+    pd.testing.assert_frame_equal(_rows(stored), _rows(built), check_dtype=False)
+
+
+def test_a_submission_is_counted_at_once_by_lattice_and_figures(surveyed):
+    assert privacy.wave_lattice(surveyed, "w1", 5).count(Selection()) == 45
+    before = privacy.survey_groups(surveyed, EXEC, "w1", by="org").set_index("group")
+    assert "Beta" in before.index  # 5 respondents: released as a band
     new_person = people()[50][0]  # Beta b1
     assert surveys.submit_response(surveyed, person(new_person), "w1", full_answers(), today=TODAY).status == "accepted"
-    after = survey_data.wave_states(surveyed, ["w1"])["w1"]
-    assert after.fingerprint != before.fingerprint
-    assert after.responses_fresh  # the submission added its mart row in the same transaction
-    built = _count_builds(monkeypatch)
     lattice = privacy.wave_lattice(surveyed, "w1", 5)
-    assert built == [5]  # the cached lattice was not used
     assert lattice.count(Selection()) == 46
     assert lattice.count(Selection(orgs=("Beta",))) == 6
-    assert privacy.wave_lattice(surveyed, "w1", 5) is lattice and built == [5]  # cached under the new key
     by_org = privacy.survey_groups(surveyed, EXEC, "w1", by="org").set_index("group")
     assert by_org.loc["Beta", "respondents_band"] == "5–9"  # 6 respondents now, released as a band
+    assert by_org.loc["Alpha", "respondents"] == before.loc["Alpha", "respondents"]  # unchanged
 
 
-def test_a_lagging_responses_mart_is_not_read_and_figures_stay_right(surveyed):
-    right = privacy.survey_groups(surveyed, EXEC, "w1", by="team")
-    surveyed.execute(f"DELETE FROM {survey_data.RESPONSES} WHERE response_id = "
-                     "(SELECT min(response_id) FROM stg_survey_submissions)")
-    assert not survey_data.wave_states(surveyed, ["w1"])["w1"].responses_fresh
-    pd.testing.assert_frame_equal(privacy.survey_groups(surveyed, EXEC, "w1", by="team"), right)
-    surveyed.execute(f"DROP TABLE {survey_data.RESPONSES}")
-    assert not survey_data.wave_states(surveyed, ["w1"])["w1"].responses_fresh
-    pd.testing.assert_frame_equal(privacy.survey_groups(surveyed, EXEC, "w1", by="team"), right)
-
-
-@pytest.mark.parametrize("query, params", [
-    ("surveys/cell_scores", {"by": "team", "orgs": None, "team_keys": None, "levels": None, "tenure_bands": None}),
-    ("surveys/cell_scores", {"by": "level", "orgs": ["Alpha"], "team_keys": None, "levels": None,
-                             "tenure_bands": ["<1y"]}),
-    ("surveys/cell_comments", {"limit": 500, "orgs": None, "team_keys": ["Alpha\x1fa1"], "levels": None,
-                               "tenure_bands": None}),
-    ("survey_results/likert_distribution", {"orgs": ["Alpha", "Beta"], "teams": None}),
-    ("survey_results/morale_spread", {"orgs": ["Alpha", "Beta"], "mandated": ["Beta"]}),
-])
-def test_the_mart_gives_what_the_answers_give(surveyed, query, params):
-    fresh = survey_data.wave_states(surveyed, ["w1"])
-    assert fresh["w1"].responses_fresh
-    inline = {"w1": survey_data.WaveState("w1", fresh["w1"].fingerprint, responses_fresh=False)}
-    from_mart = survey_data.read_responses(surveyed, query, params, fresh)
-    from_answers = survey_data.read_responses(surveyed, query, params, inline)
-    assert not from_mart.empty
-
-    def rows(frame: pd.DataFrame) -> pd.DataFrame:  # some of these queries leave the row order to the caller
-        return frame.sort_values(list(frame.columns), ignore_index=True)
-
-    pd.testing.assert_frame_equal(rows(from_mart), rows(from_answers))
+def test_a_failed_submission_writes_neither_the_answers_nor_the_mart_row(surveyed, monkeypatch):
+    counts = "SELECT (SELECT count(*) FROM stg_survey_submissions), (SELECT count(*) FROM mart_survey_responses)"
+    before = surveyed.execute(counts).fetchall()
+    monkeypatch.setitem(surveys.RESPONDENT_MARTS, "mart_survey_respondent_wave", "surveys/no_such_statement")
+    with pytest.raises(FileNotFoundError):
+        surveys.submit_response(surveyed, person(people()[50][0]), "w1", full_answers(), today=TODAY)
+    assert surveyed.execute(counts).fetchall() == before
 
 
 def test_mart_rows_hold_each_respondents_theme_means_and_answers(surveyed):
     row = surveyed.execute(
-        f"SELECT score_morale, score_intent_to_stay, enps, len(likert), comments FROM {survey_data.RESPONSES} "
+        "SELECT score_morale, score_intent_to_stay, enps, len(likert), comments FROM mart_survey_responses "
         "JOIN stg_survey_submissions USING (response_id) ORDER BY respondent_key LIMIT 1"
     ).fetchall()[0]
     likert_items = sum(q.kind == "likert5" for q in surveys.QUESTION_BANK)
@@ -129,17 +105,36 @@ def test_mart_rows_hold_each_respondents_theme_means_and_answers(surveyed):
     assert 0 <= row[2] <= 10 and row[3] == likert_items
     # no identifier of the person in the mart
     columns = {c for (c,) in surveyed.execute(
-        "SELECT column_name FROM duckdb_columns() WHERE table_name = ?", [survey_data.RESPONSES]).fetchall()}
+        "SELECT column_name FROM duckdb_columns() WHERE table_name = 'mart_survey_responses'").fetchall()}
     assert not columns & {"respondent_key", "employee_id", "manager_key", "submitted_at"}
 
 
-def test_a_wave_without_submissions_has_the_empty_fingerprint(surveyed):
+def test_a_wave_without_submissions_releases_nothing(surveyed):
     add_wave(surveyed, "w2")
-    state = survey_data.wave_states(surveyed, ["w2", "w1"])
-    assert list(state) == ["w2", "w1"]
-    assert state["w2"].fingerprint == survey_data.NO_SUBMISSIONS and state["w2"].submissions == 0
-    assert state["w1"].submissions == 45
+    lattices = privacy.wave_lattices(surveyed, ["w2", "w1"], 5)
+    assert list(lattices) == ["w2", "w1"]
+    assert lattices["w2"].count(Selection()) == 0 and lattices["w1"].count(Selection()) == 45
     assert privacy.survey_groups(surveyed, EXEC, "w2")["suppressed"].all()
+
+
+def test_the_cache_version_moves_with_submissions_and_wave_changes_only(surveyed):
+    first = surveys.cache_version(surveyed)
+    privacy.survey_groups(surveyed, EXEC, "w1", by="team")
+    assert surveys.cache_version(surveyed) == first  # reading changes nothing
+    assert surveys.submit_response(surveyed, person(people()[50][0]), "w1", full_answers(),
+                                   today=TODAY).status == "accepted"
+    second = surveys.cache_version(surveyed)
+    assert second != first
+    created = surveys.create_wave(surveyed, ADMIN, title="Next", opens_on=TODAY + timedelta(days=1),
+                                  closes_on=TODAY + timedelta(days=9), audience_orgs=None,
+                                  question_ids=["qb_morale_1"], today=TODAY)
+    assert created.ok
+    third = surveys.cache_version(surveyed)
+    assert third not in (first, second)
+    assert surveys.close_wave(surveyed, ADMIN, "w1", TODAY).ok
+    assert surveys.cache_version(surveyed) not in (first, second, third)
+    surveyed.execute("UPDATE app_meta SET value = 'test-2' WHERE key = 'data_version'")  # what a load does
+    assert surveys.cache_version(surveyed).startswith("test-2")
 
 
 @pytest.mark.parametrize("by", [None, "org", "team"])
@@ -156,27 +151,13 @@ def test_several_waves_at_once_equal_one_wave_at_a_time(by):
         con.close()
 
 
-def test_the_load_leaves_no_lattice_in_the_database(writable_db):
-    """On the loaded sample: no lattice table (a copy of the file must not hold hidden cells'
-    counts); the derived step drops one an earlier version left; figures built in process."""
-    from etl.load import rebuild_marts
-    from etl.loading import derived
-    from workforce import survey_results
-    from workforce.filters import Filters
-
-    [step] = [s for s in derived.STEPS if s.target == "workforce.privacy:drop_stored_lattices"]
-    con = duckdb.connect(str(writable_db))
-    try:
-        assert not table_exists(con, privacy.store.LEGACY_LATTICE_TABLE)
-        privacy.store._LATTICES.clear()
-        scratch = survey_results.morale_trend(con, EXEC, Filters(), "team")
-        con.execute(f"CREATE TABLE {privacy.store.LEGACY_LATTICE_TABLE} (counts BLOB)")
-        rows = rebuild_marts(con, ["mart_survey_respondent_wave"])
-        assert rows[step.target] == 0 and not table_exists(con, privacy.store.LEGACY_LATTICE_TABLE)
-        pd.testing.assert_frame_equal(survey_results.morale_trend(con, EXEC, Filters(), "team"), scratch)
-    finally:
-        privacy.store._LATTICES.clear()
-        con.close()
+def test_the_load_leaves_no_lattice_in_the_database(sample_con):
+    """On the loaded sample: no table holds a lattice (a copy of the file must not hold hidden
+    cells' counts); the mart every figure reads holds one row per submission."""
+    tables = {t for (t,) in sample_con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    assert not {t for t in tables if "lattice" in t}
+    assert sample_con.execute("SELECT (SELECT count(*) FROM mart_survey_responses) = "
+                              "(SELECT count(*) FROM stg_survey_submissions)").fetchall()[0][0]
 
 
 def test_table_exists_looks_where_unqualified_names_resolve(tmp_path):

@@ -21,6 +21,7 @@ from tests.survey_helpers import (
     person,
 )
 from workforce import auth, surveys
+from workforce.db import default_key_path
 from workforce.viewer import Role, ScopeError, Viewer
 
 # ---------------------------------------------------------------------------------- submission
@@ -165,7 +166,7 @@ def test_fifty_concurrent_sessions_submitting_ten_responses_each(company):
         "FROM stg_survey_submissions"
     ).fetchall()[0]
     assert counts == (500, 500, 500)  # a person's pseudonyms differ from wave to wave
-    key = pseudonym.load_or_create_key(surveys.default_key_path())
+    key = pseudonym.load_or_create_key(default_key_path())
     stored = {r[0] for r in company.execute("SELECT respondent_key FROM stg_survey_submissions").fetchall()}
     assert stored == {pseudonym.respondent_key(e, w, key) for e in employees for w in waves}  # with the key: 50 people
     assert company.execute("SELECT count(*) FROM stg_survey_answers").fetchall()[0][0] == 500 * (len(surveys.QUESTION_BANK) - 1)

@@ -1,4 +1,4 @@
-"""The load steps of the usage, tokenmaxxing, alerts and people modules, registered as the loader
+"""The load steps of the usage, tokenmaxxing and alerts modules, registered as the loader
 registers derived steps: a rebuild writes their tables, and the pages' queries then read them."""
 
 from __future__ import annotations
@@ -8,19 +8,19 @@ import pytest
 
 from etl.load import rebuild_marts
 from etl.loading import derived
-from workforce import alerts, people, tokenmaxxing
+from workforce import alerts, tokenmaxxing
 from workforce.db import data_version
 from workforce.filters import Filters
 from workforce.viewer import Role, Viewer
 
 # The registered steps of these modules, in the loader's order.
-STEPS = tuple(s for s in derived.STEPS if s.target.split(".")[1].split(":")[0] in ("people", "tokenmaxxing", "alerts"))
+STEPS = tuple(s for s in derived.STEPS if s.target.split(".")[1].split(":")[0] in ("tokenmaxxing", "alerts"))
 EXEC = Viewer("exec", Role.EXECUTIVE)
 
 
 def test_the_steps_are_registered_in_order():
     assert [s.target for s in STEPS] == [
-        "workforce.people:build_tables", "workforce.tokenmaxxing:build_tables", "workforce.alerts:detect_at_load"]
+        "workforce.tokenmaxxing:build_tables", "workforce.alerts:detect_at_load"]
 
 
 @pytest.fixture
@@ -35,13 +35,11 @@ def test_a_rebuild_writes_every_stored_table(rebuilt):
     con, rows = rebuilt
     for step in STEPS:
         assert step.target in rows
-    assert rows["workforce.people:build_tables"] > 0 and rows["workforce.tokenmaxxing:build_tables"] > 0
-    for table in (people.ASSIGNMENTS_TABLE, people.SPANS_TABLE, people.MONTH_TEAM_TABLE,
-                  tokenmaxxing.PERSON_WEEKS, tokenmaxxing.FLAGS, tokenmaxxing.FLAGGED):
+    assert rows["workforce.tokenmaxxing:build_tables"] > 0
+    for table in (tokenmaxxing.PERSON_WEEKS, tokenmaxxing.FLAGS, tokenmaxxing.FLAGGED):
         assert con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0] > 0, table
     # the default views read what was stored
     assert "FROM mart_tokenmaxxing_flags" in tokenmaxxing._query(con, "flags_by_org", Filters(), tokenmaxxing.Rules())
-    assert people._months_stored(con, people.window(con, Filters()))
 
 
 def test_the_first_view_after_the_load_does_not_detect_again(rebuilt):

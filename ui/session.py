@@ -364,9 +364,9 @@ def cached(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """Call a query function `fn(con, *args, **kwargs)` through Streamlit's cache.
 
     The key holds the function, its arguments (viewer and filters included, so scopes never
-    share a cache entry), the data version, which changes on every load, and the state of the
-    survey tables, which the app itself changes (submissions, waves opened or closed).
+    share a cache entry) and `surveys.cache_version`, one read that changes on every load and with
+    what the app itself changes (submissions, waves created, edited or closed). This is the one
+    cache in front of a figure: nothing below it keeps results between calls.
     """
-    con = db()
     key = f"{default_db_path()}:{fn.__module__}.{fn.__qualname__}"
-    return _cached_call(key, f"{data_version(con)}:{surveys.survey_state(con)}", args, tuple(sorted(kwargs.items())), fn)
+    return _cached_call(key, surveys.cache_version(db()), args, tuple(sorted(kwargs.items())), fn)

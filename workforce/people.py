@@ -2,30 +2,27 @@
 spans of control, management layers and attrition. Definitions are in docs/people.md.
 
 Every query function takes `(con, viewer, filters, ...)`, restricts to the orgs the viewer may
-see (`allowed_orgs`, bound as a list) and aggregates in DuckDB. The effective-dated logic lives
-in one place, `sql/people/assignments.sql` (+ `active.sql`, `manager_spans.sql`), which every
-query composes in as common table expressions, so "employed on d" and "span on d" cannot drift.
-
-At company scale that logic is worked out once per load (`build_tables`, a step of the loader):
-the assignments, every manager's span as intervals of days (valid for any day), and per month
-start, org, team and manager span the people and their depths in the tree. Queries read them
-when they exist and cover the days asked for; otherwise (a database loaded before they existed,
-months outside them) they compute the same figures here. tests/test_people_marts.py checks both
-give the same numbers.
+see (`allowed_orgs`, bound as a list) and aggregates in DuckDB, running one SQL file through
+`workforce.db.query`. An assignment is a row of `int_assignments` (the load's one definition:
+valid_to exclusive, stopping at the exit, NULL while the row holds). Figures of people employed
+on snapshot days read a relation `active` of one grain, fixed per function: `people/month_grid`
+(the month starts of the stored month grid, `mart_employee_month`) for the monthly series,
+`people/on_day` (one day, from `int_assignments`) for the "on a date" views; spans
+(`people/manager_spans`) and tree depths (`people/depths`) are worked out from it the same way
+for both.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import duckdb
 import pandas as pd
 from scipy import stats
 
-from workforce.db import meta, sql, table_exists
+from workforce.db import query
 from workforce.filters import Filters
 from workforce.viewer import Role, Viewer, allowed_orgs
 
@@ -38,133 +35,26 @@ PARTNER_FLOWS_NOTE = (f"Orgs outside your scope are shown together as “{OTHER_
                       f"months, org to org, and a month's flow of fewer than {MIN_FLOW_PEOPLE} people is left out.")
 ALL_IN_SCOPE = "All orgs in scope"
 
-# Common table expressions, in dependency order, that the people queries build on.
-_ON_MONTH_STARTS = (("assignments", "people/assignments"), ("days", "people/month_starts"),
-                    ("active", "people/active"), ("manager_spans", "people/manager_spans"))
-_ON_ONE_DAY = (("assignments", "people/assignments"), ("days", "people/single_day"),
-               ("active", "people/active"), ("manager_spans", "people/manager_spans"))
-_ASSIGNMENTS = (("assignments", "people/assignments"),)
-_DEPTHS = (("depths", "people/depths"),)
-
-# What build_tables stores, and the stored variant of each common table expression.
-ASSIGNMENTS_TABLE = "mart_people_assignments"  # assignments.sql's rows
-SPANS_TABLE = "mart_manager_spans"  # manager_spans.sql as intervals of days
-MONTHS_TABLE = "mart_people_months"  # the month starts mart_people_month_team covers
-MONTH_TEAM_TABLE = "mart_people_month_team"  # people, depths per month start, org, team, manager span
-_STORED = {"people/assignments": "people/assignments_stored", "people/manager_spans": "people/manager_spans_stored"}
+# The relations the snapshot figures read, per grain (see the module docstring).
+MONTHLY = {"active": "people/month_grid", "manager_spans": "people/manager_spans"}
+ONE_DAY = {"active": "people/on_day", "manager_spans": "people/manager_spans"}
+DEPTHS = {"depths": "people/depths"}
 
 
-def compose(query: str, ctes: Sequence[tuple[str, str]]) -> str:
-    """`query`'s SQL file with the named SQL files in front of it as CTEs (`WITH alias AS (...)`)."""
-    withs = ",\n".join(f"{alias} AS (\n{sql(path)}\n)" for alias, path in ctes)
-    return f"WITH {withs}\nSELECT * FROM (\n{sql(query)}\n)"
-
-
-def _run(con: duckdb.DuckDBPyConnection, query: str, ctes: Sequence[tuple[str, str]], params: dict) -> pd.DataFrame:
-    return con.execute(compose(query, _stored_ctes(con, ctes)), params).df()
-
-
-def _stored_ctes(con: duckdb.DuckDBPyConnection, ctes: Sequence[tuple[str, str]]) -> Sequence[tuple[str, str]]:
-    """`ctes` reading the stored assignments and span intervals when the loader built them."""
-    if not (table_exists(con, ASSIGNMENTS_TABLE) and table_exists(con, SPANS_TABLE)):
-        return ctes
-    return tuple((alias, _STORED.get(path, path)) for alias, path in ctes)
-
-
-def month_starts(w: Window) -> list[date]:
-    """The first days of the months inside the window (month_starts.sql's days)."""
-    first = date(w.start.year, w.start.month, 1)
-    if first < w.start:
-        first = date(first.year + first.month // 12, first.month % 12 + 1, 1)
-    days = []
-    while first <= w.end:
-        days.append(first)
-        first = date(first.year + first.month // 12, first.month % 12 + 1, 1)
-    return days
-
-
-def _months_stored(con: duckdb.DuckDBPyConnection, w: Window) -> bool:
-    """Whether mart_people_month_team holds every month start of the window."""
-    if not (table_exists(con, MONTH_TEAM_TABLE) and table_exists(con, MONTHS_TABLE)):
-        return False
-    days = month_starts(w)
-    stored = con.execute(f"SELECT count(*) FROM {MONTHS_TABLE} WHERE list_contains(?, day)", [days]).fetchall()
-    return stored[0][0] == len(days)
-
-
-def _monthly(con: duckdb.DuckDBPyConnection, query: str, w: Window, params: dict, ctes=_ON_MONTH_STARTS) -> pd.DataFrame:
-    """`query` on the window's month starts: its `_fast` variant over the stored months when they
-    cover the window, else computed from the assignments."""
-    if _months_stored(con, w):
-        return _run(con, f"{query}_fast", _ON_MONTH_STARTS, params)
-    return _run(con, query, ctes, params)
-
-
-def _month_range(con: duckdb.DuckDBPyConnection) -> tuple[date, date] | None:
-    """The days the stored months cover: from a year before the latest usage or survey day (or the
-    first usage day, if earlier) to the latest day of the people and usage tables, so that the
-    sidebar's dates and the default window (the year to the as-of date) fall inside."""
-    def day(query: str) -> date | None:
-        value = con.execute(query).fetchall()[0][0]
-        return value.date() if isinstance(value, datetime) else value
-
-    people = [day("SELECT max(effective_date) FROM stg_job_history"), day("SELECT max(exit_date) FROM stg_exits")]
-    first_usage = last_usage = last_answer = None
-    if table_exists(con, "stg_token_usage"):
-        first_usage = day("SELECT min(usage_date) FROM stg_token_usage")
-        last_usage = day("SELECT max(usage_date) FROM stg_token_usage")
-    if table_exists(con, "stg_survey_submissions"):
-        last_answer = day("SELECT max(submitted_at) FROM stg_survey_submissions")
-    activity = [d for d in (last_usage, last_answer) if d]
-    latest = [d for d in people + activity if d]
-    if not latest:
-        return None
-    last = max(latest)
-    year_before = [d - timedelta(days=364) for d in (max(activity) if activity else None, last) if d]
-    return min([d for d in (first_usage, *year_before) if d]), last
-
-
-def build_tables(con: duckdb.DuckDBPyConnection) -> int:
-    """Work out the effective-dated people logic once per load (a step of the loader, see
-    etl/loading/derived.py): the assignments, each manager's span as intervals of days, and per
-    month start, org, team and manager span the people employed and their depths. Returns rows written.
-    """
-    con.execute(f"CREATE OR REPLACE TABLE {ASSIGNMENTS_TABLE} AS {sql('people/assignments')}\nORDER BY employee_id")
-    con.execute(f"CREATE OR REPLACE TABLE {SPANS_TABLE} AS {sql('people/build_manager_spans')}")
-    bounds = _month_range(con)
-    params = {"start": bounds[0], "end": bounds[1]} if bounds else {"start": date.today(), "end": date.today() - timedelta(1)}
-    con.execute(f"CREATE OR REPLACE TABLE {MONTHS_TABLE} AS {sql('people/month_starts')}", params)
-    ctes = (("assignments", "people/assignments_stored"), ("days", "people/stored_months"), ("active", "people/active"),
-            ("manager_spans", "people/manager_spans_stored"), ("depths", "people/depths"))
-    con.execute(f"CREATE OR REPLACE TABLE {MONTH_TEAM_TABLE} AS {compose('people/build_month_team', ctes)}")
-    tables = (ASSIGNMENTS_TABLE, SPANS_TABLE, MONTHS_TABLE, MONTH_TEAM_TABLE)
-    return sum(con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in tables)
+def _df(con: duckdb.DuckDBPyConnection, name: str, params: dict, relations: dict | None = None) -> pd.DataFrame:
+    return query(con, name, params, relations=relations).df()
 
 
 def data_as_of(con: duckdb.DuckDBPyConnection) -> date:
-    """The data's as-of date: app_meta's when loaded, else the latest date the people tables hold."""
-    as_of = meta(con).get("as_of")
-    if as_of:
-        return date.fromisoformat(as_of[:10])
-    candidates = ["SELECT max(effective_date) FROM stg_job_history", "SELECT max(exit_date) FROM stg_exits"]
-    if table_exists(con, "stg_token_usage"):
-        candidates.append("SELECT max(usage_date) FROM stg_token_usage")
-    latest = [con.execute(q).fetchall()[0][0] for q in candidates]
-    latest = [d.date() if isinstance(d, datetime) else d for d in latest if d is not None]
-    return max(latest) if latest else date.today()
+    """The data's as-of date: the load's (latest usage day or submission), else the latest HR date."""
+    return pd.Timestamp(query(con, "people/data_as_of").fetchall()[0][0]).date()
 
 
 def data_start(con: duckdb.DuckDBPyConnection) -> date:
     """The first day the data covers exits and usage: the earliest usage day when AI usage is
     loaded, else the earliest exit. Job history reaches back to hire dates and says nothing here."""
-    first = None
-    if table_exists(con, "stg_token_usage"):
-        first = con.execute("SELECT min(usage_date) FROM stg_token_usage").fetchall()[0][0]
-    if first is None:
-        first = con.execute("SELECT min(exit_date) FROM stg_exits").fetchall()[0][0]
-    if isinstance(first, datetime):
-        first = first.date()
-    return first or data_as_of(con)
+    first = query(con, "people/data_start").fetchall()[0][0]
+    return pd.Timestamp(first).date() if first is not None else data_as_of(con)
 
 
 @dataclass(frozen=True)
@@ -208,21 +98,21 @@ def _params(con, viewer, filters, **extra) -> dict:
 
 def headcount_on(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters, day: date) -> pd.DataFrame:
     """Headcount by org on `day`: people with hire_date <= day < exit_date, in the org of their row."""
-    frame = _run(con, "people/headcount", _ON_ONE_DAY, _params(con, viewer, filters, day=day))
+    frame = _df(con, "people/headcount", _params(con, viewer, filters, day=day), ONE_DAY)
     return frame.drop(columns="day").sort_values("org", ignore_index=True)
 
 
 def headcount_monthly(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters) -> pd.DataFrame:
     """Headcount by org on the first day of every month in the filters' window (month, org, headcount)."""
     w = window(con, filters)
-    frame = _monthly(con, "people/headcount", w, _params(con, viewer, filters, start=w.start, end=w.end))
+    frame = _df(con, "people/headcount", _params(con, viewer, filters, start=w.start, end=w.end), MONTHLY)
     return frame.rename(columns={"day": "month"}).sort_values(["month", "org"], ignore_index=True)
 
 
 def movements_monthly(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters) -> pd.DataFrame:
     """People per month, org and kind of movement: hires, transfers and reorgs (forced / chosen), exits by type."""
     w = window(con, filters)
-    frame = _run(con, "people/movements_monthly", _ASSIGNMENTS, _params(con, viewer, filters, start=w.start, end=w.end))
+    frame = _df(con, "people/movements_monthly", _params(con, viewer, filters, start=w.start, end=w.end))
     return frame.sort_values(["month", "org", "kind"], ignore_index=True)
 
 
@@ -235,7 +125,7 @@ def movement_totals(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Fil
 def layoffs_by_wave(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters) -> pd.DataFrame:
     """Each layoff wave overlapping the window, per org: people, dates, share of the org the day before."""
     w = window(con, filters)
-    frame = _run(con, "people/layoffs_by_wave", _ASSIGNMENTS, _params(con, viewer, filters, start=w.start, end=w.end))
+    frame = _df(con, "people/layoffs_by_wave", _params(con, viewer, filters, start=w.start, end=w.end))
     return frame.sort_values(["wave_start", "org"], ignore_index=True)
 
 
@@ -252,7 +142,7 @@ def org_flows(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters) 
     end = (pd.Timestamp(w.end) + pd.offsets.MonthEnd(0)).date() if partner else w.end
     params = _params(con, viewer, filters, start=start, end=end, own=sorted(viewer.orgs),
                      other_orgs=OTHER_ORGS if partner else None, min_people=MIN_FLOW_PEOPLE if partner else 0)
-    frame = con.execute(sql("people/org_flows"), params).df()
+    frame = _df(con, "people/org_flows", params)
     frame["forced"] = frame["forced"].astype(bool)
     return frame.sort_values(["people", "from_org", "to_org"], ascending=[False, True, True], ignore_index=True)
 
@@ -261,7 +151,7 @@ def events(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters) -> 
     """AI-mandate and layoff-wave dates in the window for the orgs in scope (day, kind, label)."""
     w = window(con, filters)
     params = {"orgs": allowed_orgs(con, viewer, filters.orgs or None), "start": w.start, "end": w.end}
-    frame = _run(con, "people/events", _ASSIGNMENTS, params)
+    frame = _df(con, "people/events", params)
     return frame.sort_values(["day", "kind"], ignore_index=True)
 
 
@@ -301,7 +191,7 @@ def attrition(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters) 
     One extra row, org = ALL_IN_SCOPE, holds everything in scope together.
     """
     w = window(con, filters)
-    frame = _run(con, "people/attrition", _ASSIGNMENTS, _params(con, viewer, filters, start=w.start, end=w.end))
+    frame = _df(con, "people/attrition", _params(con, viewer, filters, start=w.start, end=w.end))
     frame["org"] = frame["org"].fillna(ALL_IN_SCOPE)
     frame = frame[frame["person_days"].fillna(0) > 0].copy()
     rates = [annualised_rate(int(r.voluntary_exits), float(r.person_days), int(r.days)) for r in frame.itertuples()]
@@ -336,8 +226,8 @@ def span_by_org_monthly(
     """Per month start and org: managers, mean/median/p90/max span, managers above the threshold,
     people and people reporting to a manager above it (share_under_wide)."""
     w = window(con, filters)
-    frame = _monthly(con, "people/span_by_org", w,
-                     _params(con, viewer, filters, start=w.start, end=w.end, threshold=int(threshold)))
+    frame = _df(con, "people/span_by_org",
+                _params(con, viewer, filters, start=w.start, end=w.end, threshold=int(threshold)), MONTHLY)
     frame["share_under_wide"] = frame["people_under_wide"] / frame["people"]
     return frame.rename(columns={"day": "month"}).sort_values(["month", "org"], ignore_index=True)
 
@@ -347,7 +237,7 @@ def span_on(
     threshold: int = DEFAULT_SPAN_THRESHOLD,
 ) -> pd.DataFrame:
     """The same span summary on one day, by org."""
-    frame = _run(con, "people/span_by_org", _ON_ONE_DAY, _params(con, viewer, filters, day=day, threshold=int(threshold)))
+    frame = _df(con, "people/span_by_org", _params(con, viewer, filters, day=day, threshold=int(threshold)), ONE_DAY)
     frame["share_under_wide"] = frame["people_under_wide"] / frame["people"]
     return frame.drop(columns="day").sort_values("org", ignore_index=True)
 
@@ -363,7 +253,7 @@ def share_under_wide_spans(
 
 def span_values(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters, day: date) -> pd.DataFrame:
     """How many managers have each span on `day`, by org (org, span, managers)."""
-    frame = _run(con, "people/span_values", _ON_ONE_DAY, _params(con, viewer, filters, day=day))
+    frame = _df(con, "people/span_values", _params(con, viewer, filters, day=day), ONE_DAY)
     return frame.drop(columns="day").sort_values(["org", "span"], ignore_index=True)
 
 
@@ -376,8 +266,8 @@ def wide_span_managers(
     Names and ids only for viewers who may see individuals; for others those columns are absent.
     """
     with_names = viewer.sees_individuals
-    frame = _run(con, "people/wide_span_managers", _ON_ONE_DAY,
-                 _params(con, viewer, filters, day=day, threshold=int(threshold), with_names=with_names))
+    frame = _df(con, "people/wide_span_managers",
+                _params(con, viewer, filters, day=day, threshold=int(threshold), with_names=with_names), ONE_DAY)
     frame = frame.drop(columns="day").sort_values(["span", "org", "team"], ascending=[False, True, True],
                                                   ignore_index=True)
     if not with_names:
@@ -388,13 +278,12 @@ def wide_span_managers(
 def layers_monthly(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters) -> pd.DataFrame:
     """Management layers per org at each month start (month, org, layers, mean_depth, people)."""
     w = window(con, filters)
-    frame = _monthly(con, "people/layers", w, _params(con, viewer, filters, start=w.start, end=w.end),
-                     _ON_MONTH_STARTS + _DEPTHS)
+    frame = _df(con, "people/layers", _params(con, viewer, filters, start=w.start, end=w.end), MONTHLY | DEPTHS)
     return frame.rename(columns={"day": "month"}).sort_values(["month", "org"], ignore_index=True)
 
 
 def layers_on(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters, day: date) -> pd.DataFrame:
-    frame = _run(con, "people/layers", _ON_ONE_DAY + _DEPTHS, _params(con, viewer, filters, day=day))
+    frame = _df(con, "people/layers", _params(con, viewer, filters, day=day), ONE_DAY | DEPTHS)
     return frame.drop(columns="day").sort_values("org", ignore_index=True)
 
 
@@ -409,7 +298,7 @@ def team_risk_factors(
         con, viewer, filters, day=day, threshold=int(threshold),
         recent_start=day - timedelta(days=recent_days - 1), attrition_start=day - timedelta(days=attrition_days - 1),
     )
-    frame = _run(con, "people/team_risk_factors", _ON_ONE_DAY, params)
+    frame = _df(con, "people/team_risk_factors", params, ONE_DAY)
     frame["share_under_wide"] = frame["people_under_wide"] / frame["headcount"]
     frame["forced_share"] = frame["forced_moves"] / frame["headcount"]
     years = frame["person_days"] / 365.0

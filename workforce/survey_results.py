@@ -12,21 +12,20 @@ sent to a chart with an empty value.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from datetime import date
+from collections.abc import Sequence
+from datetime import date, timedelta
 
 import duckdb
 import pandas as pd
 
-from workforce import privacy, sentiment, survey_data
-from workforce.db import sql, table_exists
+from etl.contract import THEMES
+from workforce import people, privacy, sentiment
+from workforce.db import query
 from workforce.filters import Filters
-from workforce.people import compose
 from workforce.viewer import Role, ScopeError, Viewer, allowed_orgs
 
 BY_CHOICES = ("all", "org", "team")
 ALL_LABEL = "All"  # privacy.survey_groups' label for the whole selection
-THEMES = privacy.THEMES
 MEASURE_COLUMNS = ("respondents", "respondents_band", "morale_index", "enps")
 
 
@@ -38,7 +37,7 @@ def _by(by: str) -> str | None:
 
 def waves(con: duckdb.DuckDBPyConnection, today: date | None = None) -> pd.DataFrame:
     """Closed waves that have submissions, oldest first (wave_id, title, opens_on, closes_on)."""
-    return con.execute(sql("survey_results/waves"), {"today": today or date.today()}).df()
+    return query(con, "survey_results/waves", {"today": today or date.today()}).df()
 
 
 def min_group_sizes(con: duckdb.DuckDBPyConnection) -> privacy.PrivacyRules:
@@ -48,20 +47,20 @@ def min_group_sizes(con: duckdb.DuckDBPyConnection) -> privacy.PrivacyRules:
 
 def _groups(
     con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters, wave_id: str | Sequence[str], by: str | None,
-    *, orgs: Sequence[str] | None = None, states: Mapping[str, survey_data.WaveState] | None = None,
+    *, orgs: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """The one door to the confidentiality layer: visible cells, suppressed ones dropped.
 
     `wave_id` one wave, or a list of waves (then a leading `wave_id` column: all waves are read
     in one go, each judged on its own lattice). `orgs` replaces the filter's org choice (used to
-    ask about a specific set of orgs). `states`: the waves' states, when the caller read them.
+    ask about a specific set of orgs).
     """
     several = not isinstance(wave_id, str)
     try:
         cells = privacy.survey_groups(
             con, viewer, list(wave_id) if several else wave_id, by=by,
             orgs=list(orgs) if orgs is not None else (list(filters.orgs) or None),
-            teams=list(filters.teams) or None, states=states,
+            teams=list(filters.teams) or None,
         )
     except ScopeError:
         return pd.DataFrame(columns=[*(["wave_id"] if several else []), "group", "respondents", "respondents_band",
@@ -95,7 +94,7 @@ def morale_trend(
     return out
 
 
-def response_rates(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters, by: str = "org") -> pd.DataFrame:
+def group_response_rates(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters, by: str = "org") -> pd.DataFrame:
     """Respondents over people employed in the wave's audience on its opening day, per wave and group.
 
     Respondent counts are the confidentiality layer's (under 20 a band, whose lower edge the rate
@@ -109,11 +108,7 @@ def response_rates(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filt
         "by": by,
         "wave_ids": list(trend["wave_id"].unique()),
     }
-    # The loader's mart of assignments when it is there (the same intervals, see the SQL file),
-    # else the intervals worked out from the job history.
-    assignments = ("survey_results/assignments_from_mart" if table_exists(con, "int_assignments")
-                   else "people/assignments")
-    eligible = con.execute(compose("survey_results/eligible", (("assignments", assignments),)), params).df()
+    eligible = query(con, "survey_results/eligible", params).df()
     out = trend[["wave_id", "title", "opens_on", "group", "respondents", "respondents_band"]].merge(
         eligible, on=["wave_id", "group"], how="left"
     )
@@ -151,8 +146,8 @@ def theme_heatmap(
     Columns: group, theme, respondents, respondents_band, score, change_vs_previous, vs_company.
     """
     previous_id = _previous_wave(con, wave_id)
-    states = survey_data.wave_states(con, [wave_id] + ([previous_id] if previous_id is not None else []))
-    both = _groups(con, viewer, filters, list(states), _by(by), states=states)
+    asked = [wave_id] + ([previous_id] if previous_id is not None else [])
+    both = _groups(con, viewer, filters, asked, _by(by))
     current = _theme_long(both[both["wave_id"] == wave_id].drop(columns="wave_id"))
     if previous_id is not None:
         before = _theme_long(both[both["wave_id"] == previous_id].drop(columns="wave_id"))
@@ -161,7 +156,7 @@ def theme_heatmap(
     else:
         current["previous"] = float("nan")
     current["change_vs_previous"] = current["score"] - current["previous"]
-    company = privacy.company_cell(con, wave_id, states=states)
+    company = privacy.company_cell(con, wave_id)
     company_scores = {t: (company or {}).get(f"score_{t}") for t in THEMES}
     current["vs_company"] = current["score"] - current["theme"].map(
         lambda t: float(company_scores[t]) if company_scores.get(t) is not None else float("nan")
@@ -181,23 +176,22 @@ def likert_distribution(
     respondents (banded), share.
     """
     columns = ["question_id", "text", "theme", "position", "answer", "respondents", "share"]
-    states = survey_data.wave_states(con, [wave_id])
-    shown = _groups(con, viewer, filters, wave_id, None, states=states)
+    shown = _groups(con, viewer, filters, wave_id, None)
     if shown.empty:
         return pd.DataFrame(columns=columns)
     whole = viewer.whole_company and not filters.orgs
     orgs = None if whole else allowed_orgs(con, viewer, filters.orgs or None)
-    params = {"orgs": orgs, "teams": Filters.as_list(filters.teams)}
-    frame = survey_data.read_responses(con, "survey_results/likert_distribution", params, states)
+    params = {"wave_ids": [wave_id], "orgs": orgs, "teams": Filters.as_list(filters.teams)}
+    frame = query(con, "survey_results/likert_distribution", params).df()
     # Released groups that contain this one: a reader of both has their difference too.
     wider = []
     if orgs is not None or params["teams"]:
-        wider.append({"orgs": None, "teams": None})
+        wider.append({"wave_ids": [wave_id], "orgs": None, "teams": None})
     if orgs is not None and params["teams"]:
-        wider.append({"orgs": orgs, "teams": None})
+        wider.append({"wave_ids": [wave_id], "orgs": orgs, "teams": None})
     admin = Viewer("release-check", Role.ADMIN)
-    outer = [survey_data.read_responses(con, "survey_results/likert_distribution", p, states) for p in wider
-             if not _groups(con, admin, Filters(orgs=tuple(p["orgs"] or ())), wave_id, None, states=states).empty]
+    outer = [query(con, "survey_results/likert_distribution", p).df() for p in wider
+             if not _groups(con, admin, Filters(orgs=tuple(p["orgs"] or ())), wave_id, None).empty]
     released = privacy.release_distribution(frame, min_group_sizes(con).min_scores, outer)
     return released[columns].sort_values(["position", "question_id", "answer"], ignore_index=True)
 
@@ -212,10 +206,7 @@ def comments(
     """
     columns = ["group", "theme", "question", "comment", "sentiment", "tone"]
     layer_by = _by(by)
-    themes = dict(
-        con.execute("SELECT text, theme FROM stg_survey_questions WHERE wave_id = ? AND kind = 'text'",
-                    [wave_id]).fetchall()
-    )
+    themes = dict(query(con, "survey_results/comment_question_themes", {"wave_id": wave_id}).fetchall())
     try:
         # Every group of the breakdown in one call: each is judged on its own, read together.
         found = privacy.visible_comments(
@@ -268,7 +259,7 @@ def company_morale(
 
 
 def mandated_orgs(con: duckdb.DuckDBPyConnection, day: date) -> list[str]:
-    return [o for (o,) in con.execute(sql("survey_results/mandated_orgs"), {"day": day}).fetchall()]
+    return [o for (o,) in query(con, "survey_results/mandated_orgs", {"day": day}).fetchall()]
 
 
 def morale_by_mandate(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters) -> pd.DataFrame:
@@ -294,18 +285,16 @@ def morale_by_mandate(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: F
     # other orgs are then their difference: unions of released orgs, or (whole company) every
     # hidden org of the company's line, which holds at least the minimum by the line rule. Asked
     # without the team filter: the spread below is over whole orgs.
-    states = survey_data.wave_states(con, all_waves["wave_id"])
-    shown = set(_groups(con, viewer, Filters(orgs=filters.orgs), list(states), None, states=states)["wave_id"])
+    wave_ids = list(all_waves["wave_id"])
+    shown = set(_groups(con, viewer, Filters(orgs=filters.orgs), wave_ids, None)["wave_id"])
     mandated = sides[0][1]
     if mandated and shown:
-        asked = [w for w in states if w in shown]
-        shown &= set(_groups(con, viewer, Filters(), asked, None, orgs=mandated, states=states)["wave_id"])
+        asked = [w for w in wave_ids if w in shown]
+        shown &= set(_groups(con, viewer, Filters(), asked, None, orgs=mandated)["wave_id"])
     if not shown:
         return pd.DataFrame(columns=columns)
-    spread = survey_data.read_responses(
-        con, "survey_results/morale_spread", {"orgs": list(scope), "mandated": mandated},
-        {w: state for w, state in states.items() if w in shown},
-    )
+    spread = query(con, "survey_results/morale_spread",
+                   {"wave_ids": [w for w in wave_ids if w in shown], "orgs": list(scope), "mandated": mandated}).df()
     spread = {(str(r.wave_id), bool(r.mandated)): r for r in spread.itertuples()}
     minimum = min_group_sizes(con).min_scores
     rows = []
@@ -328,10 +317,6 @@ def morale_by_mandate(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: F
 
 def survey_events(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters) -> pd.DataFrame:
     """AI-mandate and layoff dates from a month before the first wave to the last wave's close."""
-    from datetime import timedelta
-
-    from workforce import people
-
     all_waves = waves(con)
     if all_waves.empty:
         return pd.DataFrame(columns=["day", "kind", "label"])

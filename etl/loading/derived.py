@@ -1,7 +1,7 @@
 """Derived tables computed in Python after the SQL marts: results that only change with the data.
 
 Some of what the pages show is too costly to compute per view at company scale (the survey
-confidentiality lattice of each wave, the drivers models) but depends only on the loaded data.
+the tokenmaxxing peer comparison, the drivers models) but depends only on the loaded data.
 Each step here writes its own table(s) inside the load's transaction, right after the marts it
 reads, so a load or a vendor ingest leaves them consistent with the data, and a failure rolls
 back with the rest.
@@ -43,13 +43,9 @@ class DerivedStep:
 # In the order they run; a step may read the tables of the steps before it.
 STEPS: tuple[DerivedStep, ...] = (
     # No survey lattice is stored (it holds hidden cells' counts): this drops the table earlier
-    # versions wrote. Lattices live in each process's cache (workforce/privacy/store.py).
+    # versions wrote. Lattices are built per call from mart_survey_responses (workforce/privacy/store.py).
     DerivedStep("workforce.privacy:drop_stored_lattices",
                 needs=frozenset({"mart_survey_respondent_wave", "mart_survey_responses"})),
-    # Assignments, manager spans as date intervals, people and tree depths per month start.
-    DerivedStep("workforce.people:build_tables",
-                needs=frozenset({"stg_job_history", "stg_employees", "stg_exits", "mart_usage_daily"}),
-                on_append=True),
     # Every person-week beside its peers, and the tokenmaxxing flags under the default rules.
     DerivedStep("workforce.tokenmaxxing:build_tables",
                 needs=frozenset({"mart_usage_person_week", "stg_outcomes", "mart_outcomes_week",

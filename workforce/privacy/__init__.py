@@ -7,7 +7,7 @@ Split by responsibility (docs/security.md has the long version):
   pre-aggregated table);
 - `lattice`: the groups of a wave a viewer can ask for (company → orgs → teams) and which are
   released;
-- `store`: the process cache of lattices (nothing of them is written to the database);
+- `store`: a wave's lattice from its counts in mart_survey_responses (never stored, never cached);
 - `api`: the release functions the pages and the analytics call.
 
 Never imports streamlit; never returns a respondent-level row.
@@ -30,7 +30,6 @@ from workforce.privacy.rules import (
     LIVE_MIN,
     MEASURES,
     SUPPRESSED_LABEL,
-    TENURE_BANDS,
     THEMES,
     PrivacyRules,
     count_band,
@@ -42,7 +41,7 @@ from workforce.privacy.store import drop_stored_lattices, wave_lattice, wave_lat
 
 __all__ = [
     "ALL", "BY_CHOICES", "DEFAULT_MIN_COMMENTS", "DEFAULT_MIN_SCORES", "DIMS", "LIVE_MIN", "MEASURES", "NOT_RELEASED", "SUPPRESSED_LABEL",
-    "TENURE_BANDS", "THEMES", "Lattice", "Line", "PrivacyRules", "Selection", "build_lattice", "closed_survey_rows",
+    "THEMES", "Lattice", "Line", "PrivacyRules", "Selection", "build_lattice", "closed_survey_rows",
     "company_cell", "complementary", "count_band", "current_rules", "drop_stored_lattices", "live_participation",
     "participation_band", "pooled_team_figures", "release_distribution", "round_measure", "suppress",
     "survey_groups", "visible_comments", "wave_lattice", "wave_lattices",

@@ -24,14 +24,13 @@ This module never imports streamlit and never returns a respondent-level row.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 
 import duckdb
 import pandas as pd
 
-from workforce import survey_data
-from workforce.db import sql
+from workforce.db import query
 from workforce.privacy.lattice import NOT_RELEASED, Lattice, Selection
 from workforce.privacy.rules import (
     DISTRIBUTION_MINORITY,
@@ -43,10 +42,12 @@ from workforce.privacy.rules import (
     participation_band,
     round_measure,
 )
-from workforce.privacy.store import wave_lattices
+from workforce.privacy.store import wave_lattice, wave_lattices
 from workforce.viewer import Role, ScopeError, Viewer, allowed_orgs
 
 GROUP_COLUMNS = ["group", "respondents", "respondents_band", *MEASURES, "suppressed"]
+# The rows of a selection, labelled by group: the relation every figure of survey answers reads.
+SELECTED = {"selected": "surveys/selected_responses"}
 
 
 def _scoped_selection(
@@ -88,8 +89,11 @@ def _split(sel: Selection, by: str | None, lattice: Lattice) -> list[tuple[str, 
     return lattice.split(sel, by)
 
 
-def _selection_params(sel: Selection) -> dict[str, object]:
+def _selection_params(wave_ids: Sequence[str], sel: Selection, by: str | None) -> dict[str, object]:
+    """The parameters of selected_responses.sql: these waves, the selection, labelled by `by`."""
     return {
+        "wave_ids": list(wave_ids),
+        "by": by or "all",
         "orgs": list(sel.orgs) or None,
         "team_keys": [f"{o}\x1f{t}" for o, t in sel.teams] or None,
         "levels": None,
@@ -98,16 +102,11 @@ def _selection_params(sel: Selection) -> dict[str, object]:
 
 
 def _group_scores(
-    con: duckdb.DuckDBPyConnection, states: Mapping[str, survey_data.WaveState], sel: Selection, by: str | None,
+    con: duckdb.DuckDBPyConnection, wave_ids: Sequence[str], sel: Selection, by: str | None,
 ) -> pd.DataFrame:
     """Unrounded figures per wave and group label of these waves, with the respondents each
     measure rests on (n_*). Internal: callers keep released groups only, and round."""
-    if not states:
-        columns = ["wave_id", "group", "respondents", *MEASURES, *(f"n_{m}" for m in MEASURES)]
-        return pd.DataFrame({c: pd.Series(dtype=object if c in ("wave_id", "group") else float) for c in columns})
-    return survey_data.read_responses(
-        con, "surveys/cell_scores", {"by": by or "all", **_selection_params(sel)}, states
-    )
+    return query(con, "surveys/cell_scores", _selection_params(wave_ids, sel, by), relations=SELECTED).df()
 
 
 def _release(frame: pd.DataFrame, rules: PrivacyRules) -> pd.DataFrame:
@@ -137,7 +136,6 @@ def survey_groups(
     levels: Iterable[str] | None = None,
     tenure_bands: Iterable[str] | None = None,
     rules: PrivacyRules | None = None,
-    states: Mapping[str, survey_data.WaveState] | None = None,
 ) -> pd.DataFrame:
     """Released survey figures of one wave: one "All" row (by None) or one row per *released*
     group of `by`.
@@ -159,15 +157,14 @@ def survey_groups(
     sel = _scoped_selection(con, viewer, orgs, teams, levels, tenure_bands)
     several = not isinstance(wave_id, str)
     wave_ids = list(dict.fromkeys(wave_id)) if several else [wave_id]
-    states = survey_data.wave_states(con, wave_ids, states)
-    lattices = wave_lattices(con, wave_ids, rules.min_scores, states)
+    lattices = wave_lattices(con, wave_ids, rules.min_scores)
     grid = pd.DataFrame(
         [(w, label, lattices[w].visible(cell)) for w in wave_ids for label, cell in _split(sel, by, lattices[w])],
         columns=["wave_id", "group", "shown"],
     ).astype({"wave_id": object, "group": object, "shown": bool})
     if by is not None:
         grid = grid[grid["shown"]]  # a breakdown lists released groups only
-    cleared = {w: states[w] for w in grid.loc[grid["shown"], "wave_id"].unique()}
+    cleared = list(grid.loc[grid["shown"], "wave_id"].unique())
     scores = _group_scores(con, cleared, sel, by)
     out = grid.merge(scores, on=["wave_id", "group"], how="left")
     found = out["shown"] & out["respondents"].notna()
@@ -193,7 +190,6 @@ def visible_comments(
     tenure_bands: Iterable[str] | None = None,
     rules: PrivacyRules | None = None,
     limit: int = 500,
-    states: Mapping[str, survey_data.WaveState] | None = None,
 ) -> pd.DataFrame:
     """Comments of a group that the lattice at the comment minimum releases.
 
@@ -205,34 +201,27 @@ def visible_comments(
     if viewer.role == Role.EMPLOYEE and by is not None:
         raise ScopeError(f"{viewer.username} sees company-level survey results only")
     sel = _scoped_selection(con, viewer, orgs, teams, levels, tenure_bands)
-    states = survey_data.wave_states(con, [wave_id], states)
-    lattice = wave_lattices(con, [wave_id], rules.min_comments, states)[wave_id]
+    lattice = wave_lattice(con, wave_id, rules.min_comments)
     if by is None:
         if not lattice.visible(sel):
             return pd.DataFrame({"question": pd.Series(dtype=object), "comment": pd.Series(dtype=object)})
-        return survey_data.read_responses(
-            con, "surveys/cell_comments", {"limit": int(limit), **_selection_params(sel)}, states
-        )
+        return query(con, "surveys/cell_comments", {"limit": int(limit), **_selection_params([wave_id], sel, None)},
+                     relations=SELECTED).df()
     shown = [label for label, cell in _split(sel, by, lattice) if lattice.visible(cell)]
     if not shown:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in ("group", "question", "comment")})
-    return survey_data.read_responses(
-        con, "surveys/group_comments",
-        {"by": by, "groups": shown, "limit": int(limit), **_selection_params(sel)}, states,
-    )
+    return query(con, "surveys/group_comments",
+                 {"groups": shown, "limit": int(limit), **_selection_params([wave_id], sel, by)}, relations=SELECTED).df()
 
 
 def company_cell(
     con: duckdb.DuckDBPyConnection, wave_id: str, rules: PrivacyRules | None = None,
-    states: Mapping[str, survey_data.WaveState] | None = None,
 ) -> dict[str, object] | None:
     """The company-wide released figures of a wave, or None when they are not released."""
     rules = rules or current_rules(con)
-    states = survey_data.wave_states(con, [wave_id], states)
-    lattice = wave_lattices(con, [wave_id], rules.min_scores, states)[wave_id]
-    if not lattice.visible(Selection()):
+    if not wave_lattice(con, wave_id, rules.min_scores).visible(Selection()):
         return None
-    frame = _group_scores(con, {wave_id: states[wave_id]}, Selection(), None)
+    frame = _group_scores(con, [wave_id], Selection(), None)
     if frame.empty:
         return None
     values = _release(frame, rules).iloc[0]
@@ -261,11 +250,10 @@ def pooled_team_figures(
                           "survey_waves": pd.Series(dtype="int64"), "respondents": pd.Series(dtype="int64"),
                           "morale": pd.Series(dtype=float), "enps": pd.Series(dtype=float)})
     if wave_ids is None:
-        wave_ids = [w for (w,) in con.execute(sql("surveys/closed_waves"), {"today": today or date.today()}).fetchall()]
-    states = survey_data.wave_states(con, wave_ids)
-    if not states or not orgs:
+        wave_ids = [w for (w,) in query(con, "surveys/closed_waves", {"today": today or date.today()}).fetchall()]
+    if not wave_ids or not orgs:
         return empty
-    lattices = wave_lattices(con, list(states), rules.min_scores, states)
+    lattices = wave_lattices(con, wave_ids, rules.min_scores)
     sel = Selection(orgs=tuple(sorted(set(orgs))))
     released = {
         (w, label) for w, lattice in lattices.items() for label, cell in lattice.split(sel, "team")
@@ -273,8 +261,7 @@ def pooled_team_figures(
     }
     if not released:
         return empty
-    cleared = {w: states[w] for w in {w for w, _ in released}}
-    cells = _group_scores(con, cleared, sel, "team")
+    cells = _group_scores(con, sorted({w for w, _ in released}), sel, "team")
     cells = cells[[(w, g) in released for w, g in zip(cells["wave_id"], cells["group"], strict=True)]].copy()
     cells["morale_sum"] = cells["morale_index"] * cells["n_morale_index"]
     cells["promoters_less_detractors"] = cells["enps"] * cells["n_enps"]
@@ -341,7 +328,7 @@ def live_participation(
     Columns: org, audience, participation (text), shown (bool)."""
     rules = rules or current_rules(con)
     floor = max(LIVE_MIN, rules.min_scores)
-    counts = con.execute(sql("surveys/respondents_by_org"), {"wave_id": wave_id, "before": today}).df()
+    counts = query(con, "surveys/respondents_by_org", {"wave_id": wave_id, "before": today}).df()
     table = audience.merge(counts, on="org", how="left").fillna({"respondents": 0})
     total = pd.DataFrame({"org": ["All orgs"], "audience": [int(table["audience"].sum())],
                           "respondents": [int(counts["respondents"].sum())]})
@@ -358,5 +345,5 @@ def live_participation(
 def closed_survey_rows(con: duckdb.DuckDBPyConnection, today: date) -> dict[str, int]:
     """How many submissions and answers the data holds in waves closed before `today` (an open
     wave's counters would move with each submission)."""
-    submissions, answers = con.execute(sql("surveys/closed_survey_rows"), {"today": today}).fetchall()[0]
+    submissions, answers = query(con, "surveys/closed_survey_rows", {"today": today}).fetchall()[0]
     return {"submissions": int(submissions or 0), "answers": int(answers or 0)}

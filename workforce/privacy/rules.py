@@ -13,14 +13,13 @@ from dataclasses import dataclass
 
 import duckdb
 
-from workforce.db import table_exists
+from etl.contract import THEMES
+from workforce.db import query, table_exists
 
 DEFAULT_MIN_SCORES = 5
 DEFAULT_MIN_COMMENTS = 10
 ABSOLUTE_MIN = 3  # the app never allows a smaller group
-THEMES = ("morale", "manager", "ai_tools", "workload", "career", "intent_to_stay")
 MEASURES = ("morale_index", "enps", *(f"score_{t}" for t in THEMES))
-TENURE_BANDS = ("<1y", "1-2y", "2-5y", "5y+")
 SUPPRESSED_LABEL = "fewer than {n} respondents, or would reveal a smaller group"
 
 # Released figures: means of 1–5 answers to 2 decimals, eNPS to a whole point.
@@ -60,11 +59,7 @@ def current_rules(con: duckdb.DuckDBPyConnection | None = None) -> PrivacyRules:
     scores = int(os.environ.get("WORKFORCE_MIN_GROUP", DEFAULT_MIN_SCORES))
     comments = int(os.environ.get("WORKFORCE_MIN_COMMENT_GROUP", DEFAULT_MIN_COMMENTS))
     if con is not None and table_exists(con, "app_meta"):
-        stored = dict(
-            con.execute(
-                "SELECT key, value FROM app_meta WHERE key IN ('privacy_min_scores', 'privacy_min_comments')"
-            ).fetchall()
-        )
+        stored = dict(query(con, "surveys/privacy_minimums").fetchall())
         scores = int(stored.get("privacy_min_scores", scores))
         comments = int(stored.get("privacy_min_comments", comments))
     return PrivacyRules(scores, max(comments, scores))

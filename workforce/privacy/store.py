@@ -1,58 +1,35 @@
-"""Where lattices live: in this process only, keyed by the content of a wave's counts.
+"""Where a wave's lattice comes from: its counts in `mart_survey_responses`, read on each call.
 
-A lattice holds the counts of hidden cells, so it is never written to the database: a copy of
-the file must not reveal a small group. Building one is cheap (a GROUP BY over a wave's
-submissions and a pass over a few thousand cells), and each process remembers the ones it used
-under the wave's fingerprint (`survey_data.wave_states`): a wave that took a submission since
-gets a new fingerprint and so a fresh lattice, never a stale one.
+A lattice holds the counts of hidden cells, so it is never written to the database (a copy of
+the file must not reveal a small group) and it is not kept in the process either: building one
+is a GROUP BY over a wave's rows and a pass over a few thousand cells. It is read from the same
+relation as the figures it clears (`mart_survey_responses`, which the load builds and every
+in-app submission keeps current in its own transaction), so a figure and its lattice always
+count the same people. The page's cache (`ui.session.cached`) is the only cache in front of it.
 
-`drop_stored_lattices` is the load's derived step: it removes `mart_survey_lattice`, which
-databases loaded by earlier versions hold with the counts of every hidden cell.
+`drop_stored_lattices` is a step of the load: it drops `mart_survey_lattice`, the table earlier
+versions stored with the counts of every hidden cell.
 """
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 import duckdb
 
-from workforce import survey_data
-from workforce.db import sql
+from workforce.db import query
 from workforce.privacy.lattice import Lattice, build_lattice
 
-LEGACY_LATTICE_TABLE = "mart_survey_lattice"
-_LATTICES: OrderedDict[tuple[str, str, int], Lattice] = OrderedDict()
-_CACHE_SIZE = 256
-_LOCK = threading.Lock()
 
-
-def _atoms(con: duckdb.DuckDBPyConnection, wave_id: str):
-    return con.execute(sql("surveys/wave_atoms"), {"wave_id": wave_id}).df()
-
-
-def wave_lattices(
-    con: duckdb.DuckDBPyConnection, wave_ids: Sequence[str], min_n: int,
-    states: Mapping[str, survey_data.WaveState] | None = None,
-) -> dict[str, Lattice]:
-    """The suppressed lattice of each wave at this minimum, from this process's cache or built."""
-    states = survey_data.wave_states(con, wave_ids, states)
-    out: dict[str, Lattice] = {}
-    for wave_id in wave_ids:
-        key = (wave_id, states[wave_id].fingerprint, int(min_n))
-        with _LOCK:  # Streamlit sessions share this cache from several threads
-            found = _LATTICES.get(key)
-            if found is not None:
-                _LATTICES.move_to_end(key)
-        if found is None:
-            found = build_lattice(_atoms(con, wave_id), min_n)
-            with _LOCK:
-                _LATTICES[key] = found
-                while len(_LATTICES) > _CACHE_SIZE:
-                    _LATTICES.popitem(last=False)
-        out[wave_id] = found
-    return out
+def wave_lattices(con: duckdb.DuckDBPyConnection, wave_ids: Sequence[str], min_n: int) -> dict[str, Lattice]:
+    """The suppressed lattice of each wave at this minimum (a wave without submissions: an empty one)."""
+    wanted = list(dict.fromkeys(wave_ids))
+    if not wanted:
+        return {}
+    atoms = query(con, "surveys/wave_atoms", {"wave_ids": wanted}).df()
+    by_wave = dict(tuple(atoms.groupby("wave_id", sort=False)))
+    empty = atoms.iloc[0:0]
+    return {wave_id: build_lattice(by_wave.get(wave_id, empty), min_n) for wave_id in wanted}
 
 
 def wave_lattice(con: duckdb.DuckDBPyConnection, wave_id: str, min_n: int) -> Lattice:
@@ -61,7 +38,7 @@ def wave_lattice(con: duckdb.DuckDBPyConnection, wave_id: str, min_n: int) -> La
 
 
 def drop_stored_lattices(con: duckdb.DuckDBPyConnection) -> int:
-    """Derived step of the load: no lattice is stored (see the module); a table left by an earlier
-    version, holding hidden cells' counts, is dropped. Returns 0 rows written."""
-    con.execute(f"DROP TABLE IF EXISTS {LEGACY_LATTICE_TABLE}")
+    """Derived step of the load: no lattice is stored; a table an earlier version left, holding
+    hidden cells' counts, is dropped. Returns 0 rows written."""
+    query(con, "surveys/drop_stored_lattices")
     return 0

@@ -1,9 +1,10 @@
 -- Everyone employed on the first day of each month of the data window, in the assignment in
--- effect that day. The window runs from the month of the earliest activity (usage, survey
--- submission or outcome week) to the month of the latest activity or HR date (the HR as-of
--- date: the latest job change or exit, so a survival analysis of HR data without usage still
--- has its months); HR history before it (hire dates reach back years) is not expanded into
--- months nobody reads.
+-- effect that day: the one month grid every monthly figure reads. The window runs from the month
+-- of the earliest activity (usage, survey submission or outcome week), or of the day a year
+-- before the last day if that is earlier (so the default year of the people pages is always
+-- covered, usage or not), to the month of the latest activity or HR date (the HR as-of date:
+-- the latest job change or exit). HR history further back (hire dates reach back years) is not
+-- expanded into months nobody reads.
 -- manager_span is the span of control of the person's manager that day: how many people
 -- employed that day have a row in effect naming the same manager.
 WITH activity AS (
@@ -18,10 +19,11 @@ WITH activity AS (
 
 months AS (
     SELECT CAST(unnest(generate_series(
-        date_trunc('month', min(first_day)), date_trunc('month', max(last_day)), INTERVAL 1 MONTH
+        date_trunc('month', least(min(first_day), max(last_day) - 364)), date_trunc('month', max(last_day)),
+        INTERVAL 1 MONTH
     )) AS DATE) AS month
     FROM activity
-    HAVING min(first_day) IS NOT NULL
+    HAVING max(last_day) IS NOT NULL
 ),
 
 employed AS (

@@ -3,9 +3,9 @@
 -- where the person sat (org, team, level, tenure band), their mean likert5 answer per theme
 -- (score_*; NULL when they answered none of that theme), their eNPS answer (the mean should a
 -- wave ask it twice), their likert5 answers and their non-blank comments. No employee id, no
--- respondent key, no submission time. Read only through workforce.privacy, which checks that
--- these rows match stg_survey_submissions (workforce/survey_data.py) and falls back to this
--- same SQL inline when they do not; workforce.surveys adds the row of an in-app submission.
+-- respondent key, no submission time. Read only through workforce.privacy (every survey figure
+-- and every lattice); an in-app submission adds its row, with this SQL, in its own transaction
+-- (workforce/surveys/submission.py), so the mart is always exactly the submissions.
 SELECT
     s.wave_id,
     s.response_id,

@@ -1,10 +1,10 @@
 -- Each layoff wave per org: people let go, its dates, and the org's headcount the day before the
--- wave began, so the share reads against the org as it was.
+-- wave began, so the share reads against the org as it was. A person's org at exit is that of
+-- their last assignment (the int_assignments row that stops on the exit date).
 WITH laid_off AS (
     SELECT x.employee_id, x.exit_date, coalesce(x.layoff_wave, '(unnamed wave)') AS layoff_wave, a.org, a.team
     FROM stg_exits AS x
-    JOIN assignments AS a
-      ON a.employee_id = x.employee_id AND a.valid_from <= x.exit_date - 1 AND x.exit_date - 1 < a.valid_to
+    JOIN int_assignments AS a ON a.employee_id = x.employee_id AND a.valid_to = x.exit_date
     WHERE x.exit_type = 'layoff'
 ),
 waves AS (
@@ -15,7 +15,8 @@ waves AS (
 before AS (
     SELECT w.layoff_wave, a.org, count(*) AS headcount_before
     FROM waves AS w
-    JOIN assignments AS a ON a.valid_from <= w.wave_start - 1 AND w.wave_start - 1 < a.valid_to
+    JOIN int_assignments AS a
+      ON a.valid_from <= w.wave_start - 1 AND (a.valid_to IS NULL OR w.wave_start - 1 < a.valid_to)
     WHERE ($teams IS NULL OR list_contains($teams, a.team))
     GROUP BY ALL
 )

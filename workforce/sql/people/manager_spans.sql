@@ -1,4 +1,4 @@
--- Span of control of every manager on each snapshot day: people employed that day whose row in
+-- Span of control of every manager on each snapshot day of `active` (on_day.sql or month_grid.sql): people employed that day whose row in
 -- effect names the manager. The manager's own org and team place them; a manager not employed
 -- that day (a data-quality warning at load) is placed in their reports' org.
 WITH spans AS (

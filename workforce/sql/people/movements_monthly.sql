@@ -1,8 +1,9 @@
 -- Hires, transfers and reorgs (split forced / chosen) counted in the org people moved into, and
--- exits by type counted in the org people left from (the row in effect on their last day).
+-- exits by type counted in the org people left from (the row in effect on their last day: the
+-- int_assignments row that stops on the exit date). A row's valid_from is its effective date.
 WITH moves AS (
     SELECT
-        a.effective_date AS day,
+        a.valid_from AS day,
         a.org,
         a.team,
         CASE
@@ -12,14 +13,13 @@ WITH moves AS (
             WHEN a.reason = 'reorg' AND a.forced THEN 'reorg (forced)'
             WHEN a.reason = 'reorg' THEN 'reorg (chosen)'
         END AS kind
-    FROM assignments AS a
+    FROM int_assignments AS a
     WHERE a.reason IN ('hire', 'transfer', 'reorg')
 ),
 exits AS (
     SELECT a.exit_date AS day, a.org, a.team, 'exit: ' || a.exit_type AS kind
-    FROM assignments AS a
-    WHERE a.exit_date IS NOT NULL
-      AND a.valid_from <= a.exit_date - 1 AND a.exit_date - 1 < a.valid_to
+    FROM int_assignments AS a
+    WHERE a.exit_date IS NOT NULL AND a.valid_to = a.exit_date
 ),
 events AS (
     SELECT * FROM moves

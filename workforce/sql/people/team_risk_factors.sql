@@ -10,25 +10,25 @@ WITH team_now AS (
 ),
 forced_in AS (
     SELECT org, team, count(DISTINCT employee_id) AS forced_moves
-    FROM assignments
+    FROM int_assignments
     WHERE forced AND reason IN ('transfer', 'reorg')
-      AND effective_date BETWEEN CAST($recent_start AS DATE) AND CAST($day AS DATE)
+      AND valid_from BETWEEN CAST($recent_start AS DATE) AND CAST($day AS DATE)
     GROUP BY ALL
 ),
 exposure AS (
     SELECT org, team,
-           sum(greatest(0, least(valid_to, CAST($day AS DATE) + 1) - greatest(valid_from, CAST($attrition_start AS DATE))))
-               AS person_days
-    FROM assignments
-    WHERE valid_from <= CAST($day AS DATE) AND valid_to > CAST($attrition_start AS DATE)
+           sum(greatest(0, least(coalesce(valid_to, DATE '9999-12-31'), CAST($day AS DATE) + 1)
+                           - greatest(valid_from, CAST($attrition_start AS DATE)))) AS person_days
+    FROM int_assignments
+    WHERE valid_from <= CAST($day AS DATE) AND (valid_to IS NULL OR valid_to > CAST($attrition_start AS DATE))
     GROUP BY ALL
 ),
 voluntary AS (
     SELECT a.org, a.team, count(*) AS voluntary_exits
-    FROM assignments AS a
+    FROM int_assignments AS a
     WHERE a.exit_type = 'voluntary'
       AND a.exit_date BETWEEN CAST($attrition_start AS DATE) + 1 AND CAST($day AS DATE)
-      AND a.valid_from <= a.exit_date - 1 AND a.exit_date - 1 < a.valid_to
+      AND a.valid_to = a.exit_date
     GROUP BY ALL
 )
 SELECT t.org, t.team, t.headcount, t.people_under_wide,

@@ -1,9 +1,9 @@
 -- How many respondents of one group gave each answer (1-5) to each likert5 question of a wave
--- ($wave_ids holds that wave). Reads `responses` (see workforce/survey_data.py). Called only for a
+-- ($wave_ids holds that wave). Reads mart_survey_responses. Called only for a
 -- group the confidentiality layer has cleared ($orgs NULL: the whole company).
 WITH chosen AS (
     SELECT wave_id, unnest(likert) AS a
-    FROM responses
+    FROM mart_survey_responses
     WHERE list_contains($wave_ids::VARCHAR[], wave_id)
       AND likert IS NOT NULL
       AND ($orgs::VARCHAR[] IS NULL OR list_contains($orgs::VARCHAR[], org))

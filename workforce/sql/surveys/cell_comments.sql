@@ -1,17 +1,10 @@
--- Comments of one group of one wave ($wave_ids holds that wave), for a group cleared at the
--- comment minimum. Reads `responses` (see workforce/survey_data.py). Ordered by a hash of the text
--- so the order says nothing about who wrote first; no response id leaves here.
+-- Comments of one group of one wave (`selected`: selected_responses.sql with $wave_ids holding
+-- that wave), for a group cleared at the comment minimum. Ordered by a hash of the text so the
+-- order says nothing about who wrote first; no response id leaves here.
 WITH chosen AS (
     SELECT wave_id, unnest(comments) AS c
-    FROM responses
-    WHERE list_contains($wave_ids::VARCHAR[], wave_id)
-      AND comments IS NOT NULL
-      AND ($orgs::VARCHAR[] IS NULL OR list_contains($orgs::VARCHAR[], org))
-      AND ($team_keys::VARCHAR[] IS NULL
-           OR list_contains($team_keys::VARCHAR[], org || chr(31) || team))
-      AND ($levels::VARCHAR[] IS NULL OR list_contains($levels::VARCHAR[], level))
-      AND ($tenure_bands::VARCHAR[] IS NULL
-           OR list_contains($tenure_bands::VARCHAR[], CAST(tenure_band AS VARCHAR)))
+    FROM selected
+    WHERE comments IS NOT NULL
 )
 
 SELECT q.text AS question, chosen.c.comment AS comment

@@ -1,31 +1,9 @@
--- Figures of the groups of some waves ($wave_ids), one row per wave and value of $by ('org',
--- 'team', 'level', 'tenure_band'; anything else: one 'All' row), within the selection ($x NULL:
--- no narrowing; a withheld (NULL) coordinate matches no value). Reads `responses` (mart_survey_responses, or its SQL inline: see
--- workforce/survey_data.py). Called only after the confidentiality layer cleared the groups;
--- each measure carries the number of respondents it rests on (n_*), so the caller can hide one
--- answered by too few. Theme scores and the morale index are means of each respondent's own
--- theme mean; eNPS counts each respondent's answer once.
-WITH chosen AS (
-    SELECT
-        wave_id,
-        CASE $by
-            WHEN 'org' THEN org
-            WHEN 'team' THEN org || ' / ' || team
-            WHEN 'level' THEN level
-            WHEN 'tenure_band' THEN CAST(tenure_band AS VARCHAR)
-            ELSE 'All'
-        END AS grp,
-        score_morale, score_manager, score_ai_tools, score_workload, score_career, score_intent_to_stay, enps
-    FROM responses
-    WHERE list_contains($wave_ids::VARCHAR[], wave_id)
-      AND ($orgs::VARCHAR[] IS NULL OR list_contains($orgs::VARCHAR[], org))
-      AND ($team_keys::VARCHAR[] IS NULL
-           OR list_contains($team_keys::VARCHAR[], org || chr(31) || team))
-      AND ($levels::VARCHAR[] IS NULL OR list_contains($levels::VARCHAR[], level))
-      AND ($tenure_bands::VARCHAR[] IS NULL
-           OR list_contains($tenure_bands::VARCHAR[], CAST(tenure_band AS VARCHAR)))
-)
-
+-- Figures of the groups of some waves, one row per wave and group of `selected`
+-- (selected_responses.sql: the rows of mart_survey_responses in the selection, labelled by
+-- group). Called only after the confidentiality layer cleared the groups; each measure carries
+-- the number of respondents it rests on (n_*), so the caller can hide one answered by too few.
+-- Theme scores and the morale index are means of each respondent's own theme mean; eNPS counts
+-- each respondent's answer once.
 SELECT
     wave_id,
     grp AS "group",
@@ -46,6 +24,6 @@ SELECT
     count(score_workload) AS n_score_workload,
     count(score_career) AS n_score_career,
     count(score_intent_to_stay) AS n_score_intent_to_stay
-FROM chosen
+FROM selected
 GROUP BY wave_id, grp
 ORDER BY wave_id, grp

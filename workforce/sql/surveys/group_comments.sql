@@ -1,28 +1,12 @@
--- Comments of several groups of one wave ($wave_ids holds that wave): the groups of $by listed in
--- $groups (each cleared at the comment minimum), at most $limit per group, within the selection.
--- Reads `responses` (see workforce/survey_data.py). Groups come in the order of $groups; within
+-- Comments of several groups of one wave (`selected`: selected_responses.sql with $wave_ids
+-- holding that wave, labelled by the groups of $by): the groups listed in $groups (each cleared at
+-- the comment minimum), at most $limit per group. Groups come in the order of $groups; within
 -- one, comments are ordered by a hash of the text, so the order says nothing about who wrote
 -- first; no response id leaves here.
 WITH chosen AS (
-    SELECT
-        wave_id,
-        CASE $by
-            WHEN 'org' THEN org
-            WHEN 'team' THEN org || ' / ' || team
-            WHEN 'level' THEN level
-            WHEN 'tenure_band' THEN CAST(tenure_band AS VARCHAR)
-            ELSE 'All'
-        END AS grp,
-        unnest(comments) AS c
-    FROM responses
-    WHERE list_contains($wave_ids::VARCHAR[], wave_id)
-      AND comments IS NOT NULL
-      AND ($orgs::VARCHAR[] IS NULL OR list_contains($orgs::VARCHAR[], org))
-      AND ($team_keys::VARCHAR[] IS NULL
-           OR list_contains($team_keys::VARCHAR[], org || chr(31) || team))
-      AND ($levels::VARCHAR[] IS NULL OR list_contains($levels::VARCHAR[], level))
-      AND ($tenure_bands::VARCHAR[] IS NULL
-           OR list_contains($tenure_bands::VARCHAR[], CAST(tenure_band AS VARCHAR)))
+    SELECT wave_id, grp, unnest(comments) AS c
+    FROM selected
+    WHERE comments IS NOT NULL
 ),
 
 ranked AS (

@@ -1,2 +1,0 @@
--- One snapshot day, for the "on a date" views.
-SELECT CAST($day AS DATE) AS day
