@@ -24,6 +24,8 @@ import time
 from datetime import date
 from pathlib import Path
 
+from workforce.db import connect
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "bench" / "data"
 
@@ -77,8 +79,6 @@ def ensure_database(source: Path, fresh: bool) -> tuple[Path, float | None, int]
             leftover.unlink(missing_ok=True)
         # The loader opens its own DuckDB instance: the app's memory limit does not apply to it.
         seconds = _run(["-m", "etl", "load", str(source), "--db", str(db), "--quiet"])
-        from workforce.db import connect  # only here: the orchestrator holds no connection while timing
-
         con = connect(db)
         rows = sum(
             con.execute(f'SELECT count(*) FROM "{t}"').fetchall()[0][0]  # names from DuckDB's catalogue

@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 import tempfile
 import uuid
 from collections.abc import Callable, Iterable, Sequence
@@ -35,15 +36,18 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pandera.errors as pa_errors
 
 from etl.adapters import ADAPTERS, members
 from etl.adapters.base import AdapterError, Problem
 from etl.adapters.detect import Detection, InputFile, ParsedFile, detect, parse
+from etl.contract import REQUIRED_TABLES
+from etl.load import LoadRejected, load_folder, rebuild_marts
 from etl.loading.formula import formula_rows
-from etl.pricing import build_price_book
+from etl.loading.vendor import ensure_tables, rebuild_vendor_marts
+from etl.schemas import SCHEMAS
 from workforce import audit, identity
-from workforce.db import SQL_DIR as _WF_SQL_DIR
-from workforce.db import sql, table_exists
+from workforce.db import default_key_path, sql, table_exists
 from workforce.inert import FORMULA_RULE
 
 SQL = Path(__file__).resolve().parent / "sql" / "ingest"
@@ -165,11 +169,6 @@ class _Ready:
 # --- tables --------------------------------------------------------------------------------------
 
 
-def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(sql("ddl", SQL))
-    identity.ensure_table(con)
-
-
 def _connect(db: duckdb.DuckDBPyConnection | Path | str) -> tuple[duckdb.DuckDBPyConnection, bool]:
     if isinstance(db, duckdb.DuckDBPyConnection):
         return db, False
@@ -221,10 +220,6 @@ def _future(file: str, frame: pd.DataFrame | None, column: str, today: date, row
 
 def _pandera_problems(file: str, table: str, frame: pd.DataFrame, row_offset: int):
     """Validate a lone contract table with the loader's pandera model; (typed frame, problems)."""
-    import pandera.errors as pa_errors
-
-    from etl.schemas import SCHEMAS
-
     model = SCHEMAS[table]
     frame = frame.copy()
     for name, column in model.to_schema().columns.items():
@@ -545,25 +540,8 @@ def current_version(con: duckdb.DuckDBPyConnection) -> str:
     return version
 
 
-def rebuild_vendor_marts(con: duckdb.DuckDBPyConnection) -> None:
-    """The price book, then mart_vendor_usage_daily: vendor usage attributed to people, in
-    mart_usage_daily's shape (which reads the same price book)."""
-    ensure_tables(con)
-    if not all(table_exists(con, t) for t in ("stg_job_history", "stg_model_prices", "stg_employees",
-                                              "stg_token_usage")):
-        return
-    build_price_book(con)
-    query = sql("mart_vendor_usage_daily", SQL).format(
-        priced_vendor_usage=sql("priced_vendor_usage", _WF_SQL_DIR / "identity"))
-    con.execute(f"CREATE OR REPLACE TABLE mart_vendor_usage_daily AS {query}")
-
-
 def _rebuild(con: duckdb.DuckDBPyConnection) -> None:
     rebuild_vendor_marts(con)
-    try:
-        from etl.load import rebuild_marts
-    except ImportError:  # the loader is not there (tests of adapters on a bare database)
-        return
     if table_exists(con, "mart_usage_daily"):  # a loaded database: its marts may read vendor usage
         rebuild_marts(con)
 
@@ -656,9 +634,6 @@ def record_snapshot(con: duckdb.DuckDBPyConnection, files: Sequence[tuple[str, s
 
 def _snapshot(con: duckdb.DuckDBPyConnection, snapshot: list[tuple[InputFile, str]], user: str,
               key_path: Path | None, progress: Progress | None) -> tuple[str, int]:
-    from etl.load import load_folder
-    from workforce.db import default_key_path
-
     db_path = _db_path(con)
     with tempfile.TemporaryDirectory(prefix="ingest-snapshot-") as folder:
         for file, table in snapshot:
@@ -706,8 +681,6 @@ def ingest_files(
         if dry_run or report.status in ("rejected", "nothing_to_load"):
             return report
         if snapshot:
-            from etl.loading.problems import LoadRejected
-
             try:
                 report.load_id, report.rows_added = _snapshot(con, snapshot, user, key_path, progress)
             except LoadRejected as rejected:
@@ -786,8 +759,6 @@ def rollback_last_load(con: duckdb.DuckDBPyConnection, user: str) -> RollbackRep
 
 
 def _is_snapshot_folder(folder: Path) -> bool:
-    from etl.contract import REQUIRED_TABLES
-
     stems = {p.stem for p in folder.iterdir() if p.suffix.lower() in (".csv", ".parquet")}
     return set(REQUIRED_TABLES) <= stems
 
@@ -796,8 +767,6 @@ def cli_load(path: Path | str, db: Path | str, key: Path | str | None = None, *,
              quiet: bool = False, print_fn: Callable[[str], None] = print) -> int:
     """`python -m etl load PATH`: a folder of contract tables → the loader (snapshot); a vendor
     export, a lone contract table, or a folder of those → incremental ingestion. Exit code 0/1."""
-    import sys
-
     path, db = Path(path), Path(db)
     user = user or os.environ.get("USER") or "cli"
 
@@ -806,8 +775,6 @@ def cli_load(path: Path | str, db: Path | str, key: Path | str | None = None, *,
             print(f"[{fraction:5.0%}] {step}", file=sys.stderr)
 
     if path.is_dir() and _is_snapshot_folder(path):
-        from etl.load import LoadRejected, load_folder
-
         try:
             result = load_folder(path, db, key_path=Path(key) if key else None, progress=progress)
         except LoadRejected as rejected:

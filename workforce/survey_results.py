@@ -13,12 +13,12 @@ sent to a chart with an empty value.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import date, timedelta
 
 import duckdb
 import pandas as pd
 
-from workforce import privacy, sentiment, survey_data
+from workforce import people, privacy, sentiment, survey_data
 from workforce.db import sql, table_exists
 from workforce.filters import Filters
 from workforce.people import compose
@@ -328,10 +328,6 @@ def morale_by_mandate(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: F
 
 def survey_events(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters) -> pd.DataFrame:
     """AI-mandate and layoff dates from a month before the first wave to the last wave's close."""
-    from datetime import timedelta
-
-    from workforce import people
-
     all_waves = waves(con)
     if all_waves.empty:
         return pd.DataFrame(columns=["day", "kind", "label"])

@@ -37,6 +37,7 @@ from etl.loading.sqlfiles import (
     read_sql,
     staging_sql,
 )
+from etl.loading.vendor import rebuild_vendor_marts
 from etl.pseudonym import KeyProblem, key_fingerprint, open_key, respondent_key
 from workforce.db import keep_private
 from workforce.privacy import current_rules
@@ -311,8 +312,6 @@ def write_target(
             step("building marts", 0.85)
             # Vendor-export usage (kept across snapshot loads) is re-attributed to the new org
             # tree first, since mart_usage_daily includes it.
-            from etl.ingest import rebuild_vendor_marts
-
             rebuild_vendor_marts(con)
             marts = build_marts(con, key=key)
             timings["build marts"] = time.perf_counter() - started
