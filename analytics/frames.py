@@ -4,7 +4,7 @@ Four frames, each one row per unit of analysis:
 - respondent-wave (morale regression): one row per survey respondent and wave;
 - person-month (survival): one row per person employed on the first of a month;
 - layoff population (layoff audit): one row per person at risk in each layoff wave;
-- team metrics (correlation explorer): one row per team (`team_metrics`, `analytics.stored`).
+- team metrics (correlation explorer): one row per team (built by SQL into the stored tables, `analytics.stored`).
 
 Survey answers are stored under a keyed pseudonym. The first two frames need to know whose
 answer is whose, so `Analysis` computes the pseudonym of every employee with the secret and
@@ -21,6 +21,8 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+
+from etl.pseudonym import load_or_create_key, respondent_key
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 
@@ -56,8 +58,6 @@ def read_key(key_path: Path | str) -> bytes:
         raise AnalysisInputError(
             f"pseudonym key not found at {path}: pass --key-file with the key the data was loaded with"
         )
-    from etl.pseudonym import load_or_create_key
-
     return load_or_create_key(path)
 
 
@@ -121,8 +121,6 @@ class Analysis:
     def _link_respondents(self, key: bytes | None) -> None:
         """TEMP table _respondent_link(employee_id, wave_id, respondent_key) for this connection only:
         every employee's pseudonym in every wave with submissions (pseudonyms differ by wave)."""
-        from etl.pseudonym import respondent_key
-
         ids = [r[0] for r in self.con.execute("SELECT employee_id FROM stg_employees").fetchall()]
         waves = [r[0] for r in self.con.execute("SELECT DISTINCT wave_id FROM stg_survey_submissions").fetchall()]
         pairs = [(i, w) for w in waves for i in ids]
@@ -184,16 +182,3 @@ class Analysis:
         for table in ("_respondent_link", "_token_intensity", "_analysis_dates", "_unit_first_mandate", "_survey_waves"):
             self.con.execute(f"DROP TABLE IF EXISTS temp.{table}")
 
-
-def team_metrics(con: duckdb.DuckDBPyConnection, orgs: list[str]) -> pd.DataFrame:
-    """Team-level metrics of the given orgs (already checked against the viewer's scope),
-    computed from the marts now: the team tables are built as TEMP tables of a private cursor
-    and read as the page reads the ones the load stored (`analytics.stored`)."""
-    from analytics import stored
-
-    cursor = con.cursor()
-    try:
-        stored.build_team_tables(cursor, temp=True)
-        return stored.team_metrics(cursor, orgs)
-    finally:
-        cursor.close()

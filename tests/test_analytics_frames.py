@@ -8,7 +8,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from analytics.frames import Analysis, AnalysisInputError, read_key, team_metrics
+from analytics.frames import Analysis, AnalysisInputError, read_key
+from analytics.stored import team_metrics_from_marts
 from tests import analytics_data as d
 
 
@@ -187,7 +188,7 @@ def test_layoff_population(analysis):
 
 def test_team_metrics():
     con = d.connect()
-    teams = team_metrics(con, ["Beta"]).set_index("team")
+    teams = team_metrics_from_marts(con, ["Beta"]).set_index("team")
     assert list(teams.index) == ["B1"]
     b1 = teams.loc["B1"]
     # person-months in B1: M2 Jan–Apr (4), P2 Jan–Mar (3), P4 Feb–Apr (3)
@@ -201,7 +202,7 @@ def test_team_metrics():
     # (workforce.privacy.pooled_team_figures pools released team-waves only)
     assert b1["survey_waves"] == 0 and pd.isna(b1["morale"]) and pd.isna(b1["enps"])
     assert "n_respondents" not in teams.columns
-    assert team_metrics(con, []).empty
+    assert team_metrics_from_marts(con, []).empty
     con.close()
 
 

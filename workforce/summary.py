@@ -21,7 +21,7 @@ import pandas as pd
 
 from analytics import findings, stored
 from analytics.frames import AnalysisInputError
-from analytics.summary import stored_findings
+from analytics.report import stored_findings
 from workforce import alerts, forecast, people, survey_results, usage
 from workforce.db import table_exists
 from workforce.filters import Filters
