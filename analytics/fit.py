@@ -7,7 +7,7 @@ fits them in this order (`analytics.stored.build_drivers_tables`), the page read
 
 Adding a statistic: a module with its result class (`to_frames`/`from_frames`, declaring any new
 table in `results.SCHEMA`/`results.ORDER`) and a fit function taking `Inputs`, then one line in
-`MODELS` (docs/analytics.md, "Adding a statistic").
+`MODELS` (docs/architecture.md, "Adding a statistic").
 """
 
 from __future__ import annotations

@@ -3,7 +3,9 @@
 The models (morale difference-in-differences, event study, Cox model, Kaplan–Meier curves,
 layoff logit) depend only on the loaded data, and take half a minute at company scale. So the
 load fits them once, after the marts (`build_drivers_tables`, a step of
-`etl.loading.derived`), and the page reads the results (`read_models`).
+`etl.loading.derived`), and the page reads the results (`read_models`). What is written is what
+each registered model's result gives (`to_frames`, analytics/results.py); what is read back is
+rebuilt by the result's own class (`from_frames`), so this module knows no particular model.
 
 What the page narrows to a viewer's orgs is stored as aggregates per org, never per person:
 

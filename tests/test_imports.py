@@ -16,6 +16,7 @@ What is enforced (docs/architecture.md, "Import layering"):
 from __future__ import annotations
 
 import ast
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -378,3 +379,48 @@ def test_string_registered_steps_respect_the_layering():
                     seen.add(w)
                     queue.append(w)
         assert "etl.loading.derived" not in seen, f"{target} imports etl.loading.derived back"
+
+
+# ---- requirements.txt holds what is imported ---------------------------------------------------
+
+# Distribution name (lower case) -> the name it is imported as, where they differ.
+IMPORT_NAMES = {"vadersentiment": "vaderSentiment", "diff-diff": "diff_diff",
+                "axe-playwright-python": "axe_playwright_python"}
+# Requirements nothing imports by name, each with its reason (the line's comment in requirements.txt).
+NOT_IMPORTED = {"authlib", "pytest-xdist", "ruff", "peopleanalyticsdata"}
+
+
+def _requirements() -> dict[str, str]:
+    out = {}
+    for line in (ROOT / "requirements.txt").read_text().splitlines():
+        spec = line.split("#")[0].strip()
+        if spec:
+            name, _, version = spec.partition("==")
+            out[name.strip().lower()] = version.strip()
+    return out
+
+
+def _all_third_party_imports() -> set[str]:
+    """Top-level names of every non-project, non-standard-library import of the source and the tests."""
+    names = {i.target.split(".")[0] for i in IMPORTS}
+    for path in sorted((ROOT / "tests").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                names |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names.add(node.module.split(".")[0])
+    return {n for n in names if n not in OWN and n not in sys.stdlib_module_names and n not in {"tests", "conftest"}}
+
+
+def test_every_requirement_is_pinned():
+    assert all(version for version in _requirements().values()), "pin every requirement with =="
+
+
+def test_requirements_hold_only_what_is_imported():
+    imported = _all_third_party_imports()
+    unused = sorted(name for name in _requirements()
+                    if name not in NOT_IMPORTED and IMPORT_NAMES.get(name, name) not in imported)
+    assert not unused, f"in requirements.txt but imported nowhere: {unused}"
+    wanted = {IMPORT_NAMES.get(name, name) for name in _requirements()}
+    missing = sorted(imported - wanted)
+    assert not missing, f"imported but not in requirements.txt: {missing}"
