@@ -187,15 +187,14 @@ class CoxResult:
         corrected = {CORRECTED_KEY: self.morale_corrected} if self.morale_corrected else {}
         cal = self.calibration
         return {
-            "mart_drivers_effects": pd.concat([results.effect_rows("attrition", self.hazard_ratios),
-                                               results.effect_rows("attrition_sensitivity", corrected)],
-                                              ignore_index=True),
-            "mart_drivers_notes": pd.concat([results.note_rows("attrition", self.notes),
-                                             results.note_rows("calibration", [cal.reason])], ignore_index=True),
-            "mart_drivers_model_stats": pd.concat([
+            "mart_drivers_effects": results.concat(results.effect_rows("attrition", self.hazard_ratios),
+                                                   results.effect_rows("attrition_sensitivity", corrected)),
+            "mart_drivers_notes": results.concat(results.note_rows("attrition", self.notes),
+                                                 results.note_rows("calibration", [cal.reason])),
+            "mart_drivers_model_stats": results.concat(
                 results.stat_rows("calibration", {s: getattr(cal, s) for s in self.CALIBRATION_STATS}),
                 results.stat_rows("cox", {s: getattr(self, s) for s in self.COX_STATS}),
-            ], ignore_index=True),
+            ),
             "mart_drivers_ph_test": self.ph_test.assign(position=range(len(self.ph_test))),
         }
 

@@ -117,6 +117,12 @@ def stats_of(frames: dict[str, pd.DataFrame], model: str) -> dict[str, float]:
     return {stat: number(value) for stat, value in zip(rows["stat"], rows["value"], strict=True)}
 
 
+def concat(*parts: pd.DataFrame) -> pd.DataFrame:
+    """The rows of `parts` in order (empty parts left out: pandas warns on concatenating them)."""
+    kept = [part for part in parts if not part.empty]
+    return pd.concat(kept, ignore_index=True) if kept else parts[0].iloc[0:0]
+
+
 def table(frames: dict[str, pd.DataFrame], name: str, columns: list[str], dtypes: dict[str, str]) -> pd.DataFrame:
     """`columns` of a stored table, typed as `dtypes` (an empty table as it is)."""
     frame = frames[name][columns].reset_index(drop=True)

@@ -39,7 +39,7 @@ from analytics import layoffs
 from analytics.fit import MODELS, CompanyModels, fit_company_models
 from analytics.frames import AnalysisInputError, read_key, sql
 from analytics.mandate import MandateEffect
-from analytics.results import ORDER, READ_TABLES, SCHEMA, stat_rows, stats_of
+from analytics.results import ORDER, READ_TABLES, SCHEMA, concat, stat_rows, stats_of
 from etl.pseudonym import key_fingerprint
 from workforce import privacy
 from workforce.db import default_key_path, table_exists
@@ -102,9 +102,7 @@ def model_tables(models: CompanyModels) -> dict[str, pd.DataFrame]:
         for table, frame in models.results[model.name].to_frames().items():
             parts[table].append(frame)
     parts["mart_drivers_model_stats"].append(stat_rows("timings_s", models.timings))
-    return {table: pd.concat([f for f in frames if not f.empty], ignore_index=True)
-            if any(not f.empty for f in frames) else pd.DataFrame()
-            for table, frames in parts.items()}
+    return {table: concat(*frames) if frames else pd.DataFrame() for table, frames in parts.items()}
 
 
 def build_team_tables(con: duckdb.DuckDBPyConnection, temp: bool = False) -> int:
