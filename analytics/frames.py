@@ -14,7 +14,6 @@ employee_id and no pseudonym, and nothing here logs or returns the link.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -23,6 +22,7 @@ import duckdb
 import pandas as pd
 
 from etl.pseudonym import load_or_create_key, respondent_key
+from workforce.filters import Window
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 
@@ -74,12 +74,6 @@ def _check_tables(con: duckdb.DuckDBPyConnection) -> None:
         raise AnalysisInputError(f"the database lacks {', '.join(missing)}: load data with `python -m etl load`")
 
 
-@dataclass(frozen=True)
-class Window:
-    start: date  # first month of the data window
-    end: date  # first day after the data: the HR as-of date + 1
-
-
 # Carried-forward morale: a month uses the person's latest answer only when it is at most this
 # many days old on the first of the month. A year keeps every month of an annual engagement
 # survey (the slowest common cadence) and stops a single old answer standing for a person's
@@ -116,7 +110,8 @@ class Analysis:
             raise AnalysisInputError("the database holds no employee-months: load data with `python -m etl load`")
         if hr_as_of is None:
             raise AnalysisInputError("job_history and exits hold no dates: the HR as-of date is unknown")
-        return Window(start=start, end=date.fromordinal(hr_as_of.toordinal() + 1))
+        # from the first month of the data to the as-of day (a date, whatever type the SQL gave); `stop` = as-of + 1
+        return Window(start=start, end=date.fromordinal(hr_as_of.toordinal()))
 
     def _link_respondents(self, key: bytes | None) -> None:
         """TEMP table _respondent_link(employee_id, wave_id, respondent_key) for this connection only:
@@ -163,7 +158,7 @@ class Analysis:
         return self.con.execute(sql("respondent_wave")).df()
 
     def person_month(self, max_morale_age: int = MAX_MORALE_AGE_DAYS) -> pd.DataFrame:
-        params = {"start_date": self.window.start, "end_date": self.window.end, "max_morale_age": max_morale_age}
+        params = {"start_date": self.window.start, "end_date": self.window.stop, "max_morale_age": max_morale_age}
         return self.con.execute(sql("person_month"), params).df()
 
     def mandates(self) -> pd.DataFrame:

@@ -153,10 +153,10 @@ def test_window_ends_at_the_hr_as_of_date_not_the_last_usage_day():
         con.execute("UPDATE stg_survey_submissions SET submitted_at = TIMESTAMP '2026-07-01' "
                     "WHERE response_id = 'W3-P5'")
         analysis = Analysis(con, d.KEY)
-        assert analysis.window.end == date(2026, 5, 1)
+        assert analysis.window.stop == date(2026, 5, 1) and analysis.window.end == date(2026, 4, 30)
         con.execute("DELETE FROM stg_job_history WHERE employee_id = 'M0' AND effective_date = ?", [d.END])
         # without M0's record the latest HR date is P2's exit on 03-15
-        assert Analysis(con, d.KEY).window.end == date(2026, 3, 16)
+        assert Analysis(con, d.KEY).window.stop == date(2026, 3, 16)
     finally:
         con.close()
 

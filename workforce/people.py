@@ -26,7 +26,7 @@ import pandas as pd
 from scipy import stats
 
 from workforce.db import meta, sql, table_exists
-from workforce.filters import Filters
+from workforce.filters import Filters, Window
 from workforce.viewer import Role, Viewer, allowed_orgs
 
 DEFAULT_SPAN_THRESHOLD = 15
@@ -165,20 +165,6 @@ def data_start(con: duckdb.DuckDBPyConnection) -> date:
     if isinstance(first, datetime):
         first = first.date()
     return first or data_as_of(con)
-
-
-@dataclass(frozen=True)
-class Window:
-    start: date
-    end: date  # inclusive
-
-    @property
-    def days(self) -> int:
-        return (self.end - self.start).days + 1
-
-    def previous(self) -> Window:
-        """The window of equal length just before this one."""
-        return Window(self.start - timedelta(days=self.days), self.start - timedelta(days=1))
 
 
 def window(con: duckdb.DuckDBPyConnection, filters: Filters) -> Window:
