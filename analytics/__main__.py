@@ -9,6 +9,9 @@ import sys
 import time
 from pathlib import Path
 
+from analytics.frames import AnalysisInputError
+from analytics.mandate_simulation import main as simulate
+from analytics.report import summary
 from workforce.db import default_db_path, default_key_path
 
 
@@ -28,9 +31,6 @@ def _clean(value):
 
 
 def _summary(args: argparse.Namespace) -> int:
-    from analytics.frames import AnalysisInputError
-    from analytics.summary import summary
-
     db_path = Path(args.db) if args.db else default_db_path()
     if not db_path.exists():
         print(f"database not found: {db_path}", file=sys.stderr)
@@ -49,8 +49,6 @@ def _summary(args: argparse.Namespace) -> int:
 
 
 def _simulate_mandates(args: argparse.Namespace) -> int:
-    from analytics.mandate_simulation import main as simulate
-
     print(simulate(args.scenario or None, args.seeds, args.employees, args.permutations))
     return 0
 

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from analytics import results
 from analytics.effects import Effect, nan_effect
 
 # lifelines (and statsmodels in morale.py and layoffs.py) are imported where a model is fit:
@@ -178,6 +179,35 @@ class CoxResult:
     notes: tuple[str, ...] = ()  # what was dropped, pooled or left out, in words
     morale_corrected: Effect | None = None  # the sensitivity beside the headline
     calibration: Calibration = field(default_factory=lambda: no_calibration("not computed"))
+
+    COX_STATS = ("concordance", "n_rows", "n_events")
+    CALIBRATION_STATS = ("answer_noise_var", "reliability", "reliability_low", "reliability_high", "n_responses")
+
+    def to_frames(self) -> dict[str, pd.DataFrame]:
+        corrected = {CORRECTED_KEY: self.morale_corrected} if self.morale_corrected else {}
+        cal = self.calibration
+        return {
+            "mart_drivers_effects": results.concat(results.effect_rows("attrition", self.hazard_ratios),
+                                                   results.effect_rows("attrition_sensitivity", corrected)),
+            "mart_drivers_notes": results.concat(results.note_rows("attrition", self.notes),
+                                                 results.note_rows("calibration", [cal.reason])),
+            "mart_drivers_model_stats": results.concat(
+                results.stat_rows("calibration", {s: getattr(cal, s) for s in self.CALIBRATION_STATS}),
+                results.stat_rows("cox", {s: getattr(self, s) for s in self.COX_STATS}),
+            ),
+            "mart_drivers_ph_test": self.ph_test.assign(position=range(len(self.ph_test))),
+        }
+
+    @classmethod
+    def from_frames(cls, frames: dict[str, pd.DataFrame]) -> CoxResult:
+        cal, cox = results.stats_of(frames, "calibration"), results.stats_of(frames, "cox")
+        calibration = Calibration(cal["answer_noise_var"], cal["reliability"], cal["reliability_low"],
+                                  cal["reliability_high"], int(cal["n_responses"]),
+                                  (results.notes_of(frames, "calibration") or [""])[0])
+        ph = results.table(frames, "mart_drivers_ph_test", ["covariate", "test_statistic", "p"], {})
+        return cls(results.effects_of(frames, "attrition"), cox["concordance"], int(cox["n_rows"]),
+                   int(cox["n_events"]), ph, tuple(results.notes_of(frames, "attrition")),
+                   results.effects_of(frames, "attrition_sensitivity").get(CORRECTED_KEY), calibration)
 
 
 @dataclass(frozen=True)
@@ -468,6 +498,26 @@ def km_groups(frame: pd.DataFrame, grouping: str) -> pd.Series:
     if grouping == "mandate":
         return frame["mandate_in_force"].map({True: "Under a mandate", False: "No mandate"})
     raise ValueError(f"unknown grouping {grouping!r}; expected one of {sorted(KM_GROUPINGS)}")
+
+
+class KMCurves(dict):
+    """Kaplan–Meier curves by grouping (each of KM_GROUPINGS → the rows of `km_curves`)."""
+
+    COLUMNS = ["group", "day", "survival", "ci_low", "ci_high", "n", "events"]
+
+    def to_frames(self) -> dict[str, pd.DataFrame]:
+        km = [curve.assign(grouping=grouping, position=range(len(curve))) for grouping, curve in self.items()]
+        return {"mart_drivers_km": pd.concat(km, ignore_index=True) if km else pd.DataFrame()}
+
+    @classmethod
+    def from_frames(cls, frames: dict[str, pd.DataFrame]) -> KMCurves:
+        rows = results.table(frames, "mart_drivers_km", ["grouping", *cls.COLUMNS], {"n": "int64", "events": "int64"})
+        return cls({g: rows.loc[rows["grouping"] == g, cls.COLUMNS].reset_index(drop=True) for g in KM_GROUPINGS})
+
+
+def fit_km(frame: pd.DataFrame) -> KMCurves:
+    """The curves of every grouping."""
+    return KMCurves({grouping: km_curves(frame, grouping) for grouping in KM_GROUPINGS})
 
 
 def km_curves(frame: pd.DataFrame, grouping: str) -> pd.DataFrame:

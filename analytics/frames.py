@@ -4,7 +4,7 @@ Four frames, each one row per unit of analysis:
 - respondent-wave (morale regression): one row per survey respondent and wave;
 - person-month (survival): one row per person employed on the first of a month;
 - layoff population (layoff audit): one row per person at risk in each layoff wave;
-- team metrics (correlation explorer): one row per team (`team_metrics`, `analytics.stored`).
+- team metrics (correlation explorer): one row per team (built by SQL into the stored tables, `analytics.stored`).
 
 Survey answers are stored under a keyed pseudonym. The first two frames need to know whose
 answer is whose, so `Analysis` computes the pseudonym of every employee with the secret and
@@ -14,13 +14,15 @@ employee_id and no pseudonym, and nothing here logs or returns the link.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from pathlib import Path
 
 import duckdb
 import pandas as pd
+
+from etl.pseudonym import load_or_create_key, respondent_key
+from workforce.filters import Window
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 
@@ -56,8 +58,6 @@ def read_key(key_path: Path | str) -> bytes:
         raise AnalysisInputError(
             f"pseudonym key not found at {path}: pass --key-file with the key the data was loaded with"
         )
-    from etl.pseudonym import load_or_create_key
-
     return load_or_create_key(path)
 
 
@@ -72,12 +72,6 @@ def _check_tables(con: duckdb.DuckDBPyConnection) -> None:
     missing = [t for t in REQUIRED_TABLES if t not in present]
     if missing:
         raise AnalysisInputError(f"the database lacks {', '.join(missing)}: load data with `python -m etl load`")
-
-
-@dataclass(frozen=True)
-class Window:
-    start: date  # first month of the data window
-    end: date  # first day after the data: the HR as-of date + 1
 
 
 # Carried-forward morale: a month uses the person's latest answer only when it is at most this
@@ -116,13 +110,12 @@ class Analysis:
             raise AnalysisInputError("the database holds no employee-months: load data with `python -m etl load`")
         if hr_as_of is None:
             raise AnalysisInputError("job_history and exits hold no dates: the HR as-of date is unknown")
-        return Window(start=start, end=date.fromordinal(hr_as_of.toordinal() + 1))
+        # from the first month of the data to the as-of day (a date, whatever type the SQL gave); `stop` = as-of + 1
+        return Window(start=start, end=date.fromordinal(hr_as_of.toordinal()))
 
     def _link_respondents(self, key: bytes | None) -> None:
         """TEMP table _respondent_link(employee_id, wave_id, respondent_key) for this connection only:
         every employee's pseudonym in every wave with submissions (pseudonyms differ by wave)."""
-        from etl.pseudonym import respondent_key
-
         ids = [r[0] for r in self.con.execute("SELECT employee_id FROM stg_employees").fetchall()]
         waves = [r[0] for r in self.con.execute("SELECT DISTINCT wave_id FROM stg_survey_submissions").fetchall()]
         pairs = [(i, w) for w in waves for i in ids]
@@ -165,7 +158,7 @@ class Analysis:
         return self.con.execute(sql("respondent_wave")).df()
 
     def person_month(self, max_morale_age: int = MAX_MORALE_AGE_DAYS) -> pd.DataFrame:
-        params = {"start_date": self.window.start, "end_date": self.window.end, "max_morale_age": max_morale_age}
+        params = {"start_date": self.window.start, "end_date": self.window.stop, "max_morale_age": max_morale_age}
         return self.con.execute(sql("person_month"), params).df()
 
     def mandates(self) -> pd.DataFrame:
@@ -184,16 +177,3 @@ class Analysis:
         for table in ("_respondent_link", "_token_intensity", "_analysis_dates", "_unit_first_mandate", "_survey_waves"):
             self.con.execute(f"DROP TABLE IF EXISTS temp.{table}")
 
-
-def team_metrics(con: duckdb.DuckDBPyConnection, orgs: list[str]) -> pd.DataFrame:
-    """Team-level metrics of the given orgs (already checked against the viewer's scope),
-    computed from the marts now: the team tables are built as TEMP tables of a private cursor
-    and read as the page reads the ones the load stored (`analytics.stored`)."""
-    from analytics import stored
-
-    cursor = con.cursor()
-    try:
-        stored.build_team_tables(cursor, temp=True)
-        return stored.team_metrics(cursor, orgs)
-    finally:
-        cursor.close()

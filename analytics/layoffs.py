@@ -23,13 +23,14 @@ Groups below the minimum size are suppressed through `workforce.privacy` (`analy
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 from scipy.stats import fisher_exact
 
+from analytics import results
 from analytics.effects import Effect, nan_effect
 from analytics.privacy_gate import suppress_groups
 
@@ -54,6 +55,22 @@ LOGIT_FORMULA = (
 class LayoffResult:
     odds_ratio_per_sd_tokens: Effect
     audit: pd.DataFrame
+    # the counts the audit of any set of orgs is summed from (`group_counts` by wave and org):
+    # stored at load, None when read back (a view sums the stored rows of its orgs)
+    groups: pd.DataFrame | None = None
+    totals: pd.DataFrame | None = None
+
+    def to_frames(self) -> dict[str, pd.DataFrame]:
+        out = {"mart_drivers_effects": results.effect_rows(
+            "layoffs", {"selection_odds_ratio_per_sd_tokens": self.odds_ratio_per_sd_tokens})}
+        if self.groups is not None:
+            out |= {"mart_drivers_layoff_groups": self.groups, "mart_drivers_layoff_totals": self.totals}
+        return out
+
+    @classmethod
+    def from_frames(cls, frames: dict[str, pd.DataFrame]) -> LayoffResult:
+        return cls(results.effects_of(frames, "layoffs")["selection_odds_ratio_per_sd_tokens"],
+                   pd.DataFrame(columns=AUDIT_COLUMNS))
 
 
 AUDIT_COLUMNS = ["layoff_wave", "dimension", "group", "n", "selected", "selection_rate", "rest_rate",
@@ -247,3 +264,9 @@ def selection_odds_ratio(frame: pd.DataFrame) -> Effect:
 
 def audit_layoffs(frame: pd.DataFrame, min_n: int) -> LayoffResult:
     return LayoffResult(selection_odds_ratio(frame), adverse_impact(frame, min_n))
+
+
+def audit_company(frame: pd.DataFrame, min_n: int) -> LayoffResult:
+    """`audit_layoffs` with the counts per wave and org that the stored tables keep."""
+    groups, totals = group_counts(frame, by=("layoff_wave", "org"))
+    return replace(audit_layoffs(frame, min_n), groups=groups, totals=totals)

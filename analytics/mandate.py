@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from analytics import results
 from analytics.effects import Effect, nan_effect
 from analytics.morale import EventStudy
 
@@ -88,6 +89,30 @@ class MandateEffect:
     @property
     def precision_limited(self) -> bool:
         return self.treated_units < MIN_TREATED_FOR_PRECISION
+
+    def to_frames(self) -> dict[str, pd.DataFrame]:
+        """The estimate's row and the per-unit rows; by months is the event study's table."""
+        row = {"estimate": self.effect.estimate, "ci_low": self.effect.ci_low, "ci_high": self.effect.ci_high,
+               "n": self.effect.n, "label": self.effect.label, "p_value": self.p_value, "pretrend_p": self.pretrend_p,
+               "treated_units": self.treated_units, "control_units": self.control_units, "method": self.method,
+               "reason": self.reason, "permutations": self.permutations}
+        return {"mart_drivers_mandate": pd.DataFrame([row]),
+                "mart_drivers_mandate_by_org": self.by_org.assign(position=range(len(self.by_org)))}
+
+    @classmethod
+    def from_frames(cls, frames: dict[str, pd.DataFrame]) -> MandateEffect:
+        rows = frames["mart_drivers_mandate"]
+        if rows.empty:
+            return unavailable("the mandate model was not fitted at the last load")
+        r = rows.iloc[0]
+        by_months = results.table(frames, "mart_drivers_event_study", ["event_time", *COLUMNS[1:]],
+                                  {"event_time": "int64", "n": "int64"}).rename(columns={"event_time": "months"})
+        by_org = results.table(frames, "mart_drivers_mandate_by_org", ORG_COLUMNS, {"n": "int64"})
+        effect = Effect(results.number(r["estimate"]), results.number(r["ci_low"]), results.number(r["ci_high"]),
+                        int(r["n"]), r["label"], UNIT)
+        return cls(effect, results.number(r["p_value"]), results.number(r["pretrend_p"]), int(r["treated_units"]),
+                   int(r["control_units"]), by_months.reindex(columns=COLUMNS), by_org.reindex(columns=ORG_COLUMNS),
+                   results.text(r["reason"]) or None, r["method"], int(r["permutations"]))
 
     def parallel_trends(self) -> dict:
         p = None if math.isnan(self.pretrend_p) else float(self.pretrend_p)

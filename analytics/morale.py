@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from analytics import results
 from analytics.effects import Effect, nan_effect
 
 # The model in formula terms (docs, tests); it is fit from a design matrix built directly
@@ -46,6 +47,17 @@ class MoraleResult:
     n_waves: int
     n_orgs: int
     fitted: pd.DataFrame | None = None  # response_id, fitted, resid, morale_k, morale_answer_var
+
+    STATS = ("n_rows", "n_clusters", "n_waves", "n_orgs")
+
+    def to_frames(self) -> dict[str, pd.DataFrame]:
+        return {"mart_drivers_effects": results.effect_rows("morale", self.effects),
+                "mart_drivers_model_stats": results.stat_rows("morale", {s: getattr(self, s) for s in self.STATS})}
+
+    @classmethod
+    def from_frames(cls, frames: dict[str, pd.DataFrame]) -> MoraleResult:
+        stats = results.stats_of(frames, "morale")
+        return cls(results.effects_of(frames, "morale"), *(int(stats[s]) for s in cls.STATS))
 
 
 # what the models and the calibration read of the respondent-wave frame
@@ -194,6 +206,18 @@ class EventStudy:
     table: pd.DataFrame  # event_time, estimate, ci_low, ci_high, n (wave -1 fixed at 0)
     pretrend_p: float  # joint Wald test that every lead is zero; NaN when no lead is identified
     n: int
+
+    COLUMNS = ["event_time", "estimate", "ci_low", "ci_high", "n"]
+
+    def to_frames(self) -> dict[str, pd.DataFrame]:
+        return {"mart_drivers_event_study": self.table,
+                "mart_drivers_model_stats": results.stat_rows("event_study", {"pretrend_p": self.pretrend_p, "n": self.n})}
+
+    @classmethod
+    def from_frames(cls, frames: dict[str, pd.DataFrame]) -> EventStudy:
+        stats = results.stats_of(frames, "event_study")
+        table = results.table(frames, "mart_drivers_event_study", cls.COLUMNS, {"event_time": "int64", "n": "int64"})
+        return cls(table, stats["pretrend_p"], int(stats["n"]))
 
 
 def event_study(frame: pd.DataFrame, window: tuple[int, int] = EVENT_WINDOW) -> EventStudy:

@@ -3,7 +3,9 @@
 The models (morale difference-in-differences, event study, Cox model, Kaplan–Meier curves,
 layoff logit) depend only on the loaded data, and take half a minute at company scale. So the
 load fits them once, after the marts (`build_drivers_tables`, a step of
-`etl.loading.derived`), and the page reads the results (`read_models`).
+`etl.loading.derived`), and the page reads the results (`read_models`). What is written is what
+each registered model's result gives (`to_frames`, analytics/results.py); what is read back is
+rebuilt by the result's own class (`from_frames`), so this module knows no particular model.
 
 What the page narrows to a viewer's orgs is stored as aggregates per org, never per person:
 
@@ -33,45 +35,17 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from analytics import attrition, layoffs, mandate, morale
-from analytics.effects import Effect
+from analytics import layoffs
+from analytics.fit import MODELS, CompanyModels, fit_company_models
 from analytics.frames import AnalysisInputError, read_key, sql
+from analytics.mandate import MandateEffect
+from analytics.results import ORDER, READ_TABLES, SCHEMA, concat, stat_rows, stats_of
+from etl.pseudonym import key_fingerprint
 from workforce import privacy
+from workforce.db import default_key_path, table_exists
 
 log = logging.getLogger(__name__)
 
-# Column types of every table; identifiers are constants of this module, never input.
-SCHEMA: dict[str, dict[str, str]] = {
-    "mart_drivers_effects": {
-        "model": "VARCHAR", "position": "INTEGER", "key": "VARCHAR", "label": "VARCHAR", "unit": "VARCHAR",
-        "null_value": "DOUBLE", "estimate": "DOUBLE", "ci_low": "DOUBLE", "ci_high": "DOUBLE", "n": "BIGINT",
-        "reason": "VARCHAR",
-    },
-    "mart_drivers_notes": {"model": "VARCHAR", "position": "INTEGER", "note": "VARCHAR"},
-    "mart_drivers_model_stats": {"model": "VARCHAR", "stat": "VARCHAR", "value": "DOUBLE"},
-    "mart_drivers_event_study": {
-        "event_time": "INTEGER", "estimate": "DOUBLE", "ci_low": "DOUBLE", "ci_high": "DOUBLE", "n": "BIGINT",
-    },
-    # the mandate question (analytics.mandate): one row, and one row per mandated unit
-    "mart_drivers_mandate": {
-        "estimate": "DOUBLE", "ci_low": "DOUBLE", "ci_high": "DOUBLE", "n": "BIGINT", "label": "VARCHAR",
-        "p_value": "DOUBLE", "pretrend_p": "DOUBLE", "treated_units": "INTEGER", "control_units": "INTEGER",
-        "method": "VARCHAR", "reason": "VARCHAR", "permutations": "INTEGER",
-    },
-    "mart_drivers_mandate_by_org": {
-        "position": "INTEGER", "org": "VARCHAR", "estimate": "DOUBLE", "ci_low": "DOUBLE", "ci_high": "DOUBLE", "n": "BIGINT",
-    },
-    "mart_drivers_ph_test": {"position": "INTEGER", "covariate": "VARCHAR", "test_statistic": "DOUBLE", "p": "DOUBLE"},
-    "mart_drivers_km": {
-        "grouping": "VARCHAR", "position": "INTEGER", "group": "VARCHAR", "day": "DOUBLE", "survival": "DOUBLE",
-        "ci_low": "DOUBLE", "ci_high": "DOUBLE", "n": "BIGINT", "events": "BIGINT",
-    },
-    "mart_drivers_layoff_groups": {
-        "layoff_wave": "VARCHAR", "org": "VARCHAR", "dimension": "VARCHAR", "group": "VARCHAR",
-        "group_order": "INTEGER", "n": "BIGINT", "selected": "BIGINT",
-    },
-    "mart_drivers_layoff_totals": {"layoff_wave": "VARCHAR", "org": "VARCHAR", "n": "BIGINT", "selected": "BIGINT"},
-}
 # Built by SQL straight from the marts (analytics/sql).
 SQL_TABLES = ("mart_drivers_team_metrics", "mart_drivers_team_adoption")
 STATUS_TABLE = "mart_drivers_status"
@@ -82,26 +56,18 @@ TABLES = (*SCHEMA, *SQL_TABLES, STATUS_TABLE)
 # mart_survey_respondent_wave is left out on purpose (see docs/analytics.md).
 NEEDS = frozenset({"int_assignments", "mart_employee_month", "mart_usage_daily"})
 
-# model_stats rows that are counts (stored as DOUBLE, exact below 2**53)
-_COUNTS = {("morale", "n_rows"), ("morale", "n_clusters"), ("morale", "n_waves"), ("morale", "n_orgs"),
-           ("event_study", "n"), ("cox", "n_rows"), ("cox", "n_events"), ("calibration", "n_responses")}
-
 
 # ------------------------------------------------------------------------------------------
 # Writing (at load)
 
 
-def build_drivers_tables(con: duckdb.DuckDBPyConnection, *, key: bytes | None = None, temp: bool = False) -> int:
+def build_drivers_tables(con: duckdb.DuckDBPyConnection, *, key: bytes | None = None) -> int:
     """The derived step: fit every model on `con` and (re)write the drivers tables; rows written.
 
     Runs inside the caller's transaction (the load's), on the same connection, so it sees the
     marts just built. `key`: the pseudonym secret; by default the key file beside the database
     (or WORKFORCE_KEY_FILE), checked against the fingerprint the database was loaded with.
-    `temp`: write TEMP tables of this connection instead (a database loaded before this step
-    existed: the page fits for itself, see `summary.drivers_report`).
     """
-    from analytics.summary import fit_company_models
-
     started = time.perf_counter()
     try:
         models = fit_company_models(con, key if key is not None else database_key(con))
@@ -113,74 +79,30 @@ def build_drivers_tables(con: duckdb.DuckDBPyConnection, *, key: bytes | None = 
         )
         log.warning("drivers models not stored: %s", message)
         for table in (*SCHEMA, *SQL_TABLES):
-            con.execute(f"DROP TABLE IF EXISTS {'temp.' if temp else ''}{table}")
+            con.execute(f"DROP TABLE IF EXISTS {table}")
         _write(con, STATUS_TABLE, STATUS_SCHEMA, pd.DataFrame(
             [{"status": "unavailable", "message": message, "fitted_at": _now(), "seconds": time.perf_counter() - started}]
-        ), temp)
+        ))
         return 1
-    population = models.layoff_population
-    models.layoff_population = None
-    lap = time.perf_counter()
-    groups, totals = layoffs.group_counts(population, by=("layoff_wave", "org"))
-    del population
-    rows = _write(con, "mart_drivers_layoff_groups", SCHEMA["mart_drivers_layoff_groups"], groups, temp)
-    rows += _write(con, "mart_drivers_layoff_totals", SCHEMA["mart_drivers_layoff_totals"], totals, temp)
-    rows += build_team_tables(con, temp)
-    models.timings["scoped_counts"] = round(time.perf_counter() - lap, 2)
+    rows = build_team_tables(con)
     models.timings["total"] = round(time.perf_counter() - started, 2)
     for table, frame in model_tables(models).items():
-        rows += _write(con, table, SCHEMA[table], frame, temp)
+        rows += _write(con, table, SCHEMA[table], frame)
     _write(con, STATUS_TABLE, STATUS_SCHEMA, pd.DataFrame(
         [{"status": "ok", "message": "", "fitted_at": _now(), "seconds": time.perf_counter() - started}]
-    ), temp)
+    ))
     return rows + 1
 
 
-def model_tables(models) -> dict[str, pd.DataFrame]:
-    """The fitted models (`summary.CompanyModels`) as tidy tables, one per SCHEMA entry but the layoff counts."""
-    corrected = {attrition.CORRECTED_KEY: models.cox.morale_corrected} if models.cox.morale_corrected else {}
-    effects = [
-        {"model": model, "position": i, "key": k, "label": e.label, "unit": e.unit, "null_value": e.null,
-         "estimate": e.estimate, "ci_low": e.ci_low, "ci_high": e.ci_high, "n": e.n, "reason": e.reason}
-        for model, group in (("morale", models.morale.effects), ("attrition", models.cox.hazard_ratios),
-                             ("attrition_sensitivity", corrected),
-                             ("layoffs", {"selection_odds_ratio_per_sd_tokens": models.layoffs.odds_ratio_per_sd_tokens}))
-        for i, (k, e) in enumerate(group.items())
-    ]
-    m, es, cox = models.morale, models.event_study, models.cox
-    cal = cox.calibration
-    notes = [("attrition", i, note) for i, note in enumerate(cox.notes)]
-    notes.append(("calibration", 0, cal.reason))
-    stats = [
-        ("morale", "n_rows", m.n_rows), ("morale", "n_clusters", m.n_clusters), ("morale", "n_waves", m.n_waves),
-        ("morale", "n_orgs", m.n_orgs), ("event_study", "pretrend_p", es.pretrend_p), ("event_study", "n", es.n),
-        ("calibration", "answer_noise_var", cal.answer_noise_var), ("calibration", "reliability", cal.reliability),
-        ("calibration", "reliability_low", cal.reliability_low),
-        ("calibration", "reliability_high", cal.reliability_high), ("calibration", "n_responses", cal.n_responses),
-        ("cox", "concordance", cox.concordance), ("cox", "n_rows", cox.n_rows), ("cox", "n_events", cox.n_events),
-        *(("timings_s", stage, seconds) for stage, seconds in models.timings.items()),
-    ]
-    km = [
-        curve.assign(grouping=grouping, position=range(len(curve)))
-        for grouping, curve in models.km.items()
-    ]
-    md = models.mandate
-    mandate_rows = pd.DataFrame([] if md is None else [{
-        "estimate": md.effect.estimate, "ci_low": md.effect.ci_low, "ci_high": md.effect.ci_high, "n": md.effect.n,
-        "label": md.effect.label, "p_value": md.p_value, "pretrend_p": md.pretrend_p, "treated_units": md.treated_units,
-        "control_units": md.control_units, "method": md.method, "reason": md.reason, "permutations": md.permutations,
-    }])
-    by_org = md.by_org.assign(position=range(len(md.by_org))) if md is not None else pd.DataFrame()
-    return {
-        "mart_drivers_effects": pd.DataFrame(effects),
-        "mart_drivers_mandate": mandate_rows,
-        "mart_drivers_mandate_by_org": by_org,
-        "mart_drivers_notes": pd.DataFrame(notes, columns=["model", "position", "note"]),
-        "mart_drivers_model_stats": pd.DataFrame(stats, columns=["model", "stat", "value"]),
-        "mart_drivers_event_study": es.table,
-        "mart_drivers_ph_test": cox.ph_test.assign(position=range(len(cox.ph_test))),
-        "mart_drivers_km": pd.concat(km, ignore_index=True) if km else pd.DataFrame(),
-    }
+def model_tables(models: CompanyModels) -> dict[str, pd.DataFrame]:
+    """Every table of results.SCHEMA: the rows each registered model's result adds, in MODELS
+    order, and the fit's timings (model_stats, model 'timings_s')."""
+    parts: dict[str, list[pd.DataFrame]] = {table: [] for table in SCHEMA}
+    for model in MODELS:
+        for table, frame in models.results[model.name].to_frames().items():
+            parts[table].append(frame)
+    parts["mart_drivers_model_stats"].append(stat_rows("timings_s", models.timings))
+    return {table: concat(*frames) if frames else pd.DataFrame() for table, frames in parts.items()}
 
 
 def build_team_tables(con: duckdb.DuckDBPyConnection, temp: bool = False) -> int:
@@ -190,10 +112,10 @@ def build_team_tables(con: duckdb.DuckDBPyConnection, temp: bool = False) -> int
     return sum(con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in SQL_TABLES)
 
 
-def _write(con: duckdb.DuckDBPyConnection, table: str, schema: dict[str, str], frame: pd.DataFrame, temp: bool) -> int:
+def _write(con: duckdb.DuckDBPyConnection, table: str, schema: dict[str, str], frame: pd.DataFrame) -> int:
     """CREATE OR REPLACE `table` with `schema` and insert `frame`'s rows (a rerun replaces them)."""
     cols = ", ".join(f'"{c}" {t}' for c, t in schema.items())
-    con.execute(f"CREATE OR REPLACE {'TEMP ' if temp else ''}TABLE {table} ({cols})")
+    con.execute(f"CREATE OR REPLACE TABLE {table} ({cols})")
     if frame.empty:
         return 0
     view = f"_drivers_{table}"
@@ -210,9 +132,6 @@ def database_key(con: duckdb.DuckDBPyConnection) -> bytes:
     """The pseudonym secret of the database `con` works on: WORKFORCE_KEY_FILE, else pseudonym.key
     beside the file (`workforce.db.default_key_path`), refused when it is not the key the database
     was loaded with (app_meta.pseudonym_key_id, from the second load on)."""
-    from etl.pseudonym import key_fingerprint
-    from workforce.db import default_key_path, table_exists
-
     rows = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchall()
     path = rows[0][0] if rows else None
     if not path:
@@ -261,84 +180,27 @@ def _require_fitted(con: duckdb.DuckDBPyConnection) -> None:
         raise AnalysisInputError(state["message"])
 
 
-def read_models(con: duckdb.DuckDBPyConnection):
-    """The company-wide models as the fit returned them (`summary.CompanyModels`), without the
-    layoff population; the layoff audit is left empty (it depends on the minimum group size in
-    force: `layoff_audit`). Raises AnalysisInputError when the load could not fit them."""
-    from analytics.summary import CompanyModels
-
+def read_models(con: duckdb.DuckDBPyConnection) -> CompanyModels:
+    """The company-wide models as the fit returned them, each registered result read back by its
+    own class; the layoff audit is left empty (it depends on the minimum group size in force:
+    `with_company_audit`). Raises AnalysisInputError when the load could not fit them."""
     _require_fitted(con)
-    effects = con.execute(
-        "SELECT model, key, label, unit, null_value, estimate, ci_low, ci_high, n, reason FROM mart_drivers_effects "
-        "ORDER BY model, position"
-    ).fetchall()
-    by_model: dict[str, dict[str, Effect]] = {}
-    for model, k, label, unit, null, estimate, low, high, n, reason in effects:
-        by_model.setdefault(model, {})[k] = Effect(
-            _float(estimate), _float(low), _float(high), int(n), label, unit, _float(null), reason or ""
-        )
-    notes: dict[str, list[str]] = {}
-    for model, note in con.execute("SELECT model, note FROM mart_drivers_notes ORDER BY model, position").fetchall():
-        notes.setdefault(model, []).append(note or "")
-    stats = {(m, s): v for m, s, v in con.execute("SELECT model, stat, value FROM mart_drivers_model_stats").fetchall()}
-
-    def stat(model: str, name: str):
-        value = stats[(model, name)]
-        return int(value) if (model, name) in _COUNTS else _float(value)
-
-    event_table = _frame(con, "SELECT event_time, estimate, ci_low, ci_high, n FROM mart_drivers_event_study "
-                              "ORDER BY event_time", {"event_time": "int64", "n": "int64"})
-    ph = _frame(con, "SELECT covariate, test_statistic, p FROM mart_drivers_ph_test ORDER BY position", {})
-    km_rows = _frame(con, 'SELECT grouping, "group", day, survival, ci_low, ci_high, n, events FROM mart_drivers_km '
-                          "ORDER BY grouping, position", {"n": "int64", "events": "int64"})
-    columns = ["group", "day", "survival", "ci_low", "ci_high", "n", "events"]
-    km = {
-        grouping: km_rows.loc[km_rows["grouping"] == grouping, columns].reset_index(drop=True)
-        for grouping in attrition.KM_GROUPINGS
-    }
-    morale_result = morale.MoraleResult(
-        by_model["morale"], stat("morale", "n_rows"), stat("morale", "n_clusters"), stat("morale", "n_waves"),
-        stat("morale", "n_orgs"),
-    )
-    events = morale.EventStudy(event_table, stat("event_study", "pretrend_p"), stat("event_study", "n"))
-    calibration = attrition.Calibration(
-        stat("calibration", "answer_noise_var"), stat("calibration", "reliability"),
-        stat("calibration", "reliability_low"), stat("calibration", "reliability_high"),
-        stat("calibration", "n_responses"), notes.get("calibration", [""])[0],
-    )
-    cox = attrition.CoxResult(by_model["attrition"], stat("cox", "concordance"), stat("cox", "n_rows"),
-                              stat("cox", "n_events"), ph, tuple(notes.get("attrition", [])),
-                              by_model.get("attrition_sensitivity", {}).get(attrition.CORRECTED_KEY), calibration)
-    layoff_result = layoffs.LayoffResult(
-        by_model["layoffs"]["selection_odds_ratio_per_sd_tokens"], pd.DataFrame(columns=layoffs.AUDIT_COLUMNS)
-    )
-    timings = {s: v for (m, s), v in stats.items() if m == "timings_s"}
-    return CompanyModels(morale_result, events, cox, km, layoff_result, None, timings, _stored_mandate(con))
+    frames = _read(con, READ_TABLES)
+    timings = stats_of(frames, "timings_s")
+    return CompanyModels({model.name: model.result.from_frames(frames) for model in MODELS}, timings)
 
 
-def read_mandate(con: duckdb.DuckDBPyConnection) -> mandate.MandateEffect:
+def read_mandate(con: duckdb.DuckDBPyConnection) -> MandateEffect:
     """The stored mandate estimate (the Executive summary, the Drivers page and the report all read
     this one). Raises AnalysisInputError when the load could not fit the models."""
     _require_fitted(con)
-    return _stored_mandate(con)
+    return MandateEffect.from_frames(
+        _read(con, ("mart_drivers_mandate", "mart_drivers_mandate_by_org", "mart_drivers_event_study")))
 
 
-def _stored_mandate(con: duckdb.DuckDBPyConnection) -> mandate.MandateEffect:
-    rows = con.execute(
-        "SELECT estimate, ci_low, ci_high, n, label, p_value, pretrend_p, treated_units, control_units, method, "
-        "reason, permutations FROM mart_drivers_mandate"
-    ).fetchall()
-    if not rows:
-        return mandate.unavailable("the mandate model was not fitted at the last load")
-    est, low, high, n, label, p, pre, treated, control, method, reason, perms = rows[0]
-    by_months = _frame(con, "SELECT event_time AS months, estimate, ci_low, ci_high, n FROM mart_drivers_event_study "
-                            "ORDER BY event_time", {"months": "int64", "n": "int64"})
-    by_org = _frame(con, "SELECT org, estimate, ci_low, ci_high, n FROM mart_drivers_mandate_by_org ORDER BY position",
-                    {"n": "int64"})
-    effect = Effect(_float(est), _float(low), _float(high), int(n), label, mandate.UNIT)
-    return mandate.MandateEffect(effect, _float(p), _float(pre), int(treated), int(control),
-                                 by_months.reindex(columns=mandate.COLUMNS), by_org.reindex(columns=mandate.ORG_COLUMNS),
-                                 reason or None, method, int(perms))
+def _read(con: duckdb.DuckDBPyConnection, tables) -> dict[str, pd.DataFrame]:
+    # table names and orders are constants of analytics.results, never input
+    return {table: con.execute(f"SELECT * FROM {table} ORDER BY {ORDER[table]}").df() for table in tables}
 
 
 def layoff_audit(con: duckdb.DuckDBPyConnection, orgs: list[str] | None, min_n: int) -> pd.DataFrame:
@@ -350,10 +212,9 @@ def layoff_audit(con: duckdb.DuckDBPyConnection, orgs: list[str] | None, min_n: 
     return layoffs.adverse_impact_from_counts(groups, totals, min_n)
 
 
-def with_company_audit(models, min_n: int, con: duckdb.DuckDBPyConnection):
+def with_company_audit(models: CompanyModels, min_n: int, con: duckdb.DuckDBPyConnection) -> CompanyModels:
     """`models` with the company-wide layoff audit under the minimum group size in force."""
-    result = replace(models.layoffs, audit=layoff_audit(con, None, min_n))
-    return replace(models, layoffs=result)
+    return models.with_result("layoffs", replace(models.layoffs, audit=layoff_audit(con, None, min_n)))
 
 
 def team_metrics(con: duckdb.DuckDBPyConnection, orgs: list[str]) -> pd.DataFrame:
@@ -369,10 +230,12 @@ def team_metrics(con: duckdb.DuckDBPyConnection, orgs: list[str]) -> pd.DataFram
     return out
 
 
-def _frame(con: duckdb.DuckDBPyConnection, query: str, dtypes: dict[str, str]) -> pd.DataFrame:
-    frame = con.execute(query).df()
-    return frame.astype(dtypes) if not frame.empty else frame
-
-
-def _float(value) -> float:
-    return float("nan") if value is None else float(value)
+def team_metrics_from_marts(con: duckdb.DuckDBPyConnection, orgs: list[str]) -> pd.DataFrame:
+    """`team_metrics` computed from the marts now: the team tables are built as TEMP tables of a
+    private cursor and read as the page reads the ones the load stored."""
+    cursor = con.cursor()
+    try:
+        build_team_tables(cursor, temp=True)
+        return team_metrics(cursor, orgs)
+    finally:
+        cursor.close()

@@ -21,6 +21,7 @@ of each page and the largest chart dataset each page drew).
 
 from __future__ import annotations
 
+import argparse
 import ast
 import functools
 import importlib
@@ -31,6 +32,15 @@ import pickle
 import sys
 import types
 from pathlib import Path
+
+import duckdb
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+import ui.session as session
+from ui.navigation import PAGES
+from workforce import auth
+from workforce.db import connect
 
 ROOT = Path(__file__).resolve().parent.parent
 # Demo users in order of preference: a page is recorded as the first one allowed to open it
@@ -83,10 +93,6 @@ class Recorder:
     """Notes the page's calls while installed; `uninstall()` puts every original back."""
 
     def __init__(self, modules: set[types.ModuleType]) -> None:
-        import duckdb
-
-        import ui.session as session
-
         self.current: list[tuple] = []
         self._originals: list[tuple[types.ModuleType, str, object]] = []
         original_cached = session.cached
@@ -176,15 +182,8 @@ def record(db_path: Path, pages: list[str] | None = None) -> tuple[dict[str, lis
     """Run every registered page (or `pages`) as its user; return the calls and what was seen."""
     os.environ["WORKFORCE_DB"] = str(db_path)
     os.environ.setdefault("WORKFORCE_KEY_FILE", str(Path(db_path).parent / "pseudonym.key"))
-    if str(ROOT) not in sys.path:
+    if str(ROOT) not in sys.path:  # the pages AppTest runs import the project's packages
         sys.path.insert(0, str(ROOT))
-    import streamlit as st
-    from streamlit.testing.v1 import AppTest
-
-    from ui.navigation import PAGES
-    from workforce import auth
-    from workforce.db import connect
-
     specs = [p for p in PAGES if pages is None or p.key in pages]
     unknown = set(pages or ()) - {p.key for p in specs}
     if unknown:
@@ -229,8 +228,6 @@ def record(db_path: Path, pages: list[str] | None = None) -> tuple[dict[str, lis
 
 
 def main(argv: list[str]) -> int:
-    import argparse
-
     parser = argparse.ArgumentParser(prog="python -m bench.record", description=__doc__.splitlines()[0])
     parser.add_argument("db", type=Path)
     parser.add_argument("out", type=Path, help="pickle of page -> [(fn, args, kwargs)]")

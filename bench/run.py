@@ -24,7 +24,11 @@ import time
 from datetime import date
 from pathlib import Path
 
+import duckdb
+import pyarrow.parquet as pq
+
 from bench.browser import table as browser_table
+from workforce.db import connect
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "bench" / "data"
@@ -80,8 +84,6 @@ def ensure_database(source: Path, fresh: bool) -> tuple[Path, float | None, int]
             leftover.unlink(missing_ok=True)
         # The loader opens its own DuckDB instance: the app's memory limit does not apply to it.
         seconds = _run(["-m", "etl", "load", str(source), "--db", str(db), "--quiet"])
-        from workforce.db import connect  # only here: the orchestrator holds no connection while timing
-
         con = connect(db)
         rows = sum(
             con.execute(f'SELECT count(*) FROM "{t}"').fetchall()[0][0]  # names from DuckDB's catalogue
@@ -115,9 +117,6 @@ NEXT_DAY_SQL = """
 def measure_append(source: Path, db: Path, out: Path) -> dict:
     """`python -m etl load --append` of one more day on a copy of the loaded database (the copy is
     deleted; the database the pages are measured on is not touched). Returns seconds and rows."""
-    import duckdb  # only here: the orchestrator holds no DuckDB state while timing
-    import pyarrow.parquet as pq
-
     folder = out / "append-day"
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)

@@ -10,19 +10,10 @@ from analytics.correlations import METRICS
 from analytics.findings import GLOSSARY, MANDATE_TITLE
 from analytics.frames import AnalysisInputError
 from analytics.layoffs import DIMENSIONS
-from analytics.summary import (
-    attrition_caption,
-    audit_table,
-    correlation_matrix_view,
-    correlation_view,
-    drivers_report,
-    effects_frame,
-    mandate_org_table,
-    ph_table,
-)
+from analytics.report import attrition_caption, correlation_view, drivers_report, effects_frame
+from ui.drivers_tables import audit_table, correlation_matrix_view, mandate_org_table, ph_table
 from ui.session import cached, log_view, require_page
 from workforce.charts import drivers as charts
-from workforce.db import default_db_path, default_key_path
 from workforce.inert import markdown_escape
 from workforce.viewer import Role
 
@@ -39,12 +30,11 @@ st.caption(
 
 try:
     with st.spinner("Reading the models …"):
-        report = cached(drivers_report, viewer, str(default_key_path(default_db_path())))
+        report = cached(drivers_report, viewer)
 except AnalysisInputError as problem:
     st.error(f"The analysis cannot run on this database: {problem}")
     st.stop()
-if report.fitted_at is not None:
-    st.caption(f"Models fitted when the data were loaded ({report.fitted_at:%Y-%m-%d %H:%M} UTC).")
+st.caption(f"Models fitted when the data were loaded ({report.fitted_at:%Y-%m-%d %H:%M} UTC).")
 
 models = report.models
 

@@ -8,7 +8,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from analytics.frames import Analysis, AnalysisInputError, read_key, team_metrics
+from analytics.frames import Analysis, AnalysisInputError, read_key
+from analytics.stored import team_metrics_from_marts
 from tests import analytics_data as d
 
 
@@ -152,10 +153,10 @@ def test_window_ends_at_the_hr_as_of_date_not_the_last_usage_day():
         con.execute("UPDATE stg_survey_submissions SET submitted_at = TIMESTAMP '2026-07-01' "
                     "WHERE response_id = 'W3-P5'")
         analysis = Analysis(con, d.KEY)
-        assert analysis.window.end == date(2026, 5, 1)
+        assert analysis.window.stop == date(2026, 5, 1) and analysis.window.end == date(2026, 4, 30)
         con.execute("DELETE FROM stg_job_history WHERE employee_id = 'M0' AND effective_date = ?", [d.END])
         # without M0's record the latest HR date is P2's exit on 03-15
-        assert Analysis(con, d.KEY).window.end == date(2026, 3, 16)
+        assert Analysis(con, d.KEY).window.stop == date(2026, 3, 16)
     finally:
         con.close()
 
@@ -187,7 +188,7 @@ def test_layoff_population(analysis):
 
 def test_team_metrics():
     con = d.connect()
-    teams = team_metrics(con, ["Beta"]).set_index("team")
+    teams = team_metrics_from_marts(con, ["Beta"]).set_index("team")
     assert list(teams.index) == ["B1"]
     b1 = teams.loc["B1"]
     # person-months in B1: M2 Jan–Apr (4), P2 Jan–Mar (3), P4 Feb–Apr (3)
@@ -201,7 +202,7 @@ def test_team_metrics():
     # (workforce.privacy.pooled_team_figures pools released team-waves only)
     assert b1["survey_waves"] == 0 and pd.isna(b1["morale"]) and pd.isna(b1["enps"])
     assert "n_respondents" not in teams.columns
-    assert team_metrics(con, []).empty
+    assert team_metrics_from_marts(con, []).empty
     con.close()
 
 

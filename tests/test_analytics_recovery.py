@@ -23,8 +23,8 @@ import statsmodels.formula.api as smf
 from lifelines import CoxPHFitter
 
 from analytics import attrition, morale
+from analytics.fit import fit_company_models
 from analytics.frames import Analysis
-from analytics.summary import fit_company_models
 from etl.generate import generate
 from etl.load import load_folder
 from etl.planted import PLANTED

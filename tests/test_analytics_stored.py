@@ -14,8 +14,10 @@ import pytest
 
 from analytics import layoffs, stored
 from analytics.correlations import suppress_teams
-from analytics.frames import AnalysisInputError, read_key, team_metrics
-from analytics.summary import drivers_report, fit_company_models
+from analytics.fit import fit_company_models
+from analytics.frames import Analysis, AnalysisInputError, read_key
+from analytics.report import company_findings, drivers_report
+from analytics.stored import team_metrics_from_marts
 from etl.loading.derived import DerivedStep
 from tests import analytics_data as d
 from workforce.auth import viewer_for
@@ -52,6 +54,16 @@ def con(stored_db):
 def fresh(con, stored_db):
     """Today's computation: every model fit now on the same data."""
     return fit_company_models(con, read_key(stored_db.parent / "pseudonym.key"))
+
+
+@pytest.fixture(scope="module")
+def population(con, stored_db):
+    """The people at risk in each layoff wave, as the layoff model reads them."""
+    analysis = Analysis(con.cursor(), read_key(stored_db.parent / "pseudonym.key"))
+    try:
+        return analysis.layoff_population()
+    finally:
+        analysis.close()
 
 
 def _same_effects(a: dict, b: dict) -> None:
@@ -97,8 +109,9 @@ def test_stored_models_equal_a_fresh_fit(con, fresh):
         pd.testing.assert_frame_equal(models.km[grouping], curve, rtol=1e-9)
     # the company-wide audit (behind the layoff finding) is computed from the stored counts
     pd.testing.assert_frame_equal(models.layoffs.audit, fresh.layoffs.audit)
-    assert models.findings() == fresh.findings()
-    assert models.layoff_population is None
+    assert company_findings(models) == company_findings(fresh)
+    # what the load kept of the layoff model: per-org counts, in their own tables, not the people
+    assert models.layoffs.groups is None and fresh.layoffs.groups is not None
 
 
 def _scopes(con) -> list[list[str]]:
@@ -107,8 +120,7 @@ def _scopes(con) -> list[list[str]]:
 
 
 @pytest.mark.parametrize("minimum", [5, 12])
-def test_the_audit_of_each_scope_equals_the_audit_of_its_people(con, fresh, minimum):
-    population = fresh.layoff_population
+def test_the_audit_of_each_scope_equals_the_audit_of_its_people(con, population, minimum):
     for orgs in _scopes(con):
         expected = layoffs.adverse_impact(population[population["org"].isin(orgs)], minimum)
         got = stored.layoff_audit(con, orgs, minimum)
@@ -125,7 +137,7 @@ def test_the_audit_of_each_scope_equals_the_audit_of_its_people(con, fresh, mini
 def test_team_metrics_of_each_scope_come_from_the_stored_tables(con):
     for orgs in _scopes(con):
         got = stored.team_metrics(con, orgs)
-        expected = team_metrics(con, orgs)  # built from the marts now, on a private cursor
+        expected = team_metrics_from_marts(con, orgs)  # built from the marts now, on a private cursor
         pd.testing.assert_frame_equal(got, expected, rtol=1e-12)
         assert set(got["org"]) == set(orgs) or (got.empty and not orgs)
 
@@ -138,8 +150,8 @@ def test_adoption_counts_usage_attributed_to_the_orgs_in_scope():
         "INSERT INTO mart_usage_daily SELECT DATE '2026-03-05', 'P1', 'Beta', 'B1', 'chat', 'v', 'm', 50, 0, 0, 0, "
         "50, 1, 0, 0.5, 'reported'"
     )
-    alpha = team_metrics(con, ["Alpha"]).set_index("team")
-    both = team_metrics(con, ["Alpha", "Beta"]).set_index("team")
+    alpha = team_metrics_from_marts(con, ["Alpha"]).set_index("team")
+    both = team_metrics_from_marts(con, ["Alpha", "Beta"]).set_index("team")
     # A2's person-months: P1 in March and April; P1 used no AI in April
     assert alpha.loc["A2", "person_months"] == 2
     assert alpha.loc["A2", "adoption"] == 0.0
@@ -149,24 +161,21 @@ def test_adoption_counts_usage_attributed_to_the_orgs_in_scope():
     con.close()
 
 
-def test_reports_per_role(con, fresh, stored_db):
-    key_path = str(stored_db.parent / "pseudonym.key")
+def test_reports_per_role(con, fresh, population):
     minimum = 5
-    population = fresh.layoff_population
     for username in ("hr", "admin"):
         viewer = viewer_for(con, username)
-        report = drivers_report(con, viewer, key_path)
+        report = drivers_report(con, viewer)
         orgs = allowed_orgs(con, viewer)
         expected = layoffs.adverse_impact(population[population["org"].isin(orgs)], minimum)
         pd.testing.assert_frame_equal(report.audit, expected)
-        teams, dropped, hidden = suppress_teams(team_metrics(con, orgs), minimum)
+        teams, dropped, hidden = suppress_teams(team_metrics_from_marts(con, orgs), minimum)
         pd.testing.assert_frame_equal(report.teams, teams, rtol=1e-12)
         assert (report.teams_dropped, report.teams_survey_hidden) == (dropped, hidden)
-        assert report.findings == fresh.findings() and report.fitted_at is not None
-    executive = drivers_report(con, viewer_for(con, "exec"), key_path)
+        assert report.findings == company_findings(fresh) and report.fitted_at is not None
+    executive = drivers_report(con, viewer_for(con, "exec"))
     assert executive.audit is None and executive.teams is None
-    assert executive.models.layoff_population is None
-    assert executive.findings == fresh.findings()
+    assert executive.findings == company_findings(fresh)
 
 
 def test_a_rerun_replaces_the_tables(stored_db, tmp_path):
@@ -205,24 +214,19 @@ def test_the_stored_tables_hold_aggregates_and_no_identity(con):
     assert groups[groups["dimension"] == "token_quartile"]["n"].sum() == people
 
 
-def test_a_database_without_the_tables_is_fit_for_the_view(stored_db, con, tmp_path):
-    """Loaded before the step existed: the report fits on a private cursor and writes nothing."""
+def test_a_database_without_the_tables_is_told_to_reload(stored_db, tmp_path):
+    """No fit per view: a database without the stored models (its schema version makes the app
+    and the loader rebuild it) is refused with what to do."""
     db = tmp_path / "old.duckdb"
     shutil.copy(stored_db, db)
-    shutil.copy(stored_db.parent / "pseudonym.key", tmp_path / "pseudonym.key")
     writable = duckdb.connect(str(db))
     for table in DRIVERS_TABLES:
         writable.execute(f"DROP TABLE {table}")
     writable.close()
     old = duckdb.connect(str(db), read_only=True)
-    viewer = viewer_for(old, "hr")
-    report = drivers_report(old, viewer, str(tmp_path / "pseudonym.key"))
-    assert stored.status(old) is None and report.fitted_at is None
-    expected = drivers_report(con, viewer, "unused: the stored tables need no key")
-    pd.testing.assert_frame_equal(report.audit, expected.audit)
-    pd.testing.assert_frame_equal(report.teams, expected.teams, rtol=1e-12)
-    _same_effects(report.models.morale.effects, expected.models.morale.effects)
-    assert report.findings == expected.findings
+    with pytest.raises(AnalysisInputError, match="reload the data"):
+        drivers_report(old, viewer_for(old, "hr"))
+    assert stored.status(old) is None
     old.close()
 
 
@@ -238,7 +242,7 @@ def test_without_its_key_the_load_goes_on_and_the_page_says_why(stored_db, tmp_p
             .fetchall()}
     assert left == {stored.STATUS_TABLE}  # no stale results of an earlier load
     with pytest.raises(AnalysisInputError, match="pseudonym key not found"):
-        drivers_report(con, Viewer("x", Role.EXECUTIVE), str(tmp_path / "pseudonym.key"))
+        drivers_report(con, Viewer("x", Role.EXECUTIVE))
     # a key file that is not the database's own is named, not used
     (tmp_path / "pseudonym.key").write_bytes(b"another-secret-of-32-bytes-0123456")
     stored.build_drivers_tables(con)

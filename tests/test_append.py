@@ -113,7 +113,7 @@ def test_appending_the_last_day_gives_the_marts_of_a_full_load(company, base_cop
         con.close()
     assert meta["as_of"] == company["day"].isoformat()
     assert meta["models_as_of"] < meta["as_of"]  # the whole-history models wait for the next full load
-    assert runs == [("append",)]
+    assert runs == [("load",)]  # the load step's detection, run for the new days (since=)
 
 
 def test_a_day_that_starts_a_month_and_a_week_gives_the_marts_of_a_full_load(tmp_path) -> None:

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from lifelines import CoxPHFitter
 
-from analytics.summary import summary
+from analytics.report import summary
 from etl.load import load_folder
 from tests.job_retention import write_contract_folder
 

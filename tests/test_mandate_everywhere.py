@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from analytics import findings, stored
-from analytics.summary import drivers_report, summary_json
+from analytics.report import drivers_report, summary_json
 from workforce import report, summary
 from workforce.filters import Filters
 from workforce.viewer import Role, Viewer
@@ -52,7 +52,7 @@ def test_executive_summary_finding_equals_the_model(con, model):
 
 
 def test_drivers_page_and_json_show_the_same_numbers(con, model, sample_db_path):
-    page = drivers_report(con, EXEC, str(sample_db_path.parent / "pseudonym.key"))
+    page = drivers_report(con, EXEC)
     assert page.findings["morale.mandate_effect"] == findings.mandate_sentence(model)
     assert page.models.morale.effects["mandate_effect"] == model.effect
     payload = summary_json(stored.with_company_audit(stored.read_models(con), 5, con))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from analytics.summary import drivers_report, summary
+from analytics.report import drivers_report, summary
 from workforce import report
 from workforce import summary as executive
 from workforce.filters import Filters
@@ -23,7 +23,7 @@ def con(sample_db_path):
 
 
 def test_the_executive_summary_says_what_the_drivers_page_says(con, sample_db_path):
-    page = drivers_report(con, EXEC, str(sample_db_path.parent / "pseudonym.key")).findings
+    page = drivers_report(con, EXEC).findings
     result = executive.executive_summary(con, EXEC, Filters())
     found = {f.title: f.text for f in result.findings}
     attrition = found["Who leaves by choice (company-wide model)"]
@@ -38,7 +38,7 @@ def test_the_executive_summary_says_what_the_drivers_page_says(con, sample_db_pa
 
 
 def test_the_command_line_gives_the_figures_the_sentences_quote(con, sample_db_path):
-    page = drivers_report(con, EXEC, str(sample_db_path.parent / "pseudonym.key"))
+    page = drivers_report(con, EXEC)
     fresh = summary(sample_db_path, sample_db_path.parent / "pseudonym.key", ph_test=False)
     morale = fresh["attrition"]["hazard_ratio"]["morale_per_point"]
     stored = page.models.cox.hazard_ratios["morale_per_point"]

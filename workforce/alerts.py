@@ -117,12 +117,13 @@ def refresh_alerts(
     return _store_new(con, thresholds, data_version(con), run_by)
 
 
-def detect_at_load(con: duckdb.DuckDBPyConnection) -> int:
+def detect_at_load(con: duckdb.DuckDBPyConnection, since: date | None = None) -> int:
     """Detection with the default thresholds as a step of the load (etl/loading/derived.py), so
-    that no page view after a load pays for it. The load writes app_meta after its steps, so the
-    run is recorded without a data version (run_by 'load'); `refresh_if_stale` then takes it as
-    the run of the version it finds. Returns the alerts added."""
-    return _store_new(con, Thresholds(), None, LOAD_RUN)
+    that no page view after a load pays for it; after an append (`since`: its first new day) on
+    the new days only. The loader writes app_meta after its steps, so the run is recorded without
+    a data version (run_by 'load'); `refresh_if_stale` then takes it as the run of the version it
+    finds. Returns the alerts added."""
+    return _store_new(con, Thresholds(since=since) if since is not None else Thresholds(), None, LOAD_RUN)
 
 
 def refresh_if_stale(con: duckdb.DuckDBPyConnection, thresholds: Thresholds = Thresholds()) -> int:

@@ -23,7 +23,7 @@ import pandas as pd
 from scipy import stats
 
 from workforce.db import query
-from workforce.filters import Filters
+from workforce.filters import Filters, Window
 from workforce.viewer import Role, Viewer, allowed_orgs
 
 DEFAULT_SPAN_THRESHOLD = 15
@@ -55,20 +55,6 @@ def data_start(con: duckdb.DuckDBPyConnection) -> date:
     loaded, else the earliest exit. Job history reaches back to hire dates and says nothing here."""
     first = query(con, "people/data_start").fetchall()[0][0]
     return pd.Timestamp(first).date() if first is not None else data_as_of(con)
-
-
-@dataclass(frozen=True)
-class Window:
-    start: date
-    end: date  # inclusive
-
-    @property
-    def days(self) -> int:
-        return (self.end - self.start).days + 1
-
-    def previous(self) -> Window:
-        """The window of equal length just before this one."""
-        return Window(self.start - timedelta(days=self.days), self.start - timedelta(days=1))
 
 
 def window(con: duckdb.DuckDBPyConnection, filters: Filters) -> Window:

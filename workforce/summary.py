@@ -21,8 +21,8 @@ import pandas as pd
 
 from analytics import findings, stored
 from analytics.frames import AnalysisInputError
-from analytics.summary import stored_findings
-from workforce import people, survey_results
+from analytics.report import stored_findings
+from workforce import alerts, forecast, people, survey_results, usage
 from workforce.db import table_exists
 from workforce.filters import Filters
 from workforce.viewer import Viewer, allowed_orgs
@@ -89,8 +89,6 @@ def ai_spend_headline(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: F
     """Month-to-date AI spend against the month's budget and the month's forecast (workforce.forecast)."""
     label = "AI spend, month to date"
     try:
-        from workforce import forecast
-
         projection = forecast.spend_projection(con, viewer, filters)
     except (ImportError, AttributeError, duckdb.CatalogException) as missing:
         return _unavailable("ai_spend", label, f"AI spend is not available yet ({type(missing).__name__}).")
@@ -116,8 +114,6 @@ def ai_adoption_headline(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters
     """How many adoption targets are met in their latest week (workforce.usage)."""
     label = "AI adoption targets met"
     try:
-        from workforce import usage
-
         status = usage.adoption_target_status(con, viewer, filters)
     except (ImportError, AttributeError, duckdb.CatalogException) as missing:
         return _unavailable("adoption", label, f"Adoption is not available yet ({type(missing).__name__}).")
@@ -135,8 +131,6 @@ def open_alerts_headline(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters
     """Cost alerts in scope still open, whatever their date (workforce.alerts counts, no people)."""
     label = "Open cost alerts"
     try:
-        from workforce import alerts
-
         if not table_exists(con, "app_alerts"):
             return _unavailable("alerts", label, "Alert detection has not run on this data yet.")
         counts = alerts.alert_counts(con, viewer, filters.with_(start=None, end=None))

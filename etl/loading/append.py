@@ -46,14 +46,13 @@ from etl.loading.rules import validate_table
 from etl.loading.sqlfiles import MARTS_DIR, build_order, mentions, model_files, read_sql, staging_sql
 from etl.loading.write import PLAIN_STAGING, build_model
 from etl.pricing import build_price_book
-from workforce import alerts
 from workforce.db import query, render
 
 INGEST_SQL = Path(__file__).resolve().parent.parent / "sql" / "ingest"
 APPENDABLE = {"token_usage": "stg_token_usage", "outcomes": "stg_outcomes"}
 # the column of each appendable table that says which period a row belongs to
 DATE_COLUMN = {"token_usage": "usage_date", "outcomes": "week_start"}
-RUN_BY = "append"
+ALERTS_STEP = "workforce.alerts:detect_at_load"
 
 Progress = Callable[[str, float], None]
 
@@ -271,17 +270,13 @@ def _write(con: duckdb.DuckDBPyConnection, spans: dict[str, tuple], content: str
         updated = _update_models(con, spans)
         timings["update marts"] = time.perf_counter() - t
         t = time.perf_counter()
-        step("derived steps", 0.8)
-        updated.update(derived.run_steps(con, list(updated), appending=True))
+        step("derived steps (cost alerts for the new days)", 0.8)
+        usage = spans.get("token_usage")
+        steps = derived.run_steps(con, list(updated), appending=True, since=usage[0] if usage is not None else None)
+        added = steps.pop(ALERTS_STEP, 0)
+        updated.update(steps)
         timings["derived steps"] = time.perf_counter() - t
         version = _meta(con, spans, content)
-        t = time.perf_counter()
-        step("cost alerts", 0.9)
-        usage = spans.get("token_usage")
-        added = 0
-        if usage is not None:
-            added = alerts.refresh_alerts(con, alerts.Thresholds(since=usage[0]), run_by=RUN_BY)
-        timings["cost alerts"] = time.perf_counter() - t
         t = time.perf_counter()
         con.execute("COMMIT")
         timings["commit"] = time.perf_counter() - t

@@ -17,6 +17,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date
 
 import duckdb
 
@@ -31,9 +32,11 @@ class DerivedStep:
     # Rerun by `python -m etl load --append` (etl/loading/append.py) when its inputs changed.
     # Steps that refit a model over the whole history (tokenmaxxing flags, drivers models) are
     # not: they would take most of the append's budget at company scale, so they keep the state
-    # of the last full load (app_meta.models_as_of) until the next one. Cost alerts are detected
-    # by the append itself, for the new days only.
+    # of the last full load (app_meta.models_as_of) until the next one.
     on_append: bool = False
+    # On an append, the step is given the first new day (`since=`) and works on the new days only
+    # (cost-alert detection).
+    takes_since: bool = False
 
     def function(self) -> Callable[[duckdb.DuckDBPyConnection], int]:
         module, name = self.target.split(":")
@@ -52,7 +55,8 @@ STEPS: tuple[DerivedStep, ...] = (
                                           "stg_employees"})),
     # Cost-alert detection, so the first view after a load does not run it.
     DerivedStep("workforce.alerts:detect_at_load",
-                needs=frozenset({"mart_usage_daily", "mart_usage_team_day", "mart_usage_person_week"})),
+                needs=frozenset({"mart_usage_daily", "mart_usage_team_day", "mart_usage_person_week"}),
+                on_append=True, takes_since=True),
     # The drivers models (analytics/stored.py). They do not list the survey mart, which gains a row
     # with every answer given in the app: a company-scale refit per answer is out of the question,
     # the models read closed waves, and answers given since are taken in at the next load.
@@ -76,11 +80,17 @@ def stale_steps(rebuilt: Iterable[str] | None, *, appending: bool = False) -> li
 
 def run_steps(
     con: duckdb.DuckDBPyConnection, rebuilt: Iterable[str] | None, *, key: bytes | None = None,
-    appending: bool = False,
+    appending: bool = False, since: date | None = None,
 ) -> dict[str, int]:
-    """Runs the stale steps on `con` (inside the caller's transaction); rows written per step."""
+    """Runs the stale steps on `con` (inside the caller's transaction); rows written per step.
+    `since`: an append's first new day, handed to the steps that take it."""
     rows = {}
     for step in stale_steps(rebuilt, appending=appending):
         function = step.function()
-        rows[step.target] = int(function(con, key=key) if step.uses_key else function(con))
+        kwargs: dict[str, object] = {}
+        if step.uses_key:
+            kwargs["key"] = key
+        if step.takes_since and since is not None:
+            kwargs["since"] = since
+        rows[step.target] = int(function(con, **kwargs))
     return rows
