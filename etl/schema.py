@@ -16,6 +16,9 @@ History: 2 – per-wave respondent keys, generalised placement, no manager key o
 3 – vendor rows keep billing tier, one-hour cache writes, cost basis and tool outcomes; the drivers
     models store the staggered mandate estimate, reasons and notes; no survey figure in
     mart_drivers_team_metrics; no stored suppression lattice.
+4 – usage per day at both grains in one mart_usage_day (whole_org; replaces mart_usage_team_day and
+    mart_usage_org_day), mart_usage_cohort_thresholds, mart_tokenmaxxing_person_week built as a mart
+    without next_week, no stored tokenmaxxing flags.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ import duckdb
 from etl.pseudonym import KeyProblem, open_key
 from workforce.db import table_exists
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 LOADED_LAYERS = ("stg_", "mart_")
 
 

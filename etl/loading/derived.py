@@ -43,13 +43,9 @@ STEPS: tuple[DerivedStep, ...] = (
     # Assignments, manager spans as date intervals, people and tree depths per month start.
     DerivedStep("workforce.people:build_tables",
                 needs=frozenset({"stg_job_history", "stg_employees", "stg_exits", "mart_usage_daily"})),
-    # Every person-week beside its peers, and the tokenmaxxing flags under the default rules.
-    DerivedStep("workforce.tokenmaxxing:build_tables",
-                needs=frozenset({"mart_usage_person_week", "stg_outcomes", "mart_outcomes_week",
-                                          "stg_employees"})),
     # Cost-alert detection, so the first view after a load does not run it.
     DerivedStep("workforce.alerts:detect_at_load",
-                needs=frozenset({"mart_usage_daily", "mart_usage_team_day", "mart_usage_person_week"})),
+                needs=frozenset({"mart_usage_daily", "mart_usage_day", "mart_usage_person_week"})),
     # The drivers models (analytics/stored.py). They do not list the survey mart, which gains a row
     # with every answer given in the app: a company-scale refit per answer is out of the question,
     # the models read closed waves, and answers given since are taken in at the next load.
