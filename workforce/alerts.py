@@ -156,17 +156,23 @@ def last_run(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return con.execute("SELECT * FROM app_alert_runs ORDER BY run_at DESC LIMIT 1").df()
 
 
-def review_alert(
-    con: duckdb.DuckDBPyConnection, viewer: Viewer, alert_id: str, status: str, reason: str
-) -> None:
-    """An admin acknowledges or dismisses an alert (or reopens it), always with a reason."""
+def _decision(con: duckdb.DuckDBPyConnection, viewer: Viewer, status: str, reason: str, what: str) -> str:
+    """Check an admin's review decision (a known status, a reason given); the reason, stripped."""
     require_role(viewer, Role.ADMIN)
     if status not in STATUSES:
         raise ValueError(f"status must be one of {', '.join(STATUSES)}, got {status!r}")
     reason = (reason or "").strip()
     if not reason:
-        raise ValueError("A reason is required to review an alert.")
+        raise ValueError(f"A reason is required to review {what}.")
     ensure_tables(con)
+    return reason
+
+
+def review_alert(
+    con: duckdb.DuckDBPyConnection, viewer: Viewer, alert_id: str, status: str, reason: str
+) -> None:
+    """An admin acknowledges or dismisses an alert (or reopens it), always with a reason."""
+    reason = _decision(con, viewer, status, reason, "an alert")
     found = con.execute("SELECT count(*) FROM app_alerts WHERE alert_id = ?", [alert_id]).fetchall()[0][0]
     if not found:
         raise KeyError(f"No alert with id {alert_id!r}")
@@ -435,13 +441,7 @@ def decide_case(con: duckdb.DuckDBPyConnection, viewer: Viewer, case_id: str, st
     if kind != SUSTAINED:
         review_alert(con, viewer, case_id, status, reason)
         return
-    require_role(viewer, Role.ADMIN)
-    if status not in STATUSES:
-        raise ValueError(f"status must be one of {', '.join(STATUSES)}, got {status!r}")
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValueError("A reason is required to review a case.")
-    ensure_tables(con)
+    reason = _decision(con, viewer, status, reason, "a case")
     query(con, "upsert_case_review", {"case_id": case_id, "status": status, "reason": reason,
                                        "reviewed_by": viewer.username}, folder=ALERTS_SQL)
     audit.record(con, viewer.username, "admin_change", "app_case_reviews", {"case_id": case_id, "status": status})

@@ -41,6 +41,7 @@ from workforce.viewer import Role, Viewer, allowed_orgs
 USAGE_SQL = SQL_DIR / "usage"
 GRAINS = ("day", "week", "month", "rolling30")
 GROUP_BYS = ("org", "team", "vendor", "tool", "model")
+MANDATES = {"mandates": "mandate_orgs"}  # the mandates of a kind ($kind) per org in scope they cover
 # The fewest active people a usage figure may stand for, for every role but admin (the same 5 as
 # the survey's minimum group; docs/usage.md, docs/security.md).
 MIN_ACTIVE_PEOPLE = 5
@@ -154,14 +155,14 @@ def adoption_weekly(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Fil
 
 def adoption_vs_target(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters) -> pd.DataFrame:
     """Per adoption_target mandate, org and week from its effective date: adoption, target, met."""
-    params = scope_params(con, viewer, filters) | {"min_people": minimum_people(viewer)}
-    return run(con, "adoption_vs_target", params)
+    params = scope_params(con, viewer, filters) | {"min_people": minimum_people(viewer), "kind": "adoption_target"}
+    return run(con, "adoption_vs_target", params, relations=MANDATES)
 
 
 def adoption_target_status(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters) -> pd.DataFrame:
     """Per adoption_target mandate and org: weeks, weeks met, latest adoption and whether it met."""
-    params = scope_params(con, viewer, filters) | {"min_people": minimum_people(viewer)}
-    return run(con, "adoption_target_status", params, relations={"series": "adoption_vs_target"})
+    params = scope_params(con, viewer, filters) | {"min_people": minimum_people(viewer), "kind": "adoption_target"}
+    return run(con, "adoption_target_status", params, relations=MANDATES | {"series": "adoption_vs_target"})
 
 
 def usage_cohorts(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters) -> pd.DataFrame:
@@ -178,7 +179,7 @@ def cohort_thresholds(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def quota_overages(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters) -> pd.DataFrame:
     """Per usage_quota mandate, org and month: people over the monthly token quota, headcount, share."""
-    frame = run(con, "quota_overages", scope_params(con, viewer, filters))
+    frame = run(con, "quota_overages", scope_params(con, viewer, filters) | {"kind": "usage_quota"}, relations=MANDATES)
     return release_headcount(viewer, frame, "headcount", ["people_over", "share_over"])
 
 

@@ -5,15 +5,9 @@
 -- counted (mart_usage_active_week: the org's row for a mandate on the whole org, the team's row
 -- for a mandate on one team); with one, the people of those teams counted here from
 -- mart_usage_person_week (a person who moved team mid-week is one person). The branch the
--- bound $teams rules out reads nothing.
-WITH mandates AS (
-    SELECT m.mandate_id, o.org, m.team, m.effective_date, m.target, m.description
-    FROM stg_ai_mandates AS m
-    JOIN (SELECT unnest($orgs::VARCHAR[]) AS org) AS o ON m.org = '*' OR m.org = o.org
-    WHERE m.kind = 'adoption_target'
-      AND ($teams::VARCHAR[] IS NULL OR m.team IS NULL OR list_contains($teams, m.team))
-),
-heads AS (
+-- bound $teams rules out reads nothing. Runs over `mandates` (mandate_orgs.sql, $kind =
+-- 'adoption_target').
+WITH heads AS (
     SELECT m.mandate_id, m.org, h.week, sum(h.headcount) AS headcount
     FROM mandates AS m
     JOIN mart_headcount_week AS h

@@ -3,13 +3,7 @@
 -- the effective date. People as in the cohorts (mart_usage_cohort_person_month): everyone
 -- employed on the month's first day (in that day's org and team) plus anyone with usage that
 -- month who joined later.
-WITH mandates AS (
-    SELECT m.mandate_id, o.org, m.team, m.effective_date, m.target, m.description
-    FROM stg_ai_mandates AS m
-    JOIN (SELECT unnest($orgs::VARCHAR[]) AS org) AS o ON m.org = '*' OR m.org = o.org
-    WHERE m.kind = 'usage_quota' AND m.target IS NOT NULL
-      AND ($teams::VARCHAR[] IS NULL OR m.team IS NULL OR list_contains($teams, m.team))
-)
+-- Runs over `mandates` (mandate_orgs.sql, $kind = 'usage_quota').
 SELECT
     m.mandate_id, m.org, m.team, m.target AS quota_tokens_per_month, m.description, p.month,
     count(*) FILTER (WHERE p.total_tokens > m.target) AS people_over,
