@@ -96,13 +96,9 @@ def _store_new(con: duckdb.DuckDBPyConnection, thresholds: Thresholds, version: 
     """Store the detected alerts not stored yet and record the run; returns how many were added."""
     thresholds.validate()
     ensure_tables(con)
-    before = con.execute("SELECT count(*) FROM app_alerts").fetchall()[0][0]
-    _run(con, "insert_new_alerts", thresholds.params(), relations=DETECTED | {"detected": "detect"})
-    added = con.execute("SELECT count(*) FROM app_alerts").fetchall()[0][0] - before
-    con.execute(
-        "INSERT INTO app_alert_runs VALUES (now()::TIMESTAMP, ?, ?, ?, ?)",
-        [version, json.dumps(asdict(thresholds), default=str), added, run_by],
-    )
+    added = len(_run(con, "insert_new_alerts", thresholds.params(), relations=DETECTED | {"detected": "detect"}))
+    query(con, "record_alert_run", {"data_version": version, "thresholds": json.dumps(asdict(thresholds), default=str),
+                                    "added": added, "run_by": run_by}, folder=ALERTS_SQL)
     return added
 
 
@@ -126,9 +122,7 @@ def refresh_if_stale(con: duckdb.DuckDBPyConnection, thresholds: Thresholds = Th
     the latest load already ran it."""
     ensure_tables(con)
     version = data_version(con)
-    done = con.execute("SELECT count(*) FROM app_alert_runs WHERE data_version IS NOT DISTINCT FROM ?",
-                       [version]).fetchall()[0][0]
-    if done:
+    if query(con, "runs_of_version", {"data_version": version}, folder=ALERTS_SQL).fetchall()[0][0]:
         return 0
     try:
         if _claim_load_run(con, version):
@@ -143,17 +137,13 @@ def _claim_load_run(con: duckdb.DuckDBPyConnection, version: str) -> bool:
 
     Every load writes its data and its run in one transaction, and a run of the app always
     carries a version, so a latest run without one is the current data's."""
-    claimed = con.execute(
-        "UPDATE app_alert_runs SET data_version = ? WHERE run_by = ? AND data_version IS NULL "
-        "AND run_at = (SELECT max(run_at) FROM app_alert_runs) RETURNING added",
-        [version, LOAD_RUN],
-    ).fetchall()
-    return bool(claimed)
+    return bool(query(con, "claim_load_run", {"data_version": version, "load_run": LOAD_RUN},
+                      folder=ALERTS_SQL).fetchall())
 
 
 def last_run(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ensure_tables(con)
-    return con.execute("SELECT * FROM app_alert_runs ORDER BY run_at DESC LIMIT 1").df()
+    return query(con, "last_run", folder=ALERTS_SQL).df()
 
 
 def _decision(con: duckdb.DuckDBPyConnection, viewer: Viewer, status: str, reason: str, what: str) -> str:
@@ -173,14 +163,10 @@ def review_alert(
 ) -> None:
     """An admin acknowledges or dismisses an alert (or reopens it), always with a reason."""
     reason = _decision(con, viewer, status, reason, "an alert")
-    found = con.execute("SELECT count(*) FROM app_alerts WHERE alert_id = ?", [alert_id]).fetchall()[0][0]
-    if not found:
+    reviewed = query(con, "review_alert", {"status": status, "reason": reason, "reviewed_by": viewer.username,
+                                           "alert_id": alert_id}, folder=ALERTS_SQL).fetchall()
+    if not reviewed:
         raise KeyError(f"No alert with id {alert_id!r}")
-    con.execute(
-        "UPDATE app_alerts SET status = ?, reason = ?, reviewed_by = ?, reviewed_at = now()::TIMESTAMP "
-        "WHERE alert_id = ?",
-        [status, reason, viewer.username, alert_id],
-    )
     audit.record(con, viewer.username, "admin_change", "app_alerts",
                  {"alert_id": alert_id, "status": status})
 
