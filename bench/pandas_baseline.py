@@ -111,9 +111,9 @@ def pandas_aggregations(source: Path) -> tuple[dict, float]:
 # The same five figures as the product computes them, from the tables built at load.
 DUCKDB_AGGREGATIONS = {
     "tokens by month and tool":
-        "SELECT date_trunc('month', usage_date) AS month, tool, sum(total_tokens) FROM mart_usage_team_day GROUP BY ALL",
+        "SELECT date_trunc('month', usage_date) AS month, tool, sum(total_tokens) FROM mart_usage_day WHERE whole_org GROUP BY ALL",
     "AI spend by org and month (priced)":
-        "SELECT org, date_trunc('month', usage_date) AS month, sum(cost_usd) FROM mart_usage_team_day GROUP BY ALL",
+        "SELECT org, date_trunc('month', usage_date) AS month, sum(cost_usd) FROM mart_usage_day WHERE whole_org GROUP BY ALL",
     "weekly active users by org":
         "SELECT org, week, count(DISTINCT employee_id) FROM mart_usage_person_week GROUP BY ALL",
     "headcount by org and month":

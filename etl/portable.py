@@ -40,12 +40,12 @@ EXTERNAL_MARTS_ENV = "WORKFORCE_USAGE_MARTS"
 # input: exported to Parquet for the other engine.
 PORTABLE_MARTS = (
     "mart_usage_daily",
-    "mart_usage_team_day",
-    "mart_usage_org_day",
+    "mart_usage_day",
     "mart_usage_team_day_people",
     "mart_usage_person_week",
     "mart_usage_active_week",
     "mart_usage_person_month",
+    "mart_usage_cohort_thresholds",
     "mart_usage_cohort_person_month",
 )
 

@@ -20,6 +20,9 @@ History: 2 – per-wave respondent keys, generalised placement, no manager key o
     against its declared columns (etl/loading/models.py) when built.
     also mart_employee_month reaches a year back from the last day (the people pages' monthly figures
     read it); the people tables of the old load step (mart_people_*, mart_manager_spans) are gone.
+    also usage per day at both grains in one mart_usage_day (whole_org; replaces mart_usage_team_day and
+    mart_usage_org_day), mart_usage_cohort_thresholds, mart_tokenmaxxing_person_week built as a mart
+    without next_week, no stored tokenmaxxing flags.
 """
 
 from __future__ import annotations

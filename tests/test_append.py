@@ -105,7 +105,7 @@ def test_appending_the_last_day_gives_the_marts_of_a_full_load(company, base_cop
     # the new day is in the usage marts and the alerts were detected for it
     con = duckdb.connect(str(base_copy), read_only=True)
     try:
-        assert con.execute("SELECT count(*) FROM mart_usage_team_day WHERE usage_date = ?",
+        assert con.execute("SELECT count(*) FROM mart_usage_day WHERE usage_date = ?",
                            [company["day"]]).fetchone()[0] > 0
         meta = dict(con.execute("SELECT key, value FROM app_meta").fetchall())
         runs = con.execute("SELECT run_by FROM app_alert_runs ORDER BY run_at DESC LIMIT 1").fetchall()

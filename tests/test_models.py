@@ -27,18 +27,18 @@ def test_a_table_built_as_declared_passes() -> None:
 
 def test_a_changed_type_a_missing_and_an_extra_column_are_named() -> None:
     con = duckdb.connect()
-    declared = dict(COLUMNS["mart_usage_org_day"])
+    declared = dict(COLUMNS["mart_usage_day"])
     declared["cost_usd"] = "VARCHAR"  # built with another type
     declared.pop("requests")  # not built
     declared["surprise"] = "INTEGER"  # built but not declared
-    con.execute("CREATE TABLE mart_usage_org_day AS SELECT " + ", ".join(
+    con.execute("CREATE TABLE mart_usage_day AS SELECT " + ", ".join(
         f"CAST(NULL AS {kind}) AS {column}" for column, kind in declared.items()))
     with pytest.raises(MartBuildError) as failed:
-        check_columns(con, "mart_usage_org_day")
+        check_columns(con, "mart_usage_day")
     text = str(failed.value)
-    assert "mart_usage_org_day.cost_usd: built as VARCHAR, declared DOUBLE" in text
-    assert "mart_usage_org_day.requests: declared BIGINT, not built" in text
-    assert "mart_usage_org_day.surprise: built (INTEGER) but not declared" in text
+    assert "mart_usage_day.cost_usd: built as VARCHAR, declared DOUBLE" in text
+    assert "mart_usage_day.requests: declared BIGINT, not built" in text
+    assert "mart_usage_day.surprise: built (INTEGER) but not declared" in text
 
 
 def test_a_table_without_a_declaration_is_refused() -> None:

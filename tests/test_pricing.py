@@ -18,6 +18,7 @@ from etl.ingest import ingest_files, rebuild_vendor_marts
 from tests.ingest_helpers import build_tiny_db
 from workforce import identity, reconciliation
 from workforce.charts.reconciliation import reported_vs_priced
+from workforce.db import render
 
 TODAY = date(2026, 11, 23)
 OCT_1, OCT_5, OCT_20 = 1790812800, 1791158400, 1792454400  # 2026-10-01/05/20 00:00 UTC
@@ -130,7 +131,7 @@ def test_a_month_of_mixed_files_matches_the_hand_computed_invoice_to_the_cent(co
 def test_each_line_is_priced_at_its_rate_with_its_cost_source(con):
     _load_month(con)
     rows = con.execute("SELECT source, model, service_tier, cost_source, round(sum(priced_cost_usd), 6) "
-                       "FROM (" + identity._text("priced_vendor_usage") + ") GROUP BY ALL").fetchall()
+                       "FROM (" + render("identity/priced_vendor_usage") + ") GROUP BY ALL").fetchall()
     got = {(src, m, t): (s, c) for src, m, t, s, c in rows}
     assert got[("anthropic_usage", "claude-sonnet-4-5-20250929", "standard")] == ("list_price", pytest.approx(7.275))
     assert got[("anthropic_usage", "claude-sonnet-4-5-20250929", "batch")] == ("list_price", pytest.approx(1.35))

@@ -23,8 +23,6 @@ def generated(tmp_path_factory):
     folder = tmp_path_factory.mktemp("tokenmaxxing")
     result = generate(folder / "data", employees=800, months=9, seed=11)
     load_folder(folder / "data", folder / "db.duckdb", key_path=folder / "pseudonym.key")
-    with duckdb.connect(str(folder / "db.duckdb")) as writable:
-        tokenmaxxing.build_tables(writable)  # as the load's step does: the flags read the stored signals
     con = duckdb.connect(str(folder / "db.duckdb"), read_only=True)
     yield con, result.truth.tokenmaxxer_ids
     con.close()

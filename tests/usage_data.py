@@ -16,10 +16,10 @@ from workforce.db import ROOT
 
 D = date
 MARTS_DIR = ROOT / "etl" / "sql" / "marts"
-USAGE_MARTS = ("mart_usage_team_day", "mart_usage_person_week", "mart_usage_person_month", "mart_headcount_week",
+USAGE_MARTS = ("mart_usage_day", "mart_usage_person_week", "mart_usage_person_month", "mart_headcount_week",
                # pre-aggregated from the ones before (and stg_outcomes): what the usage page reads
-               "mart_usage_org_day", "mart_usage_active_week", "mart_outcomes_week",
-               "mart_usage_cohort_person_month", "mart_usage_team_day_people")
+               "mart_usage_active_week", "mart_outcomes_week", "mart_usage_cohort_thresholds",
+               "mart_usage_cohort_person_month", "mart_usage_team_day_people", "mart_tokenmaxxing_person_week")
 
 SCHEMA = [
     """CREATE TABLE stg_employees (employee_id VARCHAR, full_name VARCHAR, email VARCHAR,

@@ -2,8 +2,8 @@
 the `app_alerts` table, and the admins' review (acknowledge / dismiss with a reason).
 
 Detection runs in SQL (`workforce/sql/alerts/`): a day's usage is compared with the median and
-MAD of the same person's (or team's) previous active days in a trailing window; see
-`detect_person_days.sql` for the rule. It is idempotent: an alert's id is
+MAD of the same person's (or team's) previous active days in a trailing window; the rule is
+written once, in `detect.sql`, over the person-days and team-days of `alert_days.sql`. It is idempotent: an alert's id is
 `kind:subject:date:metric`, so re-running finds the same ids and adds nothing, and a review
 already made is never overwritten. The loader runs it with the default thresholds
 (`detect_at_load`, a step of etl/loading/derived.py: at company scale detection reads 20 million
@@ -27,9 +27,9 @@ import duckdb
 import pandas as pd
 
 from workforce import audit, tokenmaxxing
-from workforce.db import SQL_DIR, data_version, sql, table_exists
+from workforce.db import SQL_DIR, data_version, query
 from workforce.filters import Filters
-from workforce.usage import minimum_people, run_text, scope_params
+from workforce.usage import minimum_people, run, scope_params
 from workforce.viewer import Role, Viewer, allowed_orgs, require_role
 
 ALERTS_SQL = SQL_DIR / "alerts"
@@ -37,6 +37,7 @@ STATUSES = ("open", "acknowledged", "dismissed")
 KINDS = ("person_day", "team_day")
 METRICS = ("cost_usd", "total_tokens")
 LOAD_RUN = "load"  # run_by of the detection a load runs
+DETECTED = {"days": "alert_days"}  # detect.sql's input
 
 
 @dataclass(frozen=True)
@@ -76,37 +77,28 @@ class Thresholds:
 
 
 def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(sql("create_app_alerts", ALERTS_SQL))
-    con.execute(sql("create_app_alert_runs", ALERTS_SQL))
-    con.execute(sql("create_app_case_reviews", ALERTS_SQL))
+    query(con, "create_app_alerts", folder=ALERTS_SQL)
+    query(con, "create_app_alert_runs", folder=ALERTS_SQL)
+    query(con, "create_app_case_reviews", folder=ALERTS_SQL)
 
 
 def detect(con: duckdb.DuckDBPyConnection, thresholds: Thresholds = Thresholds()) -> pd.DataFrame:
     """Every person-day and team-day the thresholds call abnormal (stored or not)."""
     thresholds.validate()
-    return run_text(con, _detected_sql(thresholds), thresholds.params())
+    return _run(con, "detect", thresholds.params(), relations=DETECTED)
 
 
-def _detected_sql(thresholds: Thresholds) -> str:
-    # Above a noise floor only the days at or above it need a baseline; without one, every day does.
-    person = "detect_person_days_over_floor" if thresholds.person_min_value > 0 else "detect_person_days"
-    team = "detect_team_days_over_floor" if thresholds.team_min_value > 0 else "detect_team_days"
-    return f"SELECT * FROM ({sql(person, ALERTS_SQL)})\nUNION ALL\nSELECT * FROM ({sql(team, ALERTS_SQL)})"
+def _run(con: duckdb.DuckDBPyConnection, name: str, params: dict, relations: dict[str, str] | None = None):
+    return run(con, name, params, folder=ALERTS_SQL, relations=relations)
 
 
 def _store_new(con: duckdb.DuckDBPyConnection, thresholds: Thresholds, version: str | None, run_by: str | None) -> int:
     """Store the detected alerts not stored yet and record the run; returns how many were added."""
     thresholds.validate()
     ensure_tables(con)
-    insert = sql("insert_new_alerts", ALERTS_SQL).replace(
-        "FROM detected", f"FROM ({_detected_sql(thresholds)}) AS detected")
-    before = con.execute("SELECT count(*) FROM app_alerts").fetchall()[0][0]
-    run_text(con, insert, thresholds.params())
-    added = con.execute("SELECT count(*) FROM app_alerts").fetchall()[0][0] - before
-    con.execute(
-        "INSERT INTO app_alert_runs VALUES (now()::TIMESTAMP, ?, ?, ?, ?)",
-        [version, json.dumps(asdict(thresholds), default=str), added, run_by],
-    )
+    added = len(_run(con, "insert_new_alerts", thresholds.params(), relations=DETECTED | {"detected": "detect"}))
+    query(con, "record_alert_run", {"data_version": version, "thresholds": json.dumps(asdict(thresholds), default=str),
+                                    "added": added, "run_by": run_by}, folder=ALERTS_SQL)
     return added
 
 
@@ -131,9 +123,7 @@ def refresh_if_stale(con: duckdb.DuckDBPyConnection, thresholds: Thresholds = Th
     the latest load already ran it."""
     ensure_tables(con)
     version = data_version(con)
-    done = con.execute("SELECT count(*) FROM app_alert_runs WHERE data_version IS NOT DISTINCT FROM ?",
-                       [version]).fetchall()[0][0]
-    if done:
+    if query(con, "runs_of_version", {"data_version": version}, folder=ALERTS_SQL).fetchall()[0][0]:
         return 0
     try:
         if _claim_load_run(con, version):
@@ -148,56 +138,49 @@ def _claim_load_run(con: duckdb.DuckDBPyConnection, version: str) -> bool:
 
     Every load writes its data and its run in one transaction, and a run of the app always
     carries a version, so a latest run without one is the current data's."""
-    claimed = con.execute(
-        "UPDATE app_alert_runs SET data_version = ? WHERE run_by = ? AND data_version IS NULL "
-        "AND run_at = (SELECT max(run_at) FROM app_alert_runs) RETURNING added",
-        [version, LOAD_RUN],
-    ).fetchall()
-    return bool(claimed)
+    return bool(query(con, "claim_load_run", {"data_version": version, "load_run": LOAD_RUN},
+                      folder=ALERTS_SQL).fetchall())
 
 
 def last_run(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     ensure_tables(con)
-    return con.execute("SELECT * FROM app_alert_runs ORDER BY run_at DESC LIMIT 1").df()
+    return query(con, "last_run", folder=ALERTS_SQL).df()
+
+
+def _decision(con: duckdb.DuckDBPyConnection, viewer: Viewer, status: str, reason: str, what: str) -> str:
+    """Check an admin's review decision (a known status, a reason given); the reason, stripped."""
+    require_role(viewer, Role.ADMIN)
+    if status not in STATUSES:
+        raise ValueError(f"status must be one of {', '.join(STATUSES)}, got {status!r}")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValueError(f"A reason is required to review {what}.")
+    ensure_tables(con)
+    return reason
 
 
 def review_alert(
     con: duckdb.DuckDBPyConnection, viewer: Viewer, alert_id: str, status: str, reason: str
 ) -> None:
     """An admin acknowledges or dismisses an alert (or reopens it), always with a reason."""
-    require_role(viewer, Role.ADMIN)
-    if status not in STATUSES:
-        raise ValueError(f"status must be one of {', '.join(STATUSES)}, got {status!r}")
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValueError("A reason is required to review an alert.")
-    ensure_tables(con)
-    found = con.execute("SELECT count(*) FROM app_alerts WHERE alert_id = ?", [alert_id]).fetchall()[0][0]
-    if not found:
+    reason = _decision(con, viewer, status, reason, "an alert")
+    reviewed = query(con, "review_alert", {"status": status, "reason": reason, "reviewed_by": viewer.username,
+                                           "alert_id": alert_id}, folder=ALERTS_SQL).fetchall()
+    if not reviewed:
         raise KeyError(f"No alert with id {alert_id!r}")
-    con.execute(
-        "UPDATE app_alerts SET status = ?, reason = ?, reviewed_by = ?, reviewed_at = now()::TIMESTAMP "
-        "WHERE alert_id = ?",
-        [status, reason, viewer.username, alert_id],
-    )
     audit.record(con, viewer.username, "admin_change", "app_alerts",
                  {"alert_id": alert_id, "status": status})
 
 
 def alert_counts(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters) -> pd.DataFrame:
     """week, org, kind, status, alerts: counts only, for the usage page."""
-    if not table_exists(con, "app_alerts"):
-        return pd.DataFrame(columns=["week", "org", "kind", "status", "alerts"])
-    return run_text(con, sql("alert_counts", ALERTS_SQL), scope_params(con, viewer, filters))
+    return _run(con, "alert_counts", scope_params(con, viewer, filters))
 
 
 def team_alerts(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters) -> pd.DataFrame:
     """Team-day alerts in scope (teams, never people)."""
-    if not table_exists(con, "app_alerts"):
-        return pd.DataFrame(columns=["usage_date", "org", "team", "metric", "value", "baseline_median",
-                                     "robust_z", "ratio", "status"])
     params = scope_params(con, viewer, filters) | {"min_people": minimum_people(viewer)}
-    return run_text(con, sql("team_alerts", ALERTS_SQL), params)
+    return _run(con, "team_alerts", params)
 
 
 def alerts_for_review(
@@ -214,7 +197,7 @@ def alerts_for_review(
         "kinds": list(kinds) or None,
         "orgs": allowed_orgs(con, viewer),
     }
-    return run_text(con, sql("alerts_for_review", ALERTS_SQL), params)
+    return _run(con, "alerts_for_review", params)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -273,7 +256,7 @@ def _case_kind(case_id: str) -> str:
 
 
 def _reviews(con: duckdb.DuckDBPyConnection, case_ids: list[str]) -> pd.DataFrame:
-    return run_text(con, sql("case_reviews", ALERTS_SQL), {"case_ids": case_ids})
+    return _run(con, "case_reviews", {"case_ids": case_ids})
 
 
 def case_queue(
@@ -295,7 +278,7 @@ def case_queue(
     }
     cases: list[CaseRef] = []
     if not kinds or set(kinds) & set(KINDS):
-        found = run_text(con, sql("alert_cases", ALERTS_SQL), params)
+        found = _run(con, "alert_cases", params)
         cases += [CaseRef(r.case_id, r.kind, r.org, r.team, r.status) for r in found.itertuples()]
     if not kinds or SUSTAINED in kinds:
         flagged = tokenmaxxing.flagged_people(con, viewer, filters).sort_values("employee_id")
@@ -338,7 +321,7 @@ def _spread(row: dict, unit: str, below_label: str, metric: str | None = None) -
             return "–"
         return _number(v, metric) if metric else f"{v:,.1f}×"
 
-    count = int(row[unit])
+    count = int(row["members"])
     if count < MIN_CONTEXT_GROUP:
         return {unit.capitalize(): f"{count:,}", "Spread": f"not shown for fewer than {MIN_CONTEXT_GROUP}"}
     return {
@@ -349,6 +332,11 @@ def _spread(row: dict, unit: str, below_label: str, metric: str | None = None) -
         "Highest tenth from": fmt(row["p90"]),
         below_label: f"{int(row['below']):,} of {count:,}",
     }
+
+
+def _context(con: duckdb.DuckDBPyConnection, members: str, params: dict) -> dict:
+    """The spread of a case's group (context_spread.sql over the `members` file's rows)."""
+    return _run(con, "context_spread", params, relations={"members": members}).iloc[0].to_dict()
 
 
 def open_case(
@@ -370,7 +358,7 @@ def open_case(
 
 
 def _alert_case(con: duckdb.DuckDBPyConnection, viewer: Viewer, case_id: str) -> Case:
-    rows = run_text(con, sql("alert_case", ALERTS_SQL), {"case_id": case_id, "orgs": allowed_orgs(con, viewer)})
+    rows = _run(con, "alert_case", {"case_id": case_id, "orgs": allowed_orgs(con, viewer)})
     if rows.empty:
         raise KeyError(f"No case with id {case_id!r}")
     a = rows.iloc[0]
@@ -379,13 +367,13 @@ def _alert_case(con: duckdb.DuckDBPyConnection, viewer: Viewer, case_id: str) ->
     if a.kind == "person_day":
         subject = a.person or a.employee_id
         who = "their"
-        context = run_text(con, sql("person_day_context", ALERTS_SQL), params).iloc[0].to_dict()
+        context = _context(con, "person_day_context", params)
         context_title = f"The people of team {a.team} that day, by {metric}"
         spread = _spread(context, "people", "Below this day", a.metric)
     else:
         subject = f"Team {a.team}"
         who = "the team's"
-        context = run_text(con, sql("team_day_context", ALERTS_SQL), params).iloc[0].to_dict()
+        context = _context(con, "team_day_context", params)
         context_title = f"The teams of {a.org} that day, by {metric}"
         spread = _spread(context, "teams", "Below this team", a.metric)
     why = (f"On {a.usage_date:%d %b %Y} {who} {metric} was {_number(a.value, a.metric)}, "
@@ -412,7 +400,7 @@ def _sustained_case(con: duckdb.DuckDBPyConnection, viewer: Viewer, case_id: str
     p = rows.iloc[0]
     params = {"org": p.org, "team": p.team, "start": filters.start, "end": filters.end,
               "value": float(p.median_token_ratio)}
-    context = run_text(con, sql("sustained_context", ALERTS_SQL), params).iloc[0].to_dict()
+    context = _context(con, "sustained_context", params)
     spread = _spread(context, "people", "Below this person's ratio")
     why = (f"In {int(p.far_above_weeks)} of {int(p.active_weeks)} active weeks, tokens and agent time were at least "
            f"{tokenmaxxing.Rules().ratio:g}× the median of the {p.job_family} job family, while changes landed "
@@ -440,13 +428,7 @@ def decide_case(con: duckdb.DuckDBPyConnection, viewer: Viewer, case_id: str, st
     if kind != SUSTAINED:
         review_alert(con, viewer, case_id, status, reason)
         return
-    require_role(viewer, Role.ADMIN)
-    if status not in STATUSES:
-        raise ValueError(f"status must be one of {', '.join(STATUSES)}, got {status!r}")
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValueError("A reason is required to review a case.")
-    ensure_tables(con)
-    con.execute(sql("upsert_case_review", ALERTS_SQL),
-                {"case_id": case_id, "status": status, "reason": reason, "reviewed_by": viewer.username})
+    reason = _decision(con, viewer, status, reason, "a case")
+    query(con, "upsert_case_review", {"case_id": case_id, "status": status, "reason": reason,
+                                       "reviewed_by": viewer.username}, folder=ALERTS_SQL)
     audit.record(con, viewer.username, "admin_change", "app_case_reviews", {"case_id": case_id, "status": status})

@@ -16,17 +16,11 @@ from datetime import UTC, datetime
 import duckdb
 import pandas as pd
 
-from workforce.db import SQL_DIR, sql, table_exists
+from workforce.db import SQL_DIR, query, sql, table_exists
 
 _SQL = SQL_DIR / "identity"
-
-
-def _text(name: str) -> str:
-    """An identity SQL file, with the named subqueries it uses spliced in (SQL text only, no values)."""
-    return sql(name, _SQL).format(
-        resolved_identities=sql("resolved_identities", _SQL),
-        priced_vendor_usage=sql("priced_vendor_usage", _SQL),
-    ) if "{" in sql(name, _SQL) else sql(name, _SQL)
+RESOLVED = {"resolved_identities": "resolved_identities"}  # each vendor identity's employee, if any
+PRICED = {"priced_vendor_usage": "priced_vendor_usage"}  # vendor usage rows, priced
 
 
 @dataclass(frozen=True)
@@ -184,7 +178,7 @@ def mapped_share(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     if not _has_vendor_tables(con):
         return pd.DataFrame(columns=["identity_kind", "identities", "mapped", "share_mapped"])
     ensure_table(con)  # the directory table arrived after the map: a database from before gets it here
-    return con.execute(_text("mapped_share")).df()
+    return query(con, "mapped_share", relations=RESOLVED, folder=_SQL).df()
 
 
 def apply_mapping(con: duckdb.DuckDBPyConnection) -> int:
@@ -196,8 +190,8 @@ def apply_mapping(con: duckdb.DuckDBPyConnection) -> int:
     if not _has_vendor_tables(con):
         return 0
     before = con.execute("SELECT count(*) FROM stg_vendor_usage WHERE employee_id IS NULL").fetchall()[0][0]
-    changed = con.execute(_text("apply_usage")).fetchall()
-    con.execute(_text("apply_outcomes")).fetchall()
+    changed = query(con, "apply_usage", relations=RESOLVED, folder=_SQL).fetchall()
+    query(con, "apply_outcomes", relations=RESOLVED, folder=_SQL).fetchall()
     after = con.execute("SELECT count(*) FROM stg_vendor_usage WHERE employee_id IS NULL").fetchall()[0][0]
     return int(changed[0][0]) if changed else abs(before - after)
 
@@ -210,7 +204,7 @@ def unmapped_usage(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
                                      "usage_rows", "total_tokens", "cost_usd", "unpriced_rows", "first_day",
                                      "last_day"])
     ensure_table(con)
-    return con.execute(_text("unmapped_usage")).df()
+    return query(con, "unmapped_usage", relations=PRICED, folder=_SQL).df()
 
 
 def unmapped_summary(con: duckdb.DuckDBPyConnection) -> UnmappedSummary:

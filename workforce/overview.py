@@ -9,7 +9,7 @@ import duckdb
 import pandas as pd
 
 from workforce import privacy
-from workforce.db import meta, sql, table_exists
+from workforce.db import meta, query, table_exists
 from workforce.viewer import Role, Viewer, allowed_orgs
 
 # The contract's tables as staged, in the order the contract lists them. Survey responses are
@@ -49,12 +49,12 @@ def load_info(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
 
 def headcount(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> Headcount:
     orgs = allowed_orgs(con, viewer)
-    row = con.execute(sql("overview/headcount_in_scope"), {"orgs": orgs}).fetchall()[0]
+    row = query(con, "overview/headcount_in_scope", {"orgs": orgs}).fetchall()[0]
     return Headcount(*(int(v or 0) for v in row))
 
 
 def data_window(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return con.execute(sql("overview/data_window")).df()
+    return query(con, "overview/data_window").df()
 
 
 def rows_per_table(con: duckdb.DuckDBPyConnection, today: date | None = None) -> pd.DataFrame:
@@ -73,10 +73,9 @@ def rows_per_table(con: duckdb.DuckDBPyConnection, today: date | None = None) ->
 
 
 def data_quality(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> pd.DataFrame:
-    """Warnings the last load recorded. Details can name employees, so only admins see them."""
-    if not table_exists(con, "stg_data_quality"):
-        return pd.DataFrame(columns=["check_name", "table_name", "rows_affected", "findings", "detail"])
-    frame = con.execute(sql("overview/data_quality"), {"with_detail": viewer.role == Role.ADMIN}).df()
+    """Warnings the last load recorded (every load writes stg_data_quality). Details can name
+    employees, so only admins see them."""
+    frame = query(con, "overview/data_quality", {"with_detail": viewer.role == Role.ADMIN}).df()
     if viewer.role != Role.ADMIN:
         frame = frame.drop(columns=["detail"])
     return frame

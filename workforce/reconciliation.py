@@ -4,7 +4,8 @@ The vendors' cost reports (`stg_vendor_cost`: Anthropic cost report, OpenAI cost
 person in them; the usage exports do. This module sets the two side by side per vendor,
 month and model family, and says what explains a gap: models without a price, usage that maps
 to nobody, tiers priced at the standard rate, costs that are the vendor's estimate. Company-wide
-figures with no person dimension: the page is for admins and executives.
+figures with no person dimension: the page is for admins and executives. Every load builds the
+vendor tables and the price book (etl/ingest.py rebuild_vendor_marts), so the queries read them as they are.
 """
 
 from __future__ import annotations
@@ -14,59 +15,34 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from workforce.db import SQL_DIR, sql, table_exists
+from workforce.db import SQL_DIR, query
 
 _SQL = SQL_DIR / "reconciliation"
-_NEEDS = ("stg_vendor_usage", "stg_vendor_cost", "mart_price_book", "ref_tier_multipliers")
-LINE_COLUMNS = ["vendor", "month", "model_family", "models_seen", "tools", "tiers", "vendor_reported_usd",
-                "priced_usd", "difference_usd", "list_price_usd", "source_reported_usd", "estimated_usd",
-                "unpriced_tokens", "unmapped_usd", "tier_at_standard_usd", "rate_sources", "explanation"]
-
-
-def _text(name: str) -> str:
-    """A reconciliation query with its named subqueries spliced in (SQL text only, no values).
-
-    Spliced by name, not str.format: the queries use DuckDB's own format('{:,}') strings."""
-    text = sql(name, _SQL)
-    text = text.replace("{spend_reconciliation}", sql("spend_reconciliation", _SQL))
-    return text.replace("{priced_vendor_usage}", sql("priced_vendor_usage", SQL_DIR / "identity"))
-
-
-def _ready(con: duckdb.DuckDBPyConnection) -> bool:
-    return all(table_exists(con, t) for t in _NEEDS)
+# vendor usage rows, priced (the identity module's query, which the loader's vendor mart also reads)
+PRICED = {"priced_vendor_usage": SQL_DIR / "identity" / "priced_vendor_usage"}
+LINES = PRICED | {"spend_reconciliation": "spend_reconciliation"}  # one row per vendor, month, model family
 
 
 def spend_reconciliation(con: duckdb.DuckDBPyConnection, month: date | None = None) -> pd.DataFrame:
     """One row per vendor, month and model family: reported, priced, difference, explanation."""
-    if not _ready(con):
-        return pd.DataFrame(columns=LINE_COLUMNS)
-    return con.execute(_text("spend_reconciliation"), {"month": month}).df()
+    return query(con, "spend_reconciliation", {"month": month}, relations=PRICED, folder=_SQL).df()
 
 
 def reconciliation_by_vendor_month(con: duckdb.DuckDBPyConnection, month: date | None = None) -> pd.DataFrame:
-    if not _ready(con):
-        return pd.DataFrame(columns=["vendor", "month", "vendor_reported_usd", "priced_usd", "difference_usd",
-                                     "unmapped_usd", "unpriced_tokens", "tier_at_standard_usd"])
-    return con.execute(_text("reconciliation_by_vendor_month"), {"month": month}).df()
+    return query(con, "reconciliation_by_vendor_month", {"month": month}, relations=LINES, folder=_SQL).df()
 
 
 def price_book(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every rate in use, per model name seen and period, with where it comes from."""
-    if not table_exists(con, "mart_price_book"):
-        return pd.DataFrame()
-    return con.execute(sql("price_book", _SQL)).df()
+    return query(con, "price_book", folder=_SQL).df()
 
 
 def tier_multipliers(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    if not table_exists(con, "ref_tier_multipliers"):
-        return pd.DataFrame(columns=["vendor", "service_tier", "multiplier", "source"])
-    return con.execute(sql("tier_multipliers", _SQL)).df()
+    return query(con, "tier_multipliers", folder=_SQL).df()
 
 
 def unpriced_models(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    if not _ready(con):
-        return pd.DataFrame(columns=["vendor", "model", "total_tokens", "usage_rows", "first_day", "last_day"])
-    return con.execute(_text("unpriced_models")).df()
+    return query(con, "unpriced_models", relations=PRICED, folder=_SQL).df()
 
 
 def months(con: duckdb.DuckDBPyConnection) -> list[date]:

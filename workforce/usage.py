@@ -2,16 +2,17 @@
 
 Each function takes `(con, viewer, filters, ...)`, restricts to the viewer's org scope on the
 server (`allowed_orgs`, bound as a list), aggregates in DuckDB from the usage marts
-(`mart_usage_team_day`, `mart_usage_person_week`, `mart_usage_person_month`,
+(`mart_usage_day`, `mart_usage_person_week`, `mart_usage_person_month`,
 `mart_headcount_week`) and returns a small DataFrame: never one row per person. SQL lives in
-`workforce/sql/usage/`. Definitions are in docs/usage.md.
+`workforce/sql/usage/`, one file per function, run through `workforce.db.query` (`python -m
+workforce render usage/NAME` prints it). Definitions are in docs/usage.md.
 
-At company scale those marts hold millions of rows, so the loader also pre-aggregates what the
-page reads most (`mart_usage_org_day`, `mart_usage_active_week`,
-`mart_usage_cohort_person_month`). A query reads them when they answer it exactly (no team
-filter where teams matter) and they exist; otherwise, e.g. on a database loaded before they
-existed, it computes the same figure from the base marts (the `*_fast.sql` files are the
-pre-aggregated variants; tests/test_usage_marts.py checks both give the same numbers).
+The marts are always built (a database of an older schema is rebuilt, etl/schema.py), so every
+query reads them directly: `mart_usage_day` holds each day at two grains, and a query picks the
+org rows or the team rows with a bound value (`whole_org = ($teams IS NULL ...)`), never by
+swapping table names; adoption reads the active users the loader counted per week
+(`mart_usage_active_week`) and counts people itself only under a team filter; cohorts, quotas
+and cost per change read `mart_usage_cohort_person_month`, where the cohort rule is written.
 
 Minimum group: for every role but admin, a usage figure is released only when at least
 MIN_ACTIVE_PEOPLE people stand behind it (`active_people.sql`: the most people active on one
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Collection, Mapping
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -32,19 +34,14 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from workforce.db import SQL_DIR, sql, table_exists
+from workforce.db import SQL_DIR, Relation, query, render
 from workforce.filters import Filters
 from workforce.viewer import Role, Viewer, allowed_orgs
 
 USAGE_SQL = SQL_DIR / "usage"
 GRAINS = ("day", "week", "month", "rolling30")
 GROUP_BYS = ("org", "team", "vendor", "tool", "model")
-ORG_DAY = "mart_usage_org_day"
-ACTIVE_WEEK = "mart_usage_active_week"
-COHORT_PEOPLE = "mart_usage_cohort_person_month"
-# mart_usage_org_day in the shape of mart_usage_team_day; only read when no team filter or
-# team split applies, so the NULL team is never compared with anything.
-_ORG_DAY_AS_TEAM_DAY = f"(SELECT *, NULL::VARCHAR AS team FROM {ORG_DAY})"
+MANDATES = {"mandates": "mandate_orgs"}  # the mandates of a kind ($kind) per org in scope they cover
 # The fewest active people a usage figure may stand for, for every role but admin (the same 5 as
 # the survey's minimum group; docs/usage.md, docs/security.md).
 MIN_ACTIVE_PEOPLE = 5
@@ -52,39 +49,22 @@ _PARAM = re.compile(r"\$([A-Za-z_]\w*)")
 _COMMENT = re.compile(r"--[^\n]*")
 
 
-def run_sql(con: duckdb.DuckDBPyConnection, folder: Path, name: str, params: dict[str, Any]) -> pd.DataFrame:
-    """Run `folder/name.sql` binding only the named parameters it uses (DuckDB rejects extras)."""
-    return run_text(con, sql(name, folder), params)
+def run(con: duckdb.DuckDBPyConnection, name: str, params: Mapping[str, Any], *, folder: Path = USAGE_SQL,
+        relations: Mapping[str, Relation] | None = None, not_materialized: Collection[str] = ()) -> pd.DataFrame:
+    """`workforce.db.query` of `folder/name.sql` (with its declared `relations`) as a DataFrame,
+    binding only the parameters the rendered SQL uses, so callers can pass shared ones."""
+    text = render(name, relations=relations, folder=folder, not_materialized=not_materialized)
+    return query(con, name, bound(text, params), relations=relations, folder=folder,
+                 not_materialized=not_materialized).df()
 
 
-def run_text(con: duckdb.DuckDBPyConnection, text: str, params: dict[str, Any]) -> pd.DataFrame:
-    return con.execute(text, bound(text, params)).df()
-
-
-def bound(text: str, params: dict[str, Any]) -> dict[str, Any]:
+def bound(text: str, params: Mapping[str, Any]) -> dict[str, Any]:
     """The parameters `text` uses, taken from `params` (DuckDB rejects extras); KeyError if one is missing."""
     used = set(_PARAM.findall(_COMMENT.sub("", text)))
     missing = used - params.keys()
     if missing:
         raise KeyError(f"SQL parameters not given: {sorted(missing)}")
     return {k: v for k, v in params.items() if k in used}
-
-
-def day_sql(con: duckdb.DuckDBPyConnection, name: str, *, needs_teams: bool) -> str:
-    """The SQL of `name`, reading the org-level day mart instead of the team-level one when the
-    query needs no team (no team filter, no split by team) and the loader built it."""
-    text = sql(name, USAGE_SQL)
-    if needs_teams or not table_exists(con, ORG_DAY):
-        return text
-    return re.sub(r"\bmart_usage_team_day\b", _ORG_DAY_AS_TEAM_DAY, text)
-
-
-def fast_or_base(con: duckdb.DuckDBPyConnection, name: str, mart: str, folder: Path = USAGE_SQL,
-                 *, usable: bool = True) -> str:
-    """`name_fast.sql` (reads the pre-aggregated `mart`) when usable and built, else `name.sql`."""
-    if usable and table_exists(con, mart):
-        return sql(f"{name}_fast", folder)
-    return sql(name, folder)
 
 
 def scope_params(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters) -> dict[str, Any]:
@@ -117,8 +97,7 @@ def spend_over_time(
         "grain": _choice(grain, GRAINS, "grain"),
         "by": _choice(by, GROUP_BYS, "group by"),
     }
-    text = day_sql(con, "spend_over_time", needs_teams=bool(filters.teams) or by == "team")
-    frame = run_text(con, text, params)
+    frame = run(con, "spend_over_time", params)
     split = by if by in ("org", "team") else "none"
     named = sorted(set(frame["group"]) - {"Other"}) if split != "none" else []
     people = active_people(con, viewer, filters, grain, by=split, named=named)
@@ -129,14 +108,13 @@ def spend_over_time(
 def token_mix(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters, grain: str = "week") -> pd.DataFrame:
     """period, token_kind (uncached input / output / cache read / cache write), tokens, share."""
     params = scope_params(con, viewer, filters) | {"grain": _choice(grain, GRAINS[:3], "grain")}
-    frame = run_text(con, day_sql(con, "token_mix", needs_teams=bool(filters.teams)), params)
+    frame = run(con, "token_mix", params)
     return release(viewer, frame, active_people(con, viewer, filters, grain), on=["period"], values=["tokens", "share"])
 
 
 def spend_summary(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters) -> pd.DataFrame:
     """One row: cost_usd, total_tokens, list_price_cost_usd, cache_read_share, last/prior 30 days."""
-    text = day_sql(con, "spend_summary", needs_teams=bool(filters.teams))
-    frame = run_text(con, text, scope_params(con, viewer, filters))
+    frame = run(con, "spend_summary", scope_params(con, viewer, filters))
     if frame.empty or minimum_people(viewer) == 0:
         return frame
     row = frame.iloc[0]
@@ -156,8 +134,7 @@ def spend_summary(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filte
 
 def in_house_share(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters) -> pd.DataFrame:
     """week, in-house and total tokens and spend, and the in-house shares of each."""
-    text = day_sql(con, "in_house_share", needs_teams=bool(filters.teams))
-    frame = run_text(con, text, scope_params(con, viewer, filters))
+    frame = run(con, "in_house_share", scope_params(con, viewer, filters))
     people = active_people(con, viewer, filters, "week").rename(columns={"period": "week"})
     return release(viewer, frame, people, on=["week"], values=[c for c in frame.columns if c != "week"])
 
@@ -167,55 +144,49 @@ def mandates_in_scope(
 ) -> pd.DataFrame:
     """Mandates of `kind` whose scope touches the viewer's orgs (e.g. tool_migration for the share chart)."""
     params = scope_params(con, viewer, filters) | {"kind": kind}
-    return run_sql(con, USAGE_SQL, "mandates_in_scope", params)
+    return run(con, "mandates_in_scope", params)
 
 
 def adoption_weekly(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters) -> pd.DataFrame:
     """week, org, active_users, headcount, adoption (= active_users / headcount)."""
-    text = fast_or_base(con, "adoption_weekly", ACTIVE_WEEK, usable=not filters.teams)
-    return release_headcount(viewer, run_text(con, text, scope_params(con, viewer, filters)),
+    return release_headcount(viewer, run(con, "adoption_weekly", scope_params(con, viewer, filters)),
                              "headcount", ["active_users", "adoption"])
 
 
 def adoption_vs_target(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters) -> pd.DataFrame:
     """Per adoption_target mandate, org and week from its effective date: adoption, target, met."""
-    params = scope_params(con, viewer, filters) | {"min_people": minimum_people(viewer)}
-    return run_text(con, _adoption_vs_target_sql(con, filters), params)
-
-
-def _adoption_vs_target_sql(con: duckdb.DuckDBPyConnection, filters: Filters) -> str:
-    # a team filter over several teams must count people: team rows of the mart overlap
-    return fast_or_base(con, "adoption_vs_target", ACTIVE_WEEK, usable=not filters.teams)
+    params = scope_params(con, viewer, filters) | {"min_people": minimum_people(viewer), "kind": "adoption_target"}
+    return run(con, "adoption_vs_target", params, relations=MANDATES)
 
 
 def adoption_target_status(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters) -> pd.DataFrame:
     """Per adoption_target mandate and org: weeks, weeks met, latest adoption and whether it met."""
-    text = f"WITH series AS ({_adoption_vs_target_sql(con, filters)})\n{sql('adoption_target_status', USAGE_SQL)}"
-    return run_text(con, text, scope_params(con, viewer, filters) | {"min_people": minimum_people(viewer)})
+    params = scope_params(con, viewer, filters) | {"min_people": minimum_people(viewer), "kind": "adoption_target"}
+    return run(con, "adoption_target_status", params, relations=MANDATES | {"series": "adoption_vs_target"})
 
 
 def usage_cohorts(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters) -> pd.DataFrame:
     """month, org, cohort (none / light / moderate / heavy), people: a distribution, no names."""
-    frame = run_text(con, fast_or_base(con, "usage_cohorts", COHORT_PEOPLE), scope_params(con, viewer, filters))
+    frame = run(con, "usage_cohorts", scope_params(con, viewer, filters))
     frame["group_people"] = frame.groupby(["month", "org"])["people"].transform("sum")
     return release_headcount(viewer, frame, "group_people", ["people"]).drop(columns="group_people")
 
 
 def cohort_thresholds(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The company-wide monthly token thresholds of the cohorts (two numbers, no one's usage)."""
-    return run_sql(con, USAGE_SQL, "cohort_thresholds", {})
+    return run(con, "cohort_thresholds", {})
 
 
 def quota_overages(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters) -> pd.DataFrame:
     """Per usage_quota mandate, org and month: people over the monthly token quota, headcount, share."""
-    frame = run_text(con, fast_or_base(con, "quota_overages", COHORT_PEOPLE), scope_params(con, viewer, filters))
+    frame = run(con, "quota_overages", scope_params(con, viewer, filters) | {"kind": "usage_quota"}, relations=MANDATES)
     return release_headcount(viewer, frame, "headcount", ["people_over", "share_over"])
 
 
 def budget_vs_spend(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters) -> pd.DataFrame:
     """org, month, budget_usd, spend_usd, share_of_budget, remaining_usd (org-level: no team filter)."""
-    # budgets are per org: no team filter applies, so the org-level day mart always answers
-    frame = run_text(con, day_sql(con, "budget_vs_spend", needs_teams=False), scope_params(con, viewer, filters))
+    # budgets are per org: no team filter applies, so the org rows of the day mart answer
+    frame = run(con, "budget_vs_spend", scope_params(con, viewer, filters))
     whole_orgs = dataclasses.replace(filters, teams=())
     people = active_people(con, viewer, whole_orgs, "month", by="org", named=sorted(set(frame["org"])))
     return release(viewer, frame, people.rename(columns={"period": "month", "group": "org"}), on=["month", "org"],
@@ -227,7 +198,7 @@ def budget_burndown(
 ) -> pd.DataFrame:
     """Every day of `month`: spend, cumulative spend, budget, remaining and the ideal straight line."""
     params = scope_params(con, viewer, filters) | {"month": month}
-    frame = run_text(con, day_sql(con, "budget_burndown", needs_teams=False), params)
+    frame = run(con, "budget_burndown", params)
     # the cumulative line gives every day's spend: the month as a whole must pass the minimum
     first = month.replace(day=1)
     whole_month = dataclasses.replace(filters, teams=(), start=first,
@@ -247,8 +218,7 @@ def budget_months(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filte
 
 def daily_spend(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters) -> pd.DataFrame:
     """day, cost_usd for every calendar day of the history up to the end filter: the forecast's input."""
-    text = day_sql(con, "daily_spend", needs_teams=bool(filters.teams))
-    frame = run_text(con, text, scope_params(con, viewer, filters))
+    frame = run(con, "daily_spend", scope_params(con, viewer, filters))
     history = dataclasses.replace(filters, start=None)
     if minimum_people(viewer) and _most_people(con, viewer, history) < minimum_people(viewer):
         return frame.iloc[0:0]  # too few people to project their spend
@@ -260,7 +230,7 @@ def budget_for_period(
 ) -> tuple[float, int]:
     """Total budget of the orgs in scope over the months, and how many of those months have one."""
     params = scope_params(con, viewer, filters) | {"first_month": first_month, "last_month": last_month}
-    row = run_sql(con, USAGE_SQL, "budget_for_period", params).iloc[0]
+    row = run(con, "budget_for_period", params).iloc[0]
     return float(row["budget_usd"]), int(row["months_with_budget"])
 
 
@@ -283,7 +253,7 @@ def active_people(
 ) -> pd.DataFrame:
     """period, group, people: the people behind each figure of the filters (active_people.sql)."""
     params = scope_params(con, viewer, filters) | {"grain": grain, "by": by, "named": list(named or [])}
-    return run_sql(con, USAGE_SQL, "active_people", params)
+    return run(con, "active_people", params)
 
 
 def _most_people(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters) -> int:

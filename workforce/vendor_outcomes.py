@@ -11,9 +11,9 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from workforce.db import SQL_DIR, sql, table_exists
+from workforce.db import SQL_DIR
 from workforce.filters import Filters
-from workforce.usage import run_text, scope_params
+from workforce.usage import run, scope_params
 from workforce.viewer import Viewer
 
 _SQL = SQL_DIR / "vendor_outcomes"
@@ -23,6 +23,5 @@ COLUMNS = ["org", "people", "claude_code_prs", "claude_code_commits", "claude_co
 
 
 def vendor_outcomes_by_org(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters) -> pd.DataFrame:
-    if not table_exists(con, "mart_outcomes_week"):
-        return pd.DataFrame(columns=COLUMNS)
-    return run_text(con, sql("vendor_outcomes_by_org", _SQL), scope_params(con, viewer, filters))
+    """One row per org in scope: people and the vendor-reported outcomes (columns: COLUMNS)."""
+    return run(con, "vendor_outcomes_by_org", scope_params(con, viewer, filters), folder=_SQL)

@@ -71,9 +71,8 @@ class Incremental:
 
 INCREMENTAL: dict[str, Incremental] = {
     "mart_usage_daily": Incremental("usage_date", "day", "token_usage", ("stg_token_usage", "mart_vendor_usage_daily")),
-    "mart_usage_team_day": Incremental("usage_date", "day", "token_usage", ("mart_usage_daily",)),
+    "mart_usage_day": Incremental("usage_date", "day", "token_usage", ("mart_usage_daily",)),
     "mart_usage_team_day_people": Incremental("usage_date", "day", "token_usage", ("mart_usage_daily",)),
-    "mart_usage_org_day": Incremental("usage_date", "day", "token_usage", ("mart_usage_team_day",)),
     "mart_usage_person_week": Incremental("week", "week", "token_usage", ("mart_usage_daily",)),
     "mart_usage_person_month": Incremental("month", "month", "token_usage", ("mart_usage_daily",)),
     "mart_usage_active_week": Incremental("week", "week", "token_usage", ("mart_usage_person_week",)),

@@ -49,13 +49,10 @@ STEPS: tuple[DerivedStep, ...] = (
     # versions wrote. Lattices are built per call from mart_survey_responses (workforce/privacy/store.py).
     DerivedStep("workforce.privacy:drop_stored_lattices",
                 needs=frozenset({"mart_survey_respondent_wave", "mart_survey_responses"})),
-    # Every person-week beside its peers, and the tokenmaxxing flags under the default rules.
-    DerivedStep("workforce.tokenmaxxing:build_tables",
-                needs=frozenset({"mart_usage_person_week", "stg_outcomes", "mart_outcomes_week",
-                                          "stg_employees"})),
-    # Cost-alert detection, so the first view after a load does not run it.
+    # Cost-alert detection, so the first view after a load does not run it (after an append, for
+    # the new days only).
     DerivedStep("workforce.alerts:detect_at_load",
-                needs=frozenset({"mart_usage_daily", "mart_usage_team_day", "mart_usage_person_week"}),
+                needs=frozenset({"mart_usage_daily", "mart_usage_day", "mart_usage_person_week"}),
                 on_append=True, takes_since=True),
     # The drivers models (analytics/stored.py). They do not list the survey mart, which gains a row
     # with every answer given in the app: a company-scale refit per answer is out of the question,

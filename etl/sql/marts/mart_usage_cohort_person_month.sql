@@ -1,17 +1,12 @@
 -- The people of the usage cohorts, quotas and cost per change, one row per month and person:
 -- everyone employed on the month's first day (mart_employee_month, in that day's org and team)
 -- plus anyone with usage that month who joined later (in the org of their last usage day),
--- over the months with usage. cohort: the month's total tokens against the company-wide
--- median and 90th percentile of every person-month with usage (none = 0, light < median,
--- moderate < 90th percentile, heavy from it). measured: the person has at least one outcomes
+-- over the months with usage. cohort: the month's total tokens against the thresholds of
+-- mart_usage_cohort_thresholds (none = 0, light < median, moderate < 90th percentile, heavy
+-- from it): the one place the cohort rule is written. measured: the person has at least one outcomes
 -- row in the data; changes: changes landed in the weeks starting in the month.
--- Built after mart_employee_month and mart_usage_person_month.
-WITH thresholds AS (
-    SELECT quantile_cont(total_tokens, 0.5) AS p50, quantile_cont(total_tokens, 0.9) AS p90
-    FROM mart_usage_person_month
-    WHERE total_tokens > 0
-),
-window_months AS (
+-- Built after mart_employee_month, mart_usage_person_month and mart_usage_cohort_thresholds.
+WITH window_months AS (
     SELECT min(month) AS first_month, max(month) AS last_month FROM mart_usage_person_month
 ),
 -- outcomes of every source (mart_outcomes_week); measured: a week whose changes are counted
@@ -48,7 +43,7 @@ SELECT
     m.employee_id IS NOT NULL AS measured,
     coalesce(w.changes, 0) AS changes
 FROM people AS p
-CROSS JOIN thresholds AS t
+CROSS JOIN mart_usage_cohort_thresholds AS t
 CROSS JOIN window_months AS wm
 LEFT JOIN measured AS m USING (employee_id)
 LEFT JOIN work AS w USING (month, employee_id)

@@ -1,8 +1,9 @@
--- Keep alerts already stored (and their review) as they are; add only new ones. The caller puts
--- the detection queries (person-days UNION ALL team-days) in place of the `detected` relation.
+-- Keep alerts already stored (and their review) as they are; add only new ones. Runs over
+-- `detected` (detect.sql over alert_days.sql). Returns the ids added.
 INSERT INTO app_alerts (alert_id, kind, employee_id, org, team, usage_date, metric, value, baseline_median,
     baseline_mad, baseline_days, robust_z, ratio, detected_at)
 SELECT alert_id, kind, employee_id, org, team, usage_date, metric, value, baseline_median,
     baseline_mad, baseline_days, robust_z, ratio, now()::TIMESTAMP
 FROM detected
 ON CONFLICT (alert_id) DO NOTHING
+RETURNING alert_id

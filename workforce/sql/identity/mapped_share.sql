@@ -7,6 +7,6 @@ SELECT
     count(*) FILTER (WHERE matched_by = 'member list email') AS by_member_list,
     count(*) FILTER (WHERE matched_by = 'employee email') AS by_email,
     count(*) FILTER (WHERE matched_by = 'identity map') AS by_identity_map
-FROM ({resolved_identities}) AS r
+FROM resolved_identities AS r
 GROUP BY identity_kind
 ORDER BY identity_kind

@@ -12,7 +12,7 @@ SELECT
     count(*) FILTER (WHERE priced.cost_source = 'unpriced') AS unpriced_rows,
     min(priced.usage_date) AS first_day,
     max(priced.usage_date) AS last_day
-FROM ({priced_vendor_usage}) AS priced
+FROM priced_vendor_usage AS priced
 LEFT JOIN app_identity_directory AS d
     ON d.identity_kind = priced.identity_kind AND d.identity = priced.identity
 WHERE priced.employee_id IS NULL

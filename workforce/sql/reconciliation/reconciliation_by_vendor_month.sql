@@ -9,6 +9,6 @@ SELECT
     sum(unmapped_usd) AS unmapped_usd,
     sum(unpriced_tokens)::BIGINT AS unpriced_tokens,
     sum(tier_at_standard_usd) AS tier_at_standard_usd
-FROM ({spend_reconciliation}) AS lines
+FROM spend_reconciliation AS lines
 GROUP BY ALL
 ORDER BY month DESC, vendor

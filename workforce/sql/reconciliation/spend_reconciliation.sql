@@ -21,7 +21,7 @@ WITH usage AS (
         string_agg(DISTINCT service_tier, ', ' ORDER BY service_tier) FILTER (WHERE tier_at_standard)
             AS tiers_at_standard,
         string_agg(DISTINCT rate_note, '; ' ORDER BY rate_note) AS rate_sources
-    FROM ({priced_vendor_usage}) AS priced
+    FROM priced_vendor_usage AS priced
     GROUP BY ALL
 ),
 

@@ -1,14 +1,13 @@
 -- Adoption against each adoption_target mandate, per org it covers ('*' covers every org in
 -- scope; a named team narrows it) and per week starting on or after its effective date, so
 -- every week counted was wholly under the mandate.
-WITH mandates AS (
-    SELECT m.mandate_id, o.org, m.team, m.effective_date, m.target, m.description
-    FROM stg_ai_mandates AS m
-    JOIN (SELECT unnest($orgs::VARCHAR[]) AS org) AS o ON m.org = '*' OR m.org = o.org
-    WHERE m.kind = 'adoption_target'
-      AND ($teams::VARCHAR[] IS NULL OR m.team IS NULL OR list_contains($teams, m.team))
-),
-heads AS (
+-- Active users, by the grain the filter needs: without a team filter the rows the loader
+-- counted (mart_usage_active_week: the org's row for a mandate on the whole org, the team's row
+-- for a mandate on one team); with one, the people of those teams counted here from
+-- mart_usage_person_week (a person who moved team mid-week is one person). The branch the
+-- bound $teams rules out reads nothing. Runs over `mandates` (mandate_orgs.sql, $kind =
+-- 'adoption_target').
+WITH heads AS (
     SELECT m.mandate_id, m.org, h.week, sum(h.headcount) AS headcount
     FROM mandates AS m
     JOIN mart_headcount_week AS h
@@ -19,11 +18,18 @@ heads AS (
     GROUP BY ALL
 ),
 active AS (
+    SELECT m.mandate_id, m.org, a.week, a.active_users
+    FROM mandates AS m
+    JOIN mart_usage_active_week AS a
+        ON a.org = m.org AND a.week >= m.effective_date
+       AND CASE WHEN m.team IS NULL THEN a.whole_org ELSE NOT a.whole_org AND a.team = m.team END
+    WHERE $teams::VARCHAR[] IS NULL
+    UNION ALL
     SELECT m.mandate_id, m.org, p.week, count(DISTINCT p.employee_id) AS active_users
     FROM mandates AS m
     JOIN mart_usage_person_week AS p
         ON p.org = m.org AND (m.team IS NULL OR p.team = m.team) AND p.week >= m.effective_date
-    WHERE ($teams::VARCHAR[] IS NULL OR list_contains($teams, p.team))
+    WHERE $teams::VARCHAR[] IS NOT NULL AND list_contains($teams, p.team)
     GROUP BY ALL
 )
 SELECT

@@ -5,15 +5,15 @@
 WITH bounds AS (
     SELECT date_trunc('month', $month::DATE)::DATE AS first_day,
         (date_trunc('month', $month::DATE) + INTERVAL 1 MONTH - INTERVAL 1 DAY)::DATE AS last_day,
-        (SELECT max(usage_date) FROM mart_usage_team_day) AS data_last_day
+        (SELECT max(usage_date) FROM mart_usage_day WHERE whole_org) AS data_last_day
 ),
 days AS (
     SELECT unnest(generate_series(first_day, last_day, INTERVAL 1 DAY))::DATE AS day FROM bounds
 ),
 spend AS (
     SELECT usage_date AS day, sum(cost_usd) AS spend_usd
-    FROM mart_usage_team_day, bounds
-    WHERE list_contains($orgs, org) AND usage_date BETWEEN first_day AND last_day
+    FROM mart_usage_day, bounds
+    WHERE whole_org AND list_contains($orgs, org) AND usage_date BETWEEN first_day AND last_day
     GROUP BY ALL
 ),
 budget AS (

@@ -1,10 +1,12 @@
 -- Daily spend of the scope, every calendar day from the data's first day to $end (or its
 -- last), zeros included: the series the forecast is fitted on. The start filter is not
 -- applied: the model needs the whole history.
+-- Grain: mart_usage_day's org rows without a team filter, its team rows with one.
 WITH filtered AS (
     SELECT usage_date, cost_usd
-    FROM mart_usage_team_day
-    WHERE list_contains($orgs, org)
+    FROM mart_usage_day
+    WHERE whole_org = ($teams::VARCHAR[] IS NULL)
+      AND list_contains($orgs, org)
       AND ($teams::VARCHAR[] IS NULL OR list_contains($teams, team))
       AND ($vendors::VARCHAR[] IS NULL OR list_contains($vendors, vendor))
       AND ($tools::VARCHAR[] IS NULL OR list_contains($tools, tool))
@@ -12,9 +14,9 @@ WITH filtered AS (
 ),
 days AS (
     SELECT unnest(generate_series(
-        (SELECT min(usage_date) FROM mart_usage_team_day),
-        coalesce(least($end::DATE, (SELECT max(usage_date) FROM mart_usage_team_day)),
-                 (SELECT max(usage_date) FROM mart_usage_team_day)),
+        (SELECT min(usage_date) FROM mart_usage_day WHERE whole_org),
+        coalesce(least($end::DATE, (SELECT max(usage_date) FROM mart_usage_day WHERE whole_org)),
+                 (SELECT max(usage_date) FROM mart_usage_day WHERE whole_org)),
         INTERVAL 1 DAY))::DATE AS day
 )
 SELECT d.day, coalesce(sum(f.cost_usd), 0) AS cost_usd

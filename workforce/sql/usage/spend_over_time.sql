@@ -3,6 +3,7 @@
 -- 'Other', so a chart never gets more than 8 series. Periods without usage are rows of zeros.
 -- grain: day, week (Monday), month, or rolling30 = each day's trailing 30 calendar days,
 -- which reaches back 29 days before $start so the first days of the range are whole windows.
+-- Grain: mart_usage_day's org rows unless a team filter or the split by team needs its team rows.
 WITH filtered AS (
     SELECT
         usage_date,
@@ -15,8 +16,9 @@ WITH filtered AS (
         END AS grp,
         cost_usd, list_price_cost_usd, input_tokens, output_tokens,
         cache_read_tokens, cache_write_tokens, total_tokens
-    FROM mart_usage_team_day
-    WHERE list_contains($orgs, org)
+    FROM mart_usage_day
+    WHERE whole_org = ($teams::VARCHAR[] IS NULL AND $by <> 'team')
+      AND list_contains($orgs, org)
       AND ($teams::VARCHAR[] IS NULL OR list_contains($teams, team))
       AND ($vendors::VARCHAR[] IS NULL OR list_contains($vendors, vendor))
       AND ($tools::VARCHAR[] IS NULL OR list_contains($tools, tool))

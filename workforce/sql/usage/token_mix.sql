@@ -1,6 +1,7 @@
 -- Tokens per period by kind: uncached input, output, cache read and cache write, in the
 -- viewer's scope. Cache reads are cheap and cache writes dear, so the mix explains spend
 -- that tokens alone do not.
+-- Grain: mart_usage_day's org rows without a team filter, its team rows with one.
 WITH filtered AS (
     SELECT
         CASE $grain
@@ -9,8 +10,9 @@ WITH filtered AS (
             ELSE date_trunc('week', usage_date)
         END::DATE AS period,
         input_tokens, output_tokens, cache_read_tokens, cache_write_tokens
-    FROM mart_usage_team_day
-    WHERE list_contains($orgs, org)
+    FROM mart_usage_day
+    WHERE whole_org = ($teams::VARCHAR[] IS NULL)
+      AND list_contains($orgs, org)
       AND ($teams::VARCHAR[] IS NULL OR list_contains($teams, team))
       AND ($vendors::VARCHAR[] IS NULL OR list_contains($vendors, vendor))
       AND ($tools::VARCHAR[] IS NULL OR list_contains($tools, tool))

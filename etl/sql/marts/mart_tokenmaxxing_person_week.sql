@@ -1,17 +1,12 @@
 -- One row per person and ISO week with usage, beside the week's peers: tokens, agent time,
--- spend and changes landed (contract and vendor outcomes, mart_outcomes_week; a week without
--- a row = 0), and for the people of the
--- same job family with usage that week, the median tokens, the median agent time among those
--- who ran agents, the mean changes landed and how many they are. The input of
--- person_signals.sql; the loader stores it whole (start and end NULL) as
--- mart_tokenmaxxing_person_week. Peers are per week, so leaving weeks out leaves the other
--- weeks' peers unchanged.
-WITH in_range AS NOT MATERIALIZED (
-    SELECT *
-    FROM mart_usage_person_week
-    WHERE ($start::DATE IS NULL OR week >= date_trunc('week', $start::DATE))
-      AND ($end::DATE IS NULL OR week <= $end::DATE)
-),
+-- spend and changes landed (contract and vendor outcomes, mart_outcomes_week; a week without a
+-- row = 0), and for the people of the same job family with usage that week, the median tokens,
+-- the median agent time among those who ran agents, the mean changes landed and how many they
+-- are. The tokenmaxxing rule (workforce/sql/tokenmaxxing/scored_weeks.sql, person_signals.sql)
+-- reads this for any rules and date range: peers are per week, so leaving weeks out leaves the
+-- other weeks' peers unchanged. Ordered by week, so a date range reads only its weeks' blocks.
+-- Built after mart_usage_person_week and mart_outcomes_week.
+WITH in_range AS NOT MATERIALIZED (SELECT * FROM mart_usage_person_week),
 -- A person has more than one row in a week only when their usage counted against two orgs or
 -- teams that week (they moved); those rows are added up, with the org and team of the larger
 -- usage. The other rows are taken as they are: grouping millions of single rows costs seconds.
@@ -51,3 +46,4 @@ peers AS (
 SELECT w.*, p.peer_tokens, p.peer_agent_seconds, p.peer_changes, p.peers
 FROM with_work AS w
 JOIN peers AS p USING (week, job_family)
+ORDER BY week
