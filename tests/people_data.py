@@ -27,10 +27,9 @@ from datetime import date, datetime
 
 import duckdb
 
-from workforce.db import ROOT, sql
+from etl.loading.sqlfiles import model_files, read_sql
 
 HIRE = date(2020, 1, 1)
-MARTS_DIR = ROOT / "etl" / "sql" / "marts"
 
 DDL = [
     "CREATE TABLE stg_employees (employee_id VARCHAR, full_name VARCHAR, email VARCHAR, job_family VARCHAR, "
@@ -168,7 +167,7 @@ def build(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
                 answers.append((rid, "q5", None, comment))
             con.executemany("INSERT INTO stg_survey_answers VALUES (?, ?, ?, ?)", answers)
     for mart in MARTS:
-        con.execute(f"CREATE TABLE {mart} AS {sql(mart, MARTS_DIR)}")
+        con.execute(f"CREATE TABLE {mart} AS {read_sql(model_files()[mart])}")
     return con
 
 
