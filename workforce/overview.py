@@ -36,7 +36,8 @@ SURVEY_TABLES = {"stg_survey_submissions": "submissions", "stg_survey_answers": 
 
 @dataclass(frozen=True)
 class Headcount:
-    headcount_now: int
+    """How much the data holds in scope. The headcount itself is `people.headcount_as_of`."""
+
     people_in_window: int
     orgs: int
     teams: int

@@ -231,6 +231,12 @@ def headcount_as_of(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Fil
     return HeadcountAsOf(day, int(headcount_on(con, viewer, filters, day)["headcount"].sum()))
 
 
+def headcount_groups_on(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters, day: date) -> pd.DataFrame:
+    """People employed on `day` by org, team and level (org, team, level, headcount)."""
+    frame = _run(con, "people/headcount_groups", _ON_ONE_DAY, _params(con, viewer, filters, day=day))
+    return frame.sort_values(["org", "team", "level"], ignore_index=True)
+
+
 def headcount_monthly(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters) -> pd.DataFrame:
     """Headcount by org on the first day of every month in the filters' window (month, org, headcount)."""
     w = window(con, filters)
