@@ -23,7 +23,9 @@ import pandas as pd
 
 from analytics import findings as sentences
 from analytics import stored
+from analytics.effects import Effect
 from analytics.frames import AnalysisInputError
+from analytics.mandate import MandateEffect
 from analytics.privacy_gate import min_group_size
 from workforce import alerts, forecast, people, story, survey_results, usage
 from workforce.db import table_exists
@@ -94,7 +96,7 @@ def _pts(x: float, digits: int = 0) -> str:
 
 def headcount_headline(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters) -> Headline:
     count = people.headcount_as_of(con, viewer, filters)
-    return Headline("headcount", "Headcount", f"{count.people:,}", None,
+    return Headline("headcount", f"Headcount {count.label()}", f"{count.people:,}", None,
                     f"People employed on {count.day:%d %b %Y} (hired on or before, not yet left).", "off",
                     page="org_changes")
 
@@ -232,18 +234,29 @@ def _effect_estimate(effect, *, ratio: bool, scale: float = 1.0) -> Estimate | N
     return Estimate(effect.estimate, effect.ci_low, effect.ci_high, ratio=ratio, scale=scale)
 
 
+MANDATE_LINK = ("drivers", "Drivers: morale after AI mandates")
+ATTRITION_LINK = ("drivers", "Drivers: who leaves by choice")
+LAYOFF_LINK = ("drivers", "Drivers: layoff selection audit")
+
+
 def mandate_finding(con: duckdb.DuckDBPyConnection) -> Finding:
     """The mandate finding: the company-wide staggered difference-in-differences the load stored
-    (`analytics.stored.read_mandate`), the estimate, interval and verdict of the Drivers page
-    (whose sentence is kept word for word as the finding's detail)."""
-    link = ("drivers", "Drivers: morale after AI mandates")
+    (`analytics.stored.read_mandate`), the very estimate the Drivers page reads."""
     try:
         m = stored.read_mandate(con)
     except AnalysisInputError as problem:
-        return Finding("mandate", f"The effect of AI mandates on morale is not available: {problem}.", None, *link)
+        return Finding("mandate", f"The effect of AI mandates on morale is not available: {problem}.", None,
+                       *MANDATE_LINK)
+    return mandate_story(m)
+
+
+def mandate_story(m: MandateEffect) -> Finding:
+    """The mandate estimate in one sentence, with the Drivers page's verdict: an effect only when
+    the interval excludes 0, the pre-trend check passed and enough units were compared. The
+    Drivers page's own sentence is kept word for word as the detail."""
     detail = sentences.mandate_sentence(m)
     if not m.estimated:
-        return Finding("mandate", detail, None, *link, detail=detail, glossary=sentences.GLOSSARY)
+        return Finding("mandate", detail, None, *MANDATE_LINK, detail=detail, glossary=sentences.GLOSSARY)
     e = _effect_estimate(m.effect, ratio=False, scale=MORALE_SCALE)
     size, direction = abs(e.value), "lower" if e.value < 0 else "higher"
     numbers = f"{story.signed(e.value)} points on the 1–5 scale, {story.interval(e)}; {COMPANY_WIDE}"
@@ -260,7 +273,7 @@ def mandate_finding(con: duckdb.DuckDBPyConnection) -> Finding:
     else:
         text = (f"Morale was {size:.2f} points {direction} (on the 1–5 scale) in orgs after their AI mandate than in "
                 f"orgs without one ({story.interval(e)}; {COMPANY_WIDE}).")
-    return Finding("mandate", text, e, *link, caveat=caveat, detail=detail, glossary=sentences.GLOSSARY)
+    return Finding("mandate", text, e, *MANDATE_LINK, caveat=caveat, detail=detail, glossary=sentences.GLOSSARY)
 
 
 # What each hazard ratio of the attrition model is about, for "X left by choice N% more often".
@@ -270,6 +283,34 @@ HAZARD_WORDS = {
     "span_per_10_reports": ("People whose manager had 10 more direct reports", "a wider manager span"),
     "token_intensity_per_sd": ("Heavier AI users (one standard deviation more tokens)", "heavier AI use"),
 }
+
+
+def hazard_story(key: str, effect: Effect, detail: str = "") -> Finding:
+    """One hazard ratio of the attrition model as a finding: 'left by choice N% more often' only
+    when its interval excludes 1, else 'no clear link'."""
+    who, factor = HAZARD_WORDS[key]
+    e = _effect_estimate(effect, ratio=True)
+    if e is None:
+        return Finding(f"attrition.{key}", f"No estimate of how {factor} relates to leaving by choice "
+                       f"({effect.reason or 'not enough data'}).", None, *ATTRITION_LINK, detail=detail)
+    numbers = f"hazard ratio {e.value:.2f}, {story.interval(e, signs=False)}; {COMPANY_WIDE}"
+    text = (f"{who} left by choice {story.percent_change(e.value)} often ({numbers})." if not e.spans_null else
+            f"No clear link between {factor} and leaving by choice ({numbers}).")
+    return Finding(f"attrition.{key}", text, e, *ATTRITION_LINK, detail=detail)
+
+
+def layoff_story(effect: Effect, detail: str = "") -> Finding:
+    """The layoff model's odds ratio per standard deviation of token use as a finding."""
+    e = _effect_estimate(effect, ratio=True)
+    if e is None:
+        return Finding("layoffs", f"No estimate of how AI use relates to layoff selection "
+                       f"({effect.reason or 'not enough data'}).", None, *LAYOFF_LINK, detail=detail)
+    numbers = (f"odds ratio {e.value:.2f} per standard deviation of token use, {story.interval(e, signs=False)}; "
+               f"{COMPANY_WIDE}")
+    text = (f"People who used AI more were {'more' if e.value > 1 else 'less'} likely to be laid off than "
+            f"colleagues at the same tenure, level, job family, location and org ({numbers})." if not e.spans_null
+            else f"No clear link between AI use and being laid off ({numbers}).")
+    return Finding("layoffs", text, e, *LAYOFF_LINK, detail=detail)
 
 
 def model_findings(con: duckdb.DuckDBPyConnection) -> list[Finding]:
@@ -282,32 +323,8 @@ def model_findings(con: duckdb.DuckDBPyConnection) -> list[Finding]:
         return [Finding("models", f"The statistical models of attrition and layoffs are not available: {problem}.",
                         None, "drivers", "Drivers of morale & attrition")]
     page = models.findings()
-    out = []
-    for key, effect in models.cox.hazard_ratios.items():
-        who, factor = HAZARD_WORDS[key]
-        e = _effect_estimate(effect, ratio=True)
-        link = ("drivers", "Drivers: who leaves by choice")
-        if e is None:
-            out.append(Finding(f"attrition.{key}", f"No estimate of how {factor} relates to leaving by choice "
-                               f"({effect.reason or 'not enough data'}).", None, *link, detail=page[f"attrition.{key}"]))
-            continue
-        numbers = f"hazard ratio {e.value:.2f}, {story.interval(e, signs=False)}; {COMPANY_WIDE}"
-        text = (f"{who} left by choice {story.percent_change(e.value)} often ({numbers})." if not e.spans_null else
-                f"No clear link between {factor} and leaving by choice ({numbers}).")
-        out.append(Finding(f"attrition.{key}", text, e, *link, detail=page[f"attrition.{key}"]))
-    effect = models.layoffs.odds_ratio_per_sd_tokens
-    e = _effect_estimate(effect, ratio=True)
-    link = ("drivers", "Drivers: layoff selection audit")
-    if e is None:
-        out.append(Finding("layoffs", f"No estimate of how AI use relates to layoff selection "
-                           f"({effect.reason or 'not enough data'}).", None, *link, detail=page["layoffs"]))
-    else:
-        numbers = (f"odds ratio {e.value:.2f} per standard deviation of token use, {story.interval(e, signs=False)}; "
-                   f"{COMPANY_WIDE}")
-        text = (f"People who used AI more were {'more' if e.value > 1 else 'less'} likely to be laid off than "
-                f"colleagues at the same tenure, level, job family, location and org ({numbers})." if not e.spans_null
-                else f"No clear link between AI use and being laid off ({numbers}).")
-        out.append(Finding("layoffs", text, e, *link, detail=page["layoffs"]))
+    out = [hazard_story(key, effect, page[f"attrition.{key}"]) for key, effect in models.cox.hazard_ratios.items()]
+    out.append(layoff_story(models.layoffs.odds_ratio_per_sd_tokens, page["layoffs"]))
     return out
 
 
