@@ -19,7 +19,7 @@ if not info:
     st.warning("No data is loaded yet.")
     st.stop()
 
-counts = cached(overview.headcount, viewer)
+counts = cached(overview.headcount, viewer, filters)
 headcount = cached(people.headcount_as_of, viewer, filters)
 level = drill.drill_of(filters, viewer.whole_company)
 scope = "whole company" if viewer.whole_company else ", ".join(markdown_escape(o) for o in sorted(viewer.orgs))

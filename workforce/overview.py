@@ -10,6 +10,7 @@ import pandas as pd
 
 from workforce import privacy
 from workforce.db import meta, sql, table_exists
+from workforce.filters import Filters
 from workforce.viewer import Role, Viewer, allowed_orgs
 
 # The contract's tables as staged, in the order the contract lists them. Survey responses are
@@ -48,9 +49,11 @@ def load_info(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return meta(con)
 
 
-def headcount(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> Headcount:
-    orgs = allowed_orgs(con, viewer)
-    row = con.execute(sql("overview/headcount_in_scope"), {"orgs": orgs}).fetchall()[0]
+def headcount(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters | None = None) -> Headcount:
+    filters = filters or Filters()
+    orgs = allowed_orgs(con, viewer, filters.orgs or None)
+    params = {"orgs": orgs, "teams": Filters.as_list(filters.teams)}
+    row = con.execute(sql("overview/headcount_in_scope"), params).fetchall()[0]
     return Headcount(*(int(v or 0) for v in row))
 
 

@@ -16,13 +16,12 @@ def headcount_bars(frame: pd.DataFrame, by: str, label: str, title: str, *, clic
     highlights the bar under the pointer and says so in its description."""
     theme.check_size(len(frame))
     pick = alt.selection_point(name=PICK, fields=[by], on="click", clear=False, empty=False)
-    rows = max(len(frame), 1)
     chart = (
         alt.Chart(frame)
         .mark_bar(color=theme.PALETTE[0], cursor="pointer" if clickable else "default")
         .encode(
             y=alt.Y(f"{by}:N", title=label, sort="-x", axis=alt.Axis(labelLimit=0)),
-            x=alt.X("headcount:Q", title="People employed", scale=alt.Scale(zero=True), axis=alt.Axis(format=",d")),
+            x=alt.X("headcount:Q", title="People employed", scale=alt.Scale(zero=True), axis=alt.Axis(format=",d", tickMinStep=1)),
             tooltip=[alt.Tooltip(f"{by}:N", title=label), alt.Tooltip("headcount:Q", title="People", format=",")],
         )
     )
@@ -30,4 +29,4 @@ def headcount_bars(frame: pd.DataFrame, by: str, label: str, title: str, *, clic
         chart = chart.encode(opacity=alt.condition(pick, alt.value(1.0), alt.value(0.85))).add_params(pick)
     described = f"{title}. Bar chart, one bar per {label.lower()}" + (": click a bar to narrow the page to it." if
                                                                        clickable else ".")
-    return chart.properties(title=title, description=described, width=theme.WIDTH, height=min(24 * rows + 40, 520))
+    return chart.properties(title=title, description=described, width=theme.WIDTH, height=alt.Step(30))
