@@ -216,13 +216,14 @@ def span_headline(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filte
     w = people.window(con, filters)
     wide, total = people.share_under_wide_spans(con, viewer, filters, w.end, threshold)
     wide0, total0 = people.share_under_wide_spans(con, viewer, filters, w.start, threshold)
-    label = f"People under managers with more than {threshold} reports"
+    label = f"Under spans over {threshold}"
     if not total:
         return _unavailable("span", label, "Nobody employed in scope on the last day.", "org_changes")
     share = wide / total
     delta = f"{_pts(share - wide0 / total0, 1)} since {w.start:%d %b %Y}" if total0 else None
-    return Headline("span", label, _pct(share), delta, f"{wide:,} of {total:,} people employed on {w.end:%d %b %Y}.",
-                    "inverse", page="org_changes")
+    return Headline("span", label, _pct(share), delta,
+                    f"{wide:,} of {total:,} people employed on {w.end:%d %b %Y} report to a manager with more than "
+                    f"{threshold} direct reports.", "inverse", page="org_changes")
 
 
 # ---------------------------------------------------------------- findings
