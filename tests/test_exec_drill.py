@@ -153,3 +153,19 @@ def test_hr_partner_cannot_drill_outside_their_scope(app_db, hr_scope):
     at.session_state["filters_drill"] = ("team", "no such team")
     at.run()
     assert at.multiselect(key="filters_teams").value == []
+
+
+def test_morale_titles_name_the_place_and_the_breadcrumb_follows(app_db, hr_scope):
+    org, team = hr_scope["org"], hr_scope["team"]
+    at = app_as("hr", "morale", timeout=120)
+    assert_no_exception(at)
+    assert _charts(at)[0]["title"] == "Morale index by wave (1–5) in your orgs, by org"
+    at.session_state["filters_drill"] = ("org", org)
+    at.run()
+    at.session_state["filters_drill"] = ("team", team)
+    at.run()
+    assert_no_exception(at)
+    titles = [c["title"] for c in _charts(at)]
+    assert titles[0] == f"Morale index by wave (1–5) in {org} / {team}, by org"
+    assert all(f"in {org} / {team}" in t for t in titles)
+    assert [b.label for b in at.button if b.key and b.key.startswith("filters_crumb")] == ["Your orgs", org]

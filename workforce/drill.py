@@ -53,6 +53,14 @@ class Drill:
         return f"{what}{where} by {LEVEL_WORDS[self.by]}, {as_of}"
 
 
+def scoped_title(title: str, level: Drill, by: str | None = None) -> str:
+    """A chart's own title with where it is and what it splits by: "Morale index by wave (1–5)"
+    -> "Morale index by wave (1–5) in Core Platform / Feed Platform, by org"."""
+    where = f" in {level.place}"
+    split = {"org": ", by org", "team": ", by team"}.get(by or "", "")
+    return f"{title}{where}{split}"
+
+
 def drill_of(filters: Filters, whole_company: bool) -> Drill:
     """The level the filters describe: one org chosen narrows to it, one team of it to the team."""
     root = "Company" if whole_company else "Your orgs"
