@@ -40,7 +40,9 @@ st.text(f"{result.scope} · {result.start:%d %b %Y} to {result.as_of:%d %b %Y} �
 columns = st.columns(4)
 for i, headline in enumerate(result.headlines):
     with columns[i % 4]:
-        st.metric(headline.label, headline.value, headline.delta, delta_color=headline.delta_color, border=True)
+        # st.metric reads the arrow's direction from an ASCII minus; the text uses the typographic one
+        delta = headline.delta.replace("−", "-") if headline.delta else None
+        st.metric(headline.label, headline.value, delta, delta_color=headline.delta_color, border=True)
         st.text(headline.context)
 
 st.header("What stands out")
