@@ -1,11 +1,14 @@
-"""Executive summary: headline numbers with trend and comparison, written findings, risk teams,
-a clean print layout and a self-contained HTML download."""
+"""Executive summary: the headcount as of a stated day, the tiles this role can act on, three to
+five findings ranked by size and certainty with a link to the page that explains each, risk teams,
+a clean print layout and a self-contained HTML download telling the same story."""
 
 import streamlit as st
+from streamlit.errors import StreamlitPageNotFoundError
 
 from ui.filters import sidebar_filters
+from ui.navigation import PAGES_BY_KEY, pages_for
 from ui.session import cached, db, log_view, require_page
-from workforce import audit, people, report, summary
+from workforce import audit, executive, people, report
 from workforce.charts import survey as survey_charts
 from workforce.inert import markdown_escape
 
@@ -29,24 +32,38 @@ with st.sidebar:
     threshold = int(st.number_input("Span threshold (direct reports)", min_value=1, max_value=1000,
                                     value=people.DEFAULT_SPAN_THRESHOLD, step=1, key="summary_span_threshold"))
 log_view(viewer, "executive_summary", filters.as_log() | {"span_threshold": threshold})
-# Each part of the summary goes through the cache on its own (see summary.executive_summary).
-result = summary.executive_summary(db(), viewer, filters, threshold, run=cached)
-st.text(f"{result.scope} · {result.start:%d %b %Y} to {result.as_of:%d %b %Y}")
+# Each part of the summary goes through the cache on its own (see executive.executive_summary).
+result = executive.executive_summary(db(), viewer, filters, pages={p.key for p in pages_for(viewer)},
+                                     threshold=threshold, run=cached)
+st.text(f"{result.scope} · {result.start:%d %b %Y} to {result.as_of:%d %b %Y} · "
+        f"{result.headcount.people:,} people employed {result.headcount.label()}")
 
 columns = st.columns(4)
 for i, headline in enumerate(result.headlines):
     with columns[i % 4]:
-        st.metric(headline.label, headline.value, headline.delta, delta_color=headline.delta_color, border=True)
+        # st.metric reads the arrow's direction from an ASCII minus; the text uses the typographic one
+        delta = headline.delta.replace("−", "-") if headline.delta else None
+        st.metric(headline.label, headline.value, delta, delta_color=headline.delta_color, border=True)
         st.text(headline.context)
 
-st.header("Findings")
-for finding in result.findings:
-    st.subheader(markdown_escape(finding.title))
-    st.text(finding.text)
-    if finding.glossary:
-        with st.expander("Terms used"):
-            for term, meaning in finding.glossary:
-                st.markdown(f"**{term}**: {meaning}")
+st.header("What stands out")
+st.caption("Ranked: findings the data are clear about first, largest first; then those where the data cannot "
+           "rule out no difference. Each interval is a 95% interval.")
+for rank, finding in enumerate(result.findings, start=1):
+    with st.container(border=True):
+        st.markdown(f"**{rank}.** {markdown_escape(finding.sentence)}")
+        look = f"What to look at: {finding.link_label}"
+        try:
+            st.page_link(PAGES_BY_KEY[finding.page].path, label=look)
+        except StreamlitPageNotFoundError:
+            # Only when this file runs without the router (tests run page files alone): Streamlit
+            # knows no other page then. Through app.py every page is registered (tests check links).
+            st.caption(look)
+        if finding.detail:
+            with st.expander("How this was measured"):
+                st.text(finding.detail)
+                for term, meaning in finding.glossary:
+                    st.markdown(f"**{term}**: {meaning}")
 
 st.header("Teams to look at first")
 st.caption("Teams of five or more combining low morale, wide spans, recent forced transfers and high voluntary "

@@ -5,9 +5,9 @@ Everything shown comes through the confidentiality layer (workforce.privacy) via
 
 import streamlit as st
 
-from ui.filters import sidebar_filters
+from ui.filters import breadcrumb, sidebar_filters
 from ui.session import cached, log_view, require_page
-from workforce import survey_results
+from workforce import drill, survey_results
 from workforce.charts import survey as charts
 
 GROUPINGS = {"org": "Org", "team": "Team", "all": "Everything in my selection"}
@@ -15,6 +15,8 @@ GROUPINGS = {"org": "Org", "team": "Team", "all": "Everything in my selection"}
 viewer = require_page("morale")
 st.title("Morale & survey results")
 filters = sidebar_filters(viewer, dates=False)
+level = drill.drill_of(filters, viewer.whole_company)
+breadcrumb(level)
 waves = cached(survey_results.waves)
 if waves.empty:
     st.info("No survey results yet.")
@@ -38,10 +40,12 @@ with trend_tab:
         st.info("No group in this selection is large enough to show.")
     else:
         events = cached(survey_results.survey_events, viewer, filters)
-        st.altair_chart(charts.trend_chart(trend, "morale_index", events), width="stretch")
-        st.altair_chart(charts.trend_chart(trend, "enps", events), width="stretch")
+        for measure, title in (("morale_index", "Morale index by wave (1–5)"), ("enps", "eNPS by wave (−100 to 100)")):
+            st.altair_chart(charts.trend_chart(trend, measure, events)
+                            .properties(title=drill.scoped_title(title, level, by)), width="stretch")
         rates = cached(survey_results.group_response_rates, viewer, filters, by)
-        st.altair_chart(charts.response_rate_chart(rates), width="stretch")
+        st.altair_chart(charts.response_rate_chart(rates).properties(
+            title=drill.scoped_title("Response rate per wave (%)", level, by)), width="stretch")
         st.dataframe(rates, hide_index=True, width="stretch",
                      column_config={"response_rate": st.column_config.NumberColumn("response rate", format="percent")})
 
@@ -53,14 +57,17 @@ with themes_tab:
         shown = st.radio("Colour by", ["score", "change_vs_previous", "vs_company"], horizontal=True,
                          format_func={"score": "Score", "change_vs_previous": "Change vs previous wave",
                                       "vs_company": "Difference from company"}.get, key="heat_value")
-        st.altair_chart(charts.theme_heatmap_chart(heat, shown), width="stretch")
+        heatmap = charts.theme_heatmap_chart(heat, shown)
+        own = heatmap.title if isinstance(heatmap.title, str) else "Theme scores by group"
+        st.altair_chart(heatmap.properties(title=drill.scoped_title(own, level)), width="stretch")
 
 with questions_tab:
     answers = cached(survey_results.likert_distribution, viewer, filters, wave_id)
     if answers.empty:
         st.info("This selection is too small to show answer distributions for this wave.")
     else:
-        st.altair_chart(charts.likert_chart(answers), width="stretch")
+        st.altair_chart(charts.likert_chart(answers).properties(
+            title=drill.scoped_title("Answers per question (% of respondents)", level)), width="stretch")
 
 with comments_tab:
     comment_by = st.radio("Comments of", list(GROUPINGS), index=2, format_func=GROUPINGS.get, horizontal=True,

@@ -22,6 +22,9 @@ headcount_tab, flows_tab, spans_tab, attrition_tab = st.tabs(
 )
 
 with headcount_tab:
+    headcount = cached(people.headcount_as_of, viewer, filters)  # the one headcount every page states
+    st.metric(f"Headcount {headcount.label()}", f"{headcount.people:,}",
+              help="People employed on that day (hired on or before it, not yet left), in the selection.")
     events = cached(people.events, viewer, filters)
     st.altair_chart(charts.headcount_chart(cached(people.headcount_monthly, viewer, filters), events), width="stretch")
     st.altair_chart(charts.movements_chart(cached(people.movements_monthly, viewer, filters)), width="stretch")

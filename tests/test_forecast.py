@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workforce.forecast import _period_bounds, backtest, project_series
+from workforce.forecast import _period_bounds, backtest, open_periods, project_series
 
 END = pd.Timestamp("2026-08-15")
 FUTURE = pd.date_range("2026-08-16", "2026-12-31")
@@ -111,3 +111,18 @@ def test_period_bounds():
     assert bounds["quarter"] == (date(2026, 10, 1), date(2026, 12, 31))
     assert bounds["year"] == (date(2026, 1, 1), date(2026, 12, 31))
     assert _period_bounds(date(2026, 2, 28))[1][1:] == (date(2026, 1, 1), date(2026, 3, 31))
+
+
+def test_a_forecast_is_offered_only_for_periods_still_open():
+    def ending(last: str) -> pd.Series:
+        days = pd.date_range("2026-01-01", last)
+        return pd.Series(1000.0 + np.arange(len(days)) % 7, index=days)
+
+    # data to 31 Oct: October is complete (its "range" would be the actual twice), Q4 and the year are open
+    october = project_series(ending("2026-10-31"))
+    complete = october.horizons.set_index("horizon").loc["month"]
+    assert complete["lower_usd"] == complete["upper_usd"] == complete["actual_to_date_usd"]
+    assert list(open_periods(october)["horizon"]) == ["quarter", "year"]
+    # mid-month: all three are open; on 31 Dec: none is
+    assert list(open_periods(project_series(ending("2026-08-15")))["horizon"]) == ["month", "quarter", "year"]
+    assert open_periods(project_series(ending("2026-12-31"))).empty

@@ -40,7 +40,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     # The executive summary phrases analytics' stored findings beside the workforce figures
     # (workforce/summary.py, renamed workforce/executive.py by issue 18's summary work) and the
     # downloadable report built from it (workforce/report.py).
-    ("executive", ("workforce.summary", "workforce.executive", "workforce.report")),
+    ("executive", ("workforce.executive", "workforce.report")),
     ("ui", ("ui",)),
     ("pages", ("pages", "app")),
     ("bench", ("bench",)),
@@ -309,7 +309,7 @@ def test_the_layers_place_modules_as_documented():
     assert LAYERS[_layer("workforce")][0] == "foundation"
     assert LAYERS[_layer("workforce.usage")][0] == "queries"
     assert LAYERS[_layer("workforce.charts.usage")][0] == "queries"
-    assert LAYERS[_layer("workforce.summary")][0] == "executive"
+    assert LAYERS[_layer("workforce.executive")][0] == "executive"
     assert LAYERS[_layer("etl.loading.write")][0] == "etl"
     assert LAYERS[_layer("app")][0] == "pages"
 

@@ -12,7 +12,8 @@ import pytest
 
 from analytics import findings, stored
 from analytics.report import drivers_report, summary_json
-from workforce import report, summary
+from ui.navigation import pages_for
+from workforce import executive, report
 from workforce.filters import Filters
 from workforce.viewer import Role, Viewer
 
@@ -39,16 +40,21 @@ def test_the_sample_has_a_gated_staggered_estimate(model):
 
 
 def test_executive_summary_finding_equals_the_model(con, model):
-    finding = summary.executive_summary(con, EXEC, Filters()).findings[0]
-    assert finding.title == findings.MANDATE_TITLE
-    assert finding.text.startswith(findings.mandate_sentence(model))
-    size = float(re.search(r"about ([\d.]+) points", finding.text).group(1))
-    low, high = (float(x.replace("−", "-")) for x in re.search(r"95% interval ([−\d.]+) to ([−\d.]+)", finding.text).groups())
+    result = executive.executive_summary(con, EXEC, Filters(), pages={p.key for p in pages_for(EXEC)})
+    finding = next(f for f in result.findings if f.key == "mandate")
+    assert finding is result.findings[0]  # the one clear, large finding of the sample ranks first
+    assert finding.clear == (model.effect.excludes_null and not model.pretrends_rejected
+                             and not model.precision_limited)
+    assert finding.detail == findings.mandate_sentence(model)  # the Drivers page's sentence, word for word
+    size = float(re.search(r"Morale was ([\d.]+) points", finding.sentence).group(1))
+    low, high = (float(x.replace("−", "-")) for x in
+                 re.search(r"95% interval ([−+\d.]+) to ([−+\d.]+)", finding.sentence).groups())
     assert size == round(abs(model.effect.estimate), 2)
     assert (low, high) == (round(model.effect.ci_low, 2), round(model.effect.ci_high, 2))
-    assert finding.glossary == findings.GLOSSARY
-    html = report.summary_html(summary.executive_summary(con, EXEC, Filters()))
-    assert escape(findings.mandate_sentence(model)) in html and "Terms used" in html
+    assert finding.glossary == findings.GLOSSARY and finding.page == "drivers"
+    html = report.summary_html(result)
+    assert escape(finding.sentence) in html and escape(findings.mandate_sentence(model)) in html
+    assert "Terms used" in html
 
 
 def test_drivers_page_and_json_show_the_same_numbers(con, model, sample_db_path):

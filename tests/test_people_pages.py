@@ -162,8 +162,9 @@ def test_summary_caches_each_part_on_its_own(people_app, monkeypatch):
     monkeypatch.setattr(session, "cached", recording)
     at = app_as("exec", "executive_summary")
     assert_no_exception(at)
-    assert "workforce.summary.executive_summary" not in seen
-    for part in ("workforce.summary.ai_spend_headline", "workforce.summary.morale_headlines",
+    assert "workforce.executive.executive_summary" not in seen
+    for part in ("workforce.executive.ai_spend_headline", "workforce.executive.morale_headlines",
                  "workforce.survey_results.morale_by_mandate", "workforce.people.team_risk_factors",
-                 "workforce.survey_results.morale_trend", "workforce.people.headcount_monthly"):
+                 "workforce.survey_results.morale_trend", "workforce.people.headcount_monthly",
+                 "workforce.people.headcount_as_of"):
         assert part in seen

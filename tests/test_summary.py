@@ -1,21 +1,30 @@
-"""The executive summary on the hand-made organisation: headline numbers, the mandate finding
-without a stored model, risk teams, AI tiles without the AI tables, and the self-contained HTML
-report. The mandate finding on a loaded company: tests/test_mandate_everywhere.py."""
+"""The executive summary on the hand-made organisation: headline numbers, the headcount as of the
+window's last day, tiles by role, findings without stored models, risk teams, AI tiles without the
+AI tables, and the self-contained HTML report telling the same story. The findings on a loaded
+company: tests/test_mandate_everywhere.py, tests/test_summary_models.py; the ranking:
+tests/test_story.py."""
 
 from __future__ import annotations
 
 import re
 from datetime import date
+from html import escape
 
 import pytest
 
 from tests import people_data
-from workforce import report, summary
+from ui.navigation import pages_for
+from workforce import executive, people, report
 from workforce.filters import Filters
 from workforce.viewer import Role, Viewer
 
 EXEC = Viewer("exec", Role.EXECUTIVE)
+ADMIN = Viewer("admin", Role.ADMIN)
 H1 = Filters(start=date(2026, 1, 1), end=date(2026, 6, 30))
+
+
+def pages(viewer: Viewer) -> set[str]:
+    return {p.key for p in pages_for(viewer)}
 
 
 @pytest.fixture(scope="module")
@@ -27,48 +36,63 @@ def con():
 
 @pytest.fixture(scope="module")
 def result(con):
-    return summary.executive_summary(con, EXEC, H1, threshold=15)
+    return executive.executive_summary(con, EXEC, H1, pages=pages(EXEC), threshold=15)
 
 
 def test_headline_numbers(result):
     tiles = {h.key: h for h in result.headlines}
-    assert 6 <= len(tiles) <= 8
     # W2 company: 18 respondents; morale 2.861 vs 3.238 in W1.
-    assert tiles["morale"].value == "2.86" and tiles["morale"].delta == "-0.38 vs last wave"
-    assert tiles["enps"].value == "-44"
+    assert tiles["morale"].value == "2.86" and tiles["morale"].delta == "−0.38 points vs last wave"
+    assert tiles["enps"].value == "−44"
     assert tiles["span"].value == "53%"  # 16 of 30 people on 30 Jun
     assert "16 of 30" in tiles["span"].context
     # One voluntary exit over 181 days.
-    assert tiles["attrition"].context.startswith("1 voluntary exit over")
+    assert tiles["attrition"].context.startswith("1 voluntary exit in 181 days")
     # Exits start in April in this data: the half-year before H1 has no exits to compare with.
     assert tiles["attrition"].delta is None and "no earlier period" in tiles["attrition"].context
-    for key in ("ai_spend", "adoption", "alerts"):  # no AI tables in this database: shown as unavailable
+    for key in ("ai_spend", "adoption"):  # no AI tables in this database: shown as unavailable
         assert not tiles[key].available and tiles[key].value == "–"
 
 
-def test_mandate_finding_says_why_when_the_model_is_not_stored(result):
-    # the hand-made database was never loaded through the derived step: no mandate model
-    text = result.findings[0].text
-    assert text.startswith("The effect of AI mandates on morale is not available")
-    assert "not stored in this database" in text
+def test_one_headcount_as_of_the_windows_last_day(result, con):
+    assert result.headcount == people.HeadcountAsOf(date(2026, 6, 30), 30)
+    tile = next(h for h in result.headlines if h.key == "headcount")
+    assert tile.label == "Headcount as of 30 Jun 2026" and tile.value == "30"
+    # the span tile counts the same people on the same day
+    assert "16 of 30 people employed on 30 Jun 2026" in next(h for h in result.headlines if h.key == "span").context
+    # the drill-down's breakdown adds up to it, at every level
+    by_org = people.headcount_on(con, EXEC, H1, date(2026, 6, 30))
+    assert int(by_org["headcount"].sum()) == 30
 
 
-def test_other_findings(result):
-    found = {f.title: f.text for f in result.findings}
-    assert list(found) == ["Morale after AI mandates", "Voluntary attrition",
-                           "Who leaves by choice (company-wide model)", "Spans of control",
-                           "Reorganisations and layoffs"]
-    assert "1 person left by choice over 181 days" in found["Voluntary attrition"]
-    # this hand-made database was never loaded: the models' finding says why instead of a number
-    assert found["Who leaves by choice (company-wide model)"].startswith("The statistical models are not available")
-    assert "1 of 4 managers had more than 15 direct reports" in found["Spans of control"]
-    assert "1 forced move" in found["Reorganisations and layoffs"] and "2 chosen moves" in found["Reorganisations and layoffs"]
+def test_tiles_are_those_the_role_can_act_on(con):
+    exec_keys = [h.key for h in executive.executive_summary(con, EXEC, H1, pages=pages(EXEC)).headlines]
+    admin_keys = [h.key for h in executive.executive_summary(con, ADMIN, H1, pages=pages(ADMIN)).headlines]
+    assert "alerts" not in exec_keys  # an executive cannot open the alert review
+    assert admin_keys == [*exec_keys, "alerts"]
+    assert exec_keys == ["headcount", "ai_spend", "adoption", "morale", "enps", "attrition", "span"]
+    only_people = executive.executive_summary(con, EXEC, H1, pages={"org_changes"}).headlines
+    assert [h.key for h in only_people] == ["headcount", "attrition", "span"]
+    for h in executive.executive_summary(con, ADMIN, H1, pages=pages(ADMIN)).headlines:
+        assert h.page in pages(ADMIN)
+
+
+def test_findings_say_why_when_the_models_are_not_stored(result):
+    # the hand-made database was never loaded through the derived step: no stored models, and the
+    # half-year before H1 is outside the data (no attrition change to compare)
+    keys = [f.key for f in result.findings]
+    assert keys == ["mandate", "models"]
+    mandate, models = result.findings
+    assert mandate.sentence.startswith("The effect of AI mandates on morale is not available")
+    assert "not stored in this database" in mandate.sentence and mandate.estimate is None
+    assert models.sentence.startswith("The statistical models of attrition and layoffs are not available")
+    assert {f.page for f in result.findings} == {"drivers"}
 
 
 def test_risk_teams(result, con):
     risks = result.risks
-    assert len(risks) <= summary.RISK_TEAMS
-    assert (risks["headcount"] >= summary.MIN_TEAM_HEADCOUNT).all()  # Alpha/A2 (1 person) is left out
+    assert len(risks) <= executive.RISK_TEAMS
+    assert (risks["headcount"] >= executive.MIN_TEAM_HEADCOUNT).all()  # Alpha/A2 (1 person) is left out
     top = risks.iloc[0]
     assert (top["org"], top["team"]) == ("Gamma", "G1")
     assert "wide spans" in top["reasons"] and "low morale" in top["reasons"]
@@ -79,7 +103,7 @@ def test_risk_teams(result, con):
 
 def test_hr_partner_summary_is_scoped(con):
     hr = Viewer("hr", Role.HR_PARTNER, frozenset({"Alpha"}))
-    scoped = summary.executive_summary(con, hr, H1)
+    scoped = executive.executive_summary(con, hr, H1, pages=pages(hr))
     assert scoped.scope == "Alpha"
     assert set(scoped.risks["org"]) <= {"Alpha"}
     tiles = {h.key: h for h in scoped.headlines}
@@ -89,13 +113,17 @@ def test_hr_partner_summary_is_scoped(con):
 def test_report_is_self_contained_and_escaped(result):
     hostile = result.risks.copy()
     hostile.loc[0, "team"] = "<img src=x onerror=alert(1)>"
-    html = report.summary_html(summary.ExecutiveSummary(**{**result.__dict__, "risks": hostile}))
+    html = report.summary_html(executive.ExecutiveSummary(**{**result.__dict__, "risks": hostile}))
     assert html.startswith("<!DOCTYPE html>") and html.count("<svg") == 2
     assert "<img" not in html and "&lt;img src=x" in html
     for remote in ("<script", "http://", "https://", "@import", "url("):
         assert remote not in html
     assert not re.search(r"<[^>]*\s(src|href)=", html)  # no tag loads anything
-    assert "Morale after AI mandates" in html and "53%" in html
+    assert "53%" in html and "30 people employed as of 30 Jun 2026" in html
+    # the report tells the page's story: the same findings in the same order, the same tiles
+    positions = [html.index(escape(f.sentence)) for f in result.findings]
+    assert positions == sorted(positions)
+    assert len(re.findall(r'class="tile( na)?"', html)) == len(result.headlines)
 
 
 def test_svg_chart_draws_points_and_gaps():

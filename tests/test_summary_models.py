@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+from html import escape
+
 import duckdb
 import pytest
 
 from analytics.report import drivers_report, summary
-from workforce import report
-from workforce import summary as executive
+from ui.navigation import pages_for
+from workforce import executive, report
 from workforce.filters import Filters
 from workforce.viewer import Role, Viewer
 
@@ -23,18 +25,24 @@ def con(sample_db_path):
 
 
 def test_the_executive_summary_says_what_the_drivers_page_says(con, sample_db_path):
-    page = drivers_report(con, EXEC).findings
-    result = executive.executive_summary(con, EXEC, Filters())
-    found = {f.title: f.text for f in result.findings}
-    attrition = found["Who leaves by choice (company-wide model)"]
-    for key in ("attrition.morale_per_point", "attrition.forced_transfer", "attrition.span_per_10_reports",
-                "attrition.morale_per_point_corrected"):
-        assert page[key] in attrition
-    assert attrition.index(page["attrition.morale_per_point"]) < attrition.index(
-        page["attrition.morale_per_point_corrected"])  # the headline before its sensitivity
-    assert found["Layoff selection and AI use (company-wide model)"] == page["layoffs"]
+    report_ = drivers_report(con, EXEC)
+    page = report_.findings
+    candidates = {f.key: f for f in executive.model_findings(con)}
+    for key, effect in report_.models.cox.hazard_ratios.items():
+        finding = candidates[f"attrition.{key}"]
+        assert finding.detail == page[f"attrition.{key}"]  # the page's sentence, word for word
+        assert finding.estimate.value == effect.estimate  # the same stored estimate
+        assert (finding.estimate.low, finding.estimate.high) == (effect.ci_low, effect.ci_high)
+        # the page says "no clear difference" exactly when the summary says "no clear link"
+        assert ("showed no clear difference" in page[f"attrition.{key}"]) == finding.sentence.startswith("No clear")
+    layoffs = candidates["layoffs"]
+    assert layoffs.detail == page["layoffs"]
+    assert ("showed no clear relation" in page["layoffs"]) == layoffs.sentence.startswith("No clear")
+    result = executive.executive_summary(con, EXEC, Filters(), pages={p.key for p in pages_for(EXEC)})
+    assert 3 <= len(result.findings) <= 5
     html = report.summary_html(result)
-    assert "Who leaves by choice" in html and "Sensitivity to answer noise" in html
+    for finding in result.findings:
+        assert escape(finding.sentence) in html and escape(finding.detail) in html
 
 
 def test_the_command_line_gives_the_figures_the_sentences_quote(con, sample_db_path):

@@ -4,6 +4,10 @@ The filters live in the URL (`?from=2026-03-01&to=2026-06-30&org=Ads&team=...`),
 be shared and reopened. A URL is only a request: what it names is checked against the options of
 the viewer's own scope, anything outside it is dropped with a message, and every query is scoped
 on the server again whatever the filters say.
+
+The drill-down (`drill_chart`, `breadcrumb`) moves through the same filters: a click on an org's
+bar asks for that org, the next run checks it against the viewer's options before any widget is
+drawn (`workforce.drill.narrowed`) and the URL follows; the breadcrumb's parts go back up.
 """
 
 from __future__ import annotations
@@ -12,11 +16,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+import altair as alt
 import streamlit as st
 
 from ui.session import cached
-from workforce import options
+from workforce import drill, options
+from workforce.charts.drill import PICK
 from workforce.filters import Filters
+from workforce.inert import markdown_escape
 from workforce.options import FilterOptions
 from workforce.viewer import Viewer
 
@@ -128,6 +135,7 @@ def sidebar_filters(
     """Draw the sidebar filters and return them. Every option list is scoped to the viewer."""
     opts = cached(options.filter_options, viewer)
     _seed_from_url(opts, key)
+    _apply_drill(opts, key)
     with st.sidebar:
         st.subheader("Filters")
         start: date | None = None
@@ -168,3 +176,57 @@ def sidebar_filters(
     )
     _write_url(filters, opts)
     return filters
+
+
+# ---------------------------------------------------------------- drill-down
+
+
+def _apply_drill(opts: FilterOptions, key: str) -> None:
+    """A click asked for an org or team (`drill_chart`): narrow the filters to it before the
+    widgets are drawn, or refuse it when it is outside the viewer's options."""
+    request = st.session_state.pop(f"{key}_drill", None)
+    if request is None:
+        return
+    by, value = request
+    current = Filters(orgs=tuple(st.session_state.get(f"{key}_orgs", [])),
+                      teams=tuple(st.session_state.get(f"{key}_teams", [])))
+    target = drill.narrowed(current, by, value, opts.orgs, [tuple(t) for t in opts.teams])
+    if target is None:
+        st.session_state[f"{key}_drill_refused"] = request  # the same click is not asked for again
+        st.warning("That group is outside your scope or unknown: the view was not changed.")
+        return
+    st.session_state[f"{key}_orgs"] = list(target.orgs)
+    st.session_state[f"{key}_teams"] = list(target.teams)
+
+
+def _go_to(key: str, org: str | None, team: str | None) -> None:
+    st.session_state[f"{key}_orgs"] = [org] if org else []
+    st.session_state[f"{key}_teams"] = [team] if team else []
+
+
+def breadcrumb(level: drill.Drill, key: str = "filters") -> None:
+    """Company › Org › Team: each part above the current one is a button back to it."""
+    with st.container(horizontal=True, gap="small", vertical_alignment="center"):
+        crumbs = level.crumbs()
+        for i, (label, org, team) in enumerate(crumbs):
+            if i:
+                st.markdown("›")
+            if i == len(crumbs) - 1:
+                st.markdown(f"**{markdown_escape(label)}**")
+            else:
+                st.button(label, key=f"{key}_crumb_{i}", type="tertiary", on_click=_go_to, args=(key, org, team),
+                          help=f"Back to {label}")
+
+
+def drill_chart(chart: alt.Chart, level: drill.Drill, *, clickable: bool, key: str = "filters") -> None:
+    """Draw a drill-down chart; a click on a bar asks for that org or team on the next run."""
+    if not clickable:
+        st.altair_chart(chart, width="stretch")
+        return
+    # one widget per level and place: a selection never carries over to the level below
+    widget = f"{key}_drill_{level.by}_{level.org or ''}"
+    event = st.altair_chart(chart, width="stretch", on_select="rerun", selection_mode=PICK, key=widget)
+    picked = [p.get(level.by) for p in (event.selection.get(PICK) or [])] if event else []
+    if picked and picked[0] is not None and st.session_state.get(f"{key}_drill_refused") != (level.by, str(picked[0])):
+        st.session_state[f"{key}_drill"] = (level.by, str(picked[0]))
+        st.rerun()

@@ -170,6 +170,16 @@ def project_series(series: pd.Series, *, backtest_weeks: int = BACKTEST_WEEKS) -
     return Projection(horizons, daily, bt, mape, last_day)
 
 
+def open_periods(projection: Projection) -> pd.DataFrame:
+    """The horizons still open on the data's last day (month, quarter, year, in that order): the
+    only ones a forecast is shown for. A period that ended with the data has nothing left to
+    forecast, and its "range" would be the actual spend twice."""
+    if projection.horizons.empty or projection.last_day is None:
+        return projection.horizons
+    rows = projection.horizons
+    return rows[pd.to_datetime(rows["period_end"]) > pd.Timestamp(projection.last_day)].reset_index(drop=True)
+
+
 def spend_projection(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters) -> Projection:
     """The scope's spend projected to month, quarter and year end, with each period's budget beside it."""
     frame = usage.daily_spend(con, viewer, filters)

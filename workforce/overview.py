@@ -10,6 +10,7 @@ import pandas as pd
 
 from workforce import privacy
 from workforce.db import meta, query, table_exists
+from workforce.filters import Filters
 from workforce.viewer import Role, Viewer, allowed_orgs
 
 # The contract's tables as staged, in the order the contract lists them. Survey responses are
@@ -36,7 +37,8 @@ SURVEY_TABLES = {"stg_survey_submissions": "submissions", "stg_survey_answers": 
 
 @dataclass(frozen=True)
 class Headcount:
-    headcount_now: int
+    """How much the data holds in scope. The headcount itself is `people.headcount_as_of`."""
+
     people_in_window: int
     orgs: int
     teams: int
@@ -47,9 +49,11 @@ def load_info(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return meta(con)
 
 
-def headcount(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> Headcount:
-    orgs = allowed_orgs(con, viewer)
-    row = query(con, "overview/headcount_in_scope", {"orgs": orgs}).fetchall()[0]
+def headcount(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters | None = None) -> Headcount:
+    filters = filters or Filters()
+    orgs = allowed_orgs(con, viewer, filters.orgs or None)
+    params = {"orgs": orgs, "teams": Filters.as_list(filters.teams)}
+    row = query(con, "overview/headcount_in_scope", params).fetchall()[0]
     return Headcount(*(int(v or 0) for v in row))
 
 

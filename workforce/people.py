@@ -88,6 +88,31 @@ def headcount_on(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filter
     return frame.drop(columns="day").sort_values("org", ignore_index=True)
 
 
+@dataclass(frozen=True)
+class HeadcountAsOf:
+    """The one headcount the app states: people employed on `day` (hire_date <= day < exit_date)."""
+
+    day: date
+    people: int
+
+    def label(self) -> str:
+        return f"as of {self.day:%d %b %Y}"
+
+
+def headcount_as_of(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters) -> HeadcountAsOf:
+    """People employed in scope on the window's last day: the data's as-of date unless the filters
+    end earlier. Every page that states a headcount (Overview, Executive summary and its report,
+    Org changes) states this one, with its date."""
+    day = window(con, filters).end
+    return HeadcountAsOf(day, int(headcount_on(con, viewer, filters, day)["headcount"].sum()))
+
+
+def headcount_groups_on(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters, day: date) -> pd.DataFrame:
+    """People employed on `day` by org, team and level (org, team, level, headcount)."""
+    frame = _df(con, "people/headcount_groups", _params(con, viewer, filters, day=day), ONE_DAY)
+    return frame.sort_values(["org", "team", "level"], ignore_index=True)
+
+
 def headcount_monthly(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters) -> pd.DataFrame:
     """Headcount by org on the first day of every month in the filters' window (month, org, headcount)."""
     w = window(con, filters)

@@ -1,5 +1,6 @@
-"""The executive summary as one self-contained HTML file: headline numbers, findings, risk teams
-and two charts drawn as inline SVG. It needs no network, script or font to open or print.
+"""The executive summary as one self-contained HTML file: the same result the page shows
+(`workforce.executive.ExecutiveSummary`): headcount as of its day, the viewer's tiles, the ranked
+findings with the page that explains each, risk teams, and two charts drawn as inline SVG. It needs no network, script or font to open or print.
 
 All text from data (org and team names, wave titles) is HTML-escaped; nothing is rendered as
 markup. The charts are small hand-built SVGs, so the report adds no dependency.
@@ -14,7 +15,8 @@ from html import escape
 import pandas as pd
 
 from workforce.charts.theme import PALETTE
-from workforce.summary import ExecutiveSummary
+from workforce.executive import ExecutiveSummary
+from workforce.story import Finding
 
 WIDTH, HEIGHT = 560, 220
 PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 48, 140, 16, 36
@@ -35,6 +37,8 @@ section { break-inside: avoid; margin-bottom: 1.2rem; }
 table { border-collapse: collapse; width: 100%; font-size: 0.9rem; }
 th, td { border-bottom: 1px solid #ddd; padding: 0.3rem 0.4rem; text-align: left; }
 svg text { font-family: inherit; font-size: 11px; fill: #333; }
+.findings li { margin-bottom: 0.8rem; break-inside: avoid; } .findings p { margin: 0.2rem 0; }
+.look { font-size: 0.85rem; color: #444; }
 .glossary { font-size: 0.85rem; color: #333; } .glossary dt { font-weight: 600; } .glossary dd { margin: 0 0 0.3rem 1rem; }
 @media print { body { margin: 0; max-width: none; } a { color: inherit; text-decoration: none; } }
 """
@@ -67,7 +71,7 @@ def svg_lines(
             f'viewBox="0 0 {WIDTH} {HEIGHT}"><title>{escape(title)}</title><desc>{desc}</desc>')
     if not values or not x_labels:
         return head + f'<text x="{PAD_LEFT}" y="{HEIGHT / 2}">No data to show.</text></svg>'
-    lo, hi = y_domain if y_domain else (min(values), max(values))
+    lo, hi = y_domain if y_domain else (min(0.0, min(values)), max(values))  # counts start at zero
     if hi == lo:
         lo, hi = lo - 1, hi + 1
     plot_w, plot_h = WIDTH - PAD_LEFT - PAD_RIGHT, HEIGHT - PAD_TOP - PAD_BOTTOM
@@ -114,6 +118,7 @@ def morale_svg(morale: pd.DataFrame) -> str:
 
 
 def headcount_svg(headcount: pd.DataFrame) -> str:
+    """Headcount on the first day of each month (the trend); the figure stated is `headcount_as_of`."""
     points = [(pd.Timestamp(m).strftime("%b %y"), float(h)) for m, h in zip(headcount["month"], headcount["headcount"],
                                                                             strict=True)]
     return svg_lines({"headcount": points} if points else {}, title="Headcount in scope, first day of each month (people)",
@@ -151,21 +156,30 @@ def _glossary(terms: tuple[tuple[str, str], ...]) -> str:
     return f'<details open><summary>Terms used</summary><dl class="glossary">{items}</dl></details>'
 
 
+def _finding(f: Finding) -> str:
+    detail = (f'<details><summary>How this was measured</summary><p>{escape(f.detail)}</p>{_glossary(f.glossary)}'
+              "</details>" if f.detail else "")
+    return (f'<li class="finding"><p>{escape(f.sentence)}</p><p class="look">What to look at: '
+            f"{escape(f.link_label)} (in the dashboard)</p>{detail}</li>")
+
+
 def summary_html(summary: ExecutiveSummary) -> str:
     """The whole report as one HTML document (UTF-8), with its CSS and charts inline."""
     tiles = "".join(_tile(h) for h in summary.headlines)
-    findings = "".join(f"<section><h3>{escape(f.title)}</h3><p>{escape(f.text)}</p>{_glossary(f.glossary)}</section>"
-                       for f in summary.findings)
+    findings = "".join(_finding(f) for f in summary.findings)
     return (
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
         "<title>Executive summary: workforce impact</title>"
         f"<style>{CSS}</style></head><body>"
         "<h1>Executive summary: workforce impact</h1>"
         f'<p class="meta">{escape(summary.scope)} · {summary.start:%d %b %Y} to {summary.as_of:%d %b %Y} · '
+        f"{summary.headcount.people:,} people employed {escape(summary.headcount.label())} · "
         f"span threshold {summary.span_threshold} reports · survey groups under the minimum size are never shown</p>"
         f'<div class="tiles">{tiles}</div>'
-        f"<h2>Findings</h2>{findings}"
+        "<h2>What stands out</h2><p class=\"meta\">Ranked: findings the data are clear about first, largest first; "
+        "then those where the data cannot rule out no difference. Each interval is a 95% interval.</p>"
+        f'<ol class="findings">{findings}</ol>'
         f"<section><h2>Teams to look at first</h2>{_risk_table(summary.risks)}</section>"
-        f"<section><h2>Charts</h2>{morale_svg(summary.morale)}{headcount_svg(summary.headcount)}</section>"
+        f"<section><h2>Charts</h2>{morale_svg(summary.morale)}{headcount_svg(summary.headcount_by_month)}</section>"
         "</body></html>"
     )

@@ -24,8 +24,9 @@ EXPECT: dict[str, Expect] = {
     # Minimums seen on the sample data for the role with the least (executives get two charts
     # on Drivers: the per-team ranking stays with HR and admins).
     # Its mandate-vs-morale chart is left out when no wave is large enough, as with the open demo wave.
-    "executive_summary": Expect(metrics=7, texts=("Findings", "Teams to look at first", "AI spend, month to date")),
-    "overview": Expect(metrics=4),
+    "executive_summary": Expect(metrics=7, texts=("What stands out", "What to look at:", "Teams to look at first",
+                                                  "Headcount as of")),
+    "overview": Expect(charts=1, metrics=4, texts=("Headcount as of",)),
     "ai_usage": Expect(charts=12, metrics=8),
     "cost_alerts": Expect(texts=("Detection thresholds",)),
     "spend_reconciliation": Expect(texts=("What each vendor's cost report billed",)),  # the title shows when denied too
