@@ -8,6 +8,7 @@ import streamlit as st
 from ui.downloads import csv_download
 from ui.filters import sidebar_filters
 from ui.session import cached, db, log_view, require_page
+from ui.tables import show_table
 from workforce import alerts, forecast, tokenmaxxing, usage, vendor_outcomes
 from workforce.charts import usage as charts
 
@@ -73,7 +74,7 @@ with adoption_tab:
     status = cached(usage.adoption_target_status, viewer, filters)
     if not status.empty:
         st.subheader("Adoption targets")
-        st.dataframe(status, hide_index=True, width="stretch")
+        show_table(status)
         csv_download(status, "adoption target status", viewer, PAGE)
 
     cohort_frame = cached(usage.usage_cohorts, viewer, filters)
@@ -119,13 +120,13 @@ with budget_tab:
         cols[3].metric("Backtest error (MAPE, last 8 weeks)",
                        f"{projection.mape:.1%}" if projection.mape is not None else "–",
                        help="Each of the last 8 weeks forecast from the data before it; mean absolute % error.")
-        st.dataframe(projection.horizons, hide_index=True, width="stretch")
+        show_table(projection.horizons)
         csv_download(projection.horizons, "spend projection", viewer, PAGE)
         st.altair_chart(charts.forecast(projection.daily), width="stretch")
         csv_download(projection.daily, "daily spend and forecast", viewer, PAGE)
         st.caption("Method: a seasonal-trend regression of daily spend (level, slope, weekday) fitted on the "
                    "last 18 weeks; the interval includes the uncertainty of the fitted slope.")
-        st.dataframe(projection.backtest, hide_index=True, width="stretch")
+        show_table(projection.backtest)
 
 with abnormal_tab:
     counts = cached(alerts.alert_counts, viewer, filters)
@@ -136,7 +137,7 @@ with abnormal_tab:
     team_rows = cached(alerts.team_alerts, viewer, filters)
     if not team_rows.empty:
         st.subheader("Team-days above their baseline")
-        st.dataframe(team_rows, hide_index=True, width="stretch")
+        show_table(team_rows)
         csv_download(team_rows, "team alerts", viewer, PAGE)
 
 with value_tab:
@@ -150,14 +151,14 @@ with value_tab:
     st.caption("Over people whose work is measured in changes landed (outcomes). Cohort per person-month.")
     flags = cached(tokenmaxxing.flags_by_org, viewer, filters)
     st.subheader("Usage far above peers without more delivered work")
-    st.dataframe(flags, hide_index=True, width="stretch")
+    show_table(flags)
     csv_download(flags, "tokenmaxxing flags by org", viewer, PAGE)
     st.caption("Counted per org. Flag: tokens and agent time at least 6× the job family's median in 4 or more "
                "weeks, sustained (60% of the weeks since it began), with no rise in changes landed.")
     delivered = cached(vendor_outcomes.vendor_outcomes_by_org, viewer, filters)
     if not delivered.empty:
         st.subheader("What the tools report as delivered")
-        st.dataframe(delivered, hide_index=True, width="stretch")
+        show_table(delivered)
         csv_download(delivered, "vendor outcomes by org", viewer, PAGE)
         st.caption("Claude Code: pull requests, commits and lines it helped create, and edit-tool proposals "
                    "accepted; Copilot: suggestions accepted and their lines. See docs/usage.md.")

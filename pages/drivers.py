@@ -21,6 +21,7 @@ from analytics.summary import (
     ph_table,
 )
 from ui.session import cached, log_view, require_page
+from ui.tables import show_table
 from workforce.charts import drivers as charts
 from workforce.db import default_db_path, default_key_path
 from workforce.inert import markdown_escape
@@ -60,7 +61,7 @@ if mandate is not None:
     unit_cols[1].metric("Comparison units (no mandate yet)", mandate.control_units)
     by_org = mandate_org_table(mandate, report.orgs)
     if not by_org.empty:
-        st.dataframe(by_org, hide_index=True)
+        show_table(by_org)
     with st.expander("Terms used"):
         for term, meaning in GLOSSARY:
             st.markdown(f"**{term}**: {meaning}")
@@ -115,7 +116,7 @@ st.caption(
 )
 st.caption("Proportional-hazards check (scaled Schoenfeld residuals): a small p means the factor's "
            "hazard ratio changes over time, and the single ratio above is an average.")
-st.dataframe(ph_table(models.cox), hide_index=True)
+show_table(ph_table(models.cox))
 
 st.subheader("Layoff audit")
 st.caption(
@@ -125,7 +126,7 @@ st.caption(
     "with a Holm-adjusted Fisher p below 0.05."
 )
 dimension = st.selectbox("Breakdown", list(DIMENSIONS), format_func=DIMENSIONS.get)
-st.dataframe(audit_table(report.audit, dimension), hide_index=True, width="stretch")
+show_table(audit_table(report.audit, dimension))
 
 st.subheader("Team explorer")
 st.caption(
@@ -143,4 +144,4 @@ st.altair_chart(
     width="stretch",
 )
 st.write(sentence)
-st.dataframe(correlation_matrix_view(report.teams), hide_index=True, width="stretch")
+show_table(correlation_matrix_view(report.teams))

@@ -5,6 +5,7 @@ import streamlit as st
 
 from ui.filters import sidebar_filters
 from ui.session import cached, db, log_view, require_page
+from ui.tables import show_table
 from workforce import audit, people, report, summary
 from workforce.charts import survey as survey_charts
 from workforce.inert import markdown_escape
@@ -51,10 +52,8 @@ for finding in result.findings:
 st.header("Teams to look at first")
 st.caption("Teams of five or more combining low morale, wide spans, recent forced transfers and high voluntary "
            "attrition, each ranked among the teams in scope. Morale is used only where the team is large enough to show.")
-st.dataframe(result.risks, hide_index=True, width="stretch",
-             column_config={"share_under_wide": st.column_config.NumberColumn("under wide spans", format="percent"),
-                            "voluntary_rate": st.column_config.NumberColumn("voluntary attrition", format="percent"),
-                            "score": st.column_config.NumberColumn("risk score (0–1)", format="%.2f")})
+show_table(result.risks, labels={"share_under_wide": "Under wide spans", "voluntary_rate": "Voluntary attrition",
+                               "score": "Risk score (0–1)"})
 
 if not result.morale.empty:
     st.altair_chart(survey_charts.mandate_morale_chart(result.morale), width="stretch")
