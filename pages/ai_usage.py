@@ -51,7 +51,7 @@ with spend_tab:
     measure = st.radio("Measure", list(charts.MEASURES), horizontal=True, key=f"{PAGE}_measure",
                        format_func=lambda m: charts.MEASURES[m][0])
     spend = cached(usage.spend_over_time, viewer, filters, grain=grain, by=by)
-    st.altair_chart(charts.spend_over_time(spend, measure=measure, grain=grain, by=by), width="stretch")
+    st.altair_chart(charts.spend_over_time(spend, measure=measure, grain=grain, by=by, through=filters.end), width="stretch")
     csv_download(spend, f"spend by {by} {grain}", viewer, PAGE)
 
     mix_grain = "week" if grain == "rolling30" else grain
@@ -61,13 +61,13 @@ with spend_tab:
 
     share = cached(usage.in_house_share, viewer, filters)
     migrations = cached(usage.mandates_in_scope, viewer, filters, "tool_migration")
-    st.altair_chart(charts.in_house_share(share, migrations), width="stretch")
+    st.altair_chart(charts.in_house_share(share, migrations, through=filters.end), width="stretch")
     csv_download(share, "in-house share weekly", viewer, PAGE)
 
 with adoption_tab:
     weekly = cached(usage.adoption_weekly, viewer, filters)
     targets = cached(usage.adoption_vs_target, viewer, filters)
-    st.altair_chart(charts.adoption(weekly, targets), width="stretch")
+    st.altair_chart(charts.adoption(weekly, targets, through=filters.end), width="stretch")
     st.caption("Active user: at least one usage row in the week (any tool). Headcount: people employed on "
                "the week's Monday. Vendor and tool filters do not apply here.")
     csv_download(weekly, "adoption weekly", viewer, PAGE)
@@ -78,7 +78,7 @@ with adoption_tab:
         csv_download(status, "adoption target status", viewer, PAGE)
 
     cohort_frame = cached(usage.usage_cohorts, viewer, filters)
-    st.altair_chart(charts.cohorts(cohort_frame), width="stretch")
+    st.altair_chart(charts.cohorts(cohort_frame, through=filters.end), width="stretch")
     thresholds = cached(usage.cohort_thresholds).iloc[0]
     if thresholds.person_months_with_usage:
         st.caption(
@@ -130,7 +130,7 @@ with budget_tab:
 
 with abnormal_tab:
     counts = cached(alerts.alert_counts, viewer, filters)
-    st.altair_chart(charts.alert_counts(counts), width="stretch")
+    st.altair_chart(charts.alert_counts(counts, through=filters.end), width="stretch")
     csv_download(counts, "alert counts weekly", viewer, PAGE)
     st.caption("A day is abnormal when it is far above the same person's or team's own median of the previous "
                "28 days (robust z-score on median and MAD). Admins review individual alerts on Cost alerts.")

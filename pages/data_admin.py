@@ -94,6 +94,7 @@ edited = st.data_editor(
     hide_index=True,
     width="stretch",
     key="identity_editor",
+    column_config={"identity_kind": "Kind of identity", "identity": "Identity", "employee_id": "Employee"},
 )
 if st.button("Save identity map", key="identity_save"):
     try:

@@ -22,5 +22,5 @@ def show_table(
     """`frame` as a table: labels in words, formatted values, widths that fit `width` pixels
     (pass a smaller width for a table in a column). Sorting by a header sorts the values."""
     view = tables.table_view(frame, labels=labels, kinds=kinds, hide=hide, width=width)
-    config = {label: st.column_config.Column(label, width=px) for label, px in view.widths.items()}
+    config = {label: st.column_config.Column(label, width=px, help=label) for label, px in view.widths.items()}
     st.dataframe(view.styler(), hide_index=True, width="stretch", height=height, column_config=config)

@@ -28,7 +28,7 @@ LABELS: dict[str, str] = {
     "enps": "eNPS (−100 to 100)",
     "wave_id": "Wave",
     "median_token_ratio": "Tokens vs peers (median, ×)",
-    "respondents_band": "Respondents",
+    "respondents_band": "Respondents (band)",
     "mean_sentiment": "Mean sentiment (−1 to 1)",
     "sentiment": "Sentiment (−1 to 1)",
     "opens_on": "Opens on",
@@ -203,30 +203,36 @@ class TableView:
         return self.frame.style.format(self.formatters(), na_rep=MISSING)
 
 
-def _column_width(label: str, shown: pd.Series, kind: str) -> int:
-    longest_word = max((len(w) for w in label.split()), default=0)
-    header = max(longest_word + 4, min(len(label), 18))
+def _chars_px(chars: int) -> int:
+    return int(chars * CHAR_PX + PADDING_PX)
+
+
+def _column_widths(label: str, shown: pd.Series, kind: str) -> tuple[int, int]:
+    """(wanted, least) pixels: wanted shows the whole header and nearly every value; least keeps
+    the values and the header's first ten characters (the whole label is in the header's tooltip)."""
     content = int(shown.str.len().quantile(0.9)) if len(shown) else 0
-    chars = max(header, content)
     cap = MAX_TEXT_PX if kind in ("text", "details") else 220
-    return int(min(max(chars * CHAR_PX + PADDING_PX, MIN_COLUMN_PX), cap))
+    wanted = min(max(_chars_px(max(len(label), content)), MIN_COLUMN_PX), cap)
+    least = min(max(_chars_px(max(min(len(label), 10), min(content, 14))), MIN_COLUMN_PX), wanted)
+    return wanted, least
 
 
-def fit_widths(widths: dict[str, int], budget: int) -> dict[str, int]:
-    """Narrow the widest columns, evenly, until the table fits `budget` pixels."""
+def fit_widths(widths: dict[str, int], budget: int, least: dict[str, int] | None = None) -> dict[str, int]:
+    """Narrow the widest columns, evenly, until the table fits `budget` pixels or every column is
+    at its least width (`least`, default MIN_COLUMN_PX)."""
+    floor = {k: (least or {}).get(k, MIN_COLUMN_PX) for k in widths}
     fitted = dict(widths)
     while sum(fitted.values()) > budget:
-        widest = max(fitted.values())
-        if widest <= MIN_COLUMN_PX * 2:
+        movable = [k for k in fitted if fitted[k] > floor[k]]
+        if not movable:
             break
         over = sum(fitted.values()) - budget
-        wide = [k for k, w in fitted.items() if w == widest]
-        second = max([w for w in fitted.values() if w < widest], default=MIN_COLUMN_PX)
-        cut = min(math.ceil(over / len(wide)), widest - max(second, MIN_COLUMN_PX * 2))
-        if cut <= 0:
-            cut = math.ceil(over / len(wide))
+        widest = max(fitted[k] for k in movable)
+        wide = [k for k in movable if fitted[k] == widest]
+        second = max([fitted[k] for k in movable if fitted[k] < widest], default=0)
+        cut = max(1, min(math.ceil(over / len(wide)), widest - second if second else widest))
         for k in wide:
-            fitted[k] = max(fitted[k] - cut, MIN_COLUMN_PX * 2)
+            fitted[k] = max(fitted[k] - cut, floor[k])
     return fitted
 
 
@@ -261,5 +267,6 @@ def table_view(
             relabelled[label] = [format_details(v) for v in relabelled[label]]
     view = TableView(relabelled, column_kinds, {})
     shown = view.text().head(200)
-    widths = {label: _column_width(label, shown[label], column_kinds[label]) for label in relabelled.columns}
-    return TableView(relabelled, column_kinds, fit_widths(widths, width))
+    sizes = {label: _column_widths(label, shown[label], column_kinds[label]) for label in relabelled.columns}
+    widths = fit_widths({k: w for k, (w, _) in sizes.items()}, width, {k: least for k, (_, least) in sizes.items()})
+    return TableView(relabelled, column_kinds, widths)

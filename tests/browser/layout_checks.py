@@ -17,11 +17,13 @@ CHART_PROBLEMS_JS = """root => {
         if (chart.offsetParent === null) return;            // in a closed tab
         const svg = chart.querySelector('svg.marks');
         if (!svg) return;                                    // canvas: nothing to measure
-        const box = chart.getBoundingClientRect();
+        const box = svg.getBoundingClientRect();   // Vega sizes its SVG to hold titles and legends
         const titleEl = svg.querySelector('g[class*="role-title"] text');
         const name = (titleEl ? titleEl.textContent : (chart.getAttribute('aria-label') || '')).slice(0, 70);
         const say = msg => out.push(`chart ${i} "${name}": ${msg}`);
-        if (box.height > 900) say(`${Math.round(box.height)} px tall`);
+        if (box.height > 1000) say(`${Math.round(box.height)} px tall`);
+        if (box.right > chart.closest('[data-testid="stMain"]').getBoundingClientRect().right + 2)
+            say('wider than the page');
         for (const t of svg.querySelectorAll('text')) {
             const text = (t.textContent || '').trim();
             if (!text) continue;

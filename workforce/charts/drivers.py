@@ -11,6 +11,7 @@ import pandas as pd
 
 from workforce.charts import theme
 
+LOG_TICKS = [0.1, 0.25, 0.5, 1, 2, 4, 10]
 
 def forest_plot(effects: pd.DataFrame, *, title: str, unit: str, null: float, log_scale: bool = False) -> alt.Chart:
     """Point estimates with 95% CI bars, one row per effect, and a rule at "no association".
@@ -20,6 +21,8 @@ def forest_plot(effects: pd.DataFrame, *, title: str, unit: str, null: float, lo
     theme.check_size(len(effects))
     data = effects.dropna(subset=["estimate"]).assign(null=null)
     scale = alt.Scale(type="log") if log_scale else alt.Scale(zero=False)
+    # A log axis labels every power it spans (0.2, 0.3, 0.4 …) and Vega then hides half: name a few.
+    axis = alt.Axis(values=LOG_TICKS) if log_scale else alt.Axis()
     x_title = f"{unit} (95% CI)"
     base = alt.Chart(data).encode(y=alt.Y("label:N", title=None, sort=None))
     tooltip = [
@@ -30,7 +33,7 @@ def forest_plot(effects: pd.DataFrame, *, title: str, unit: str, null: float, lo
         alt.Tooltip("n:Q", title="n", format=","),
     ]
     bars = base.mark_rule(strokeWidth=2, color=theme.PALETTE[0]).encode(
-        x=alt.X("ci_low:Q", title=x_title, scale=scale), x2="ci_high:Q", tooltip=tooltip
+        x=alt.X("ci_low:Q", title=x_title, scale=scale, axis=axis), x2="ci_high:Q", tooltip=tooltip
     )
     points = base.mark_point(filled=True, size=80, color=theme.PALETTE[0]).encode(x="estimate:Q", tooltip=tooltip)
     rule = alt.Chart(pd.DataFrame({"null": [null]})).mark_rule(color=theme.MARKER_COLOUR, strokeDash=[4, 4]).encode(

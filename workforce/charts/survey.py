@@ -23,6 +23,7 @@ def trend_chart(frame: pd.DataFrame, measure: str, events: pd.DataFrame | None =
         raise ValueError(f"measure must be morale_index or enps, got {measure!r}")
     title = "Morale index by wave (1–5)" if measure == "morale_index" else "eNPS by wave (−100 to 100)"
     axis_title = "Morale index (1–5)" if measure == "morale_index" else "eNPS (% promoters − % detractors)"
+    frame = theme.top_groups(frame, "group")  # groups shown in most waves in colour, the rest grey
     line = (
         alt.Chart(frame)
         .mark_line(point=True)
@@ -30,7 +31,8 @@ def trend_chart(frame: pd.DataFrame, measure: str, events: pd.DataFrame | None =
             x=alt.X("opens_on:T", title="Wave (opening day)"),
             y=alt.Y(f"{measure}:Q", title=axis_title,
                     scale=alt.Scale(domain=[1, 5]) if measure == "morale_index" else alt.Scale(domain=[-100, 100])),
-            color=theme.colour("group", "Group"),
+            color=theme.group_colour(frame, "Group"),
+            detail="group:N",
             tooltip=[alt.Tooltip("title:N", title="Wave"), alt.Tooltip("group:N", title="Group"),
                      alt.Tooltip(f"{measure}:Q", title=axis_title, format=".2f"),
                      alt.Tooltip("respondents_band:N", title="Respondents")],
@@ -42,22 +44,34 @@ def trend_chart(frame: pd.DataFrame, measure: str, events: pd.DataFrame | None =
 
 
 def response_rate_chart(frame: pd.DataFrame) -> alt.Chart:
+    """Groups × waves, each cell the response rate: one row per group, whatever the number of
+    waves (a bar chart faceted by wave grew to ~1,800 px and smeared the wave names)."""
     theme.check_size(len(frame))
-    chart = (
-        alt.Chart(frame)
-        .mark_bar()
-        .encode(
-            x=alt.X("response_rate:Q", title="Response rate (%)", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
-            y=alt.Y("group:N", title="Group"),
-            row=alt.Row("title:N", title="Wave", sort=alt.SortField("opens_on")),
-            color=alt.value(theme.PALETTE[0]),
-            tooltip=[alt.Tooltip("title:N", title="Wave"), alt.Tooltip("group:N", title="Group"),
-                     alt.Tooltip("response_rate:Q", title="Rate", format=".0%"),
-                     alt.Tooltip("respondents_band:N", title="Respondents"), alt.Tooltip("eligible:Q", title="Invited")],
-        )
+    data = frame.assign(wave=pd.to_datetime(frame["opens_on"]).dt.strftime("%d %b %y"))
+    waves = data.sort_values("opens_on")["wave"].drop_duplicates().tolist()
+    base = alt.Chart(data).encode(
+        x=alt.X("wave:O", title="Wave (opening day)", sort=waves, axis=alt.Axis(labelAngle=-45)),
+        y=alt.Y("group:N", title="Group"),
+        tooltip=[alt.Tooltip("title:N", title="Wave"), alt.Tooltip("group:N", title="Group"),
+                 alt.Tooltip("response_rate:Q", title="Rate", format=".0%"),
+                 alt.Tooltip("respondents_band:N", title="Respondents"),
+                 alt.Tooltip("eligible:Q", title="Invited", format=",")],
     )
-    return chart.properties(title="Response rate per wave and group (%)", height=alt.Step(18),
-                            description="Bars of the share of people invited who answered, per wave and group.")
+    cells = base.mark_rect().encode(
+        color=alt.Color("response_rate:Q", title="Response rate (%)",
+                        scale=alt.Scale(scheme=theme.SEQUENTIAL_SCHEME, domain=[0, 1]),
+                        legend=alt.Legend(format="%", direction="horizontal", orient="bottom")),
+    )
+    text = base.mark_text(fontSize=10).encode(
+        text=alt.Text("response_rate:Q", format=".0%"),
+        color=alt.condition("datum.response_rate > 0.6", alt.value("#ffffff"), alt.value("#111111")),
+    )
+    return (cells + text).properties(
+        title=theme.wrap_title("Response rate per wave and group (% of people invited)"),
+        height=alt.Step(22), width=theme.WIDTH,
+        description="Grid of groups (rows) by survey wave (columns); each cell is the share of people invited "
+                    "who answered.",
+    )
 
 
 def theme_heatmap_chart(frame: pd.DataFrame, value: str = "score") -> alt.Chart:
@@ -126,8 +140,8 @@ def keyword_chart(frame: pd.DataFrame) -> alt.Chart:
                      alt.Tooltip("mean_sentiment:Q", title="Mean sentiment", format="+.2f")],
         )
     )
-    return theme.titled(chart, "Comment keywords (comments mentioning each; colour: sentiment −1 to 1)",
-                        "Bars of how many comments mention each keyword, coloured by their mean sentiment.")
+    return theme.band_height(theme.titled(chart, "Comment keywords (comments mentioning each; colour: sentiment −1 to 1)",
+                                          "Bars of how many comments mention each keyword, coloured by their mean sentiment."))
 
 
 def mandate_morale_chart(frame: pd.DataFrame) -> alt.Chart:
