@@ -126,7 +126,7 @@ st.caption(
     "with a Holm-adjusted Fisher p below 0.05."
 )
 dimension = st.selectbox("Breakdown", list(DIMENSIONS), format_func=DIMENSIONS.get)
-show_table(audit_table(report.audit, dimension))
+show_table(audit_table(report.audit, dimension), hide=("Breakdown", "p (Fisher, vs rest)", "Hidden (small group)"))
 
 st.subheader("Team explorer")
 st.caption(

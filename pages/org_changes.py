@@ -32,7 +32,8 @@ with headcount_tab:
         show_table(cached(people.movement_totals, viewer, filters), width=tables.HALF_PAGE_PX)
     with right:
         st.subheader("Layoffs by wave")
-        show_table(cached(people.layoffs_by_wave, viewer, filters), width=tables.HALF_PAGE_PX)
+        show_table(cached(people.layoffs_by_wave, viewer, filters), hide=("wave_start", "wave_end"),
+                   width=tables.HALF_PAGE_PX)
 
 with flows_tab:
     flows = cached(people.org_flows, viewer, filters)
@@ -62,4 +63,4 @@ with attrition_tab:
     st.altair_chart(charts.attrition_chart(attrition), width="stretch")
     st.caption("Annualised voluntary attrition = voluntary exits ÷ average headcount × 365 ÷ days in the period; "
                "the interval treats exits as independent (Poisson).")
-    show_table(attrition)
+    show_table(attrition, hide=("days", "person_days"))  # the period is in the caption

@@ -57,7 +57,7 @@ _DATE_WORDS = re.compile(r"(_on$|_date$|^date$|^day$|_day$|^month$|^week$|^perio
 
 # Widths in pixels of a column by what it holds: about 7.5 px a character in Streamlit's grid.
 CHAR_PX = 7.5
-PADDING_PX = 28
+PADDING_PX = 18
 MIN_COLUMN_PX = 64
 MAX_TEXT_PX = 420
 PAGE_WIDTH_PX = 930  # the main area of a page at a 1,400 px window (sidebar open)
@@ -209,11 +209,12 @@ def _chars_px(chars: int) -> int:
 
 def _column_widths(label: str, shown: pd.Series, kind: str) -> tuple[int, int]:
     """(wanted, least) pixels: wanted shows the whole header and nearly every value; least keeps
-    the values and the header's first ten characters (the whole label is in the header's tooltip)."""
+    short values whole and the header's first eight characters (the whole label is in the header's
+    tooltip, a long text value in the cell's)."""
     content = int(shown.str.len().quantile(0.9)) if len(shown) else 0
     cap = MAX_TEXT_PX if kind in ("text", "details") else 220
     wanted = min(max(_chars_px(max(len(label), content)), MIN_COLUMN_PX), cap)
-    least = min(max(_chars_px(max(min(len(label), 10), min(content, 14))), MIN_COLUMN_PX), wanted)
+    least = min(max(_chars_px(max(min(len(label), 8), min(content, 12))), MIN_COLUMN_PX), wanted)
     return wanted, least
 
 

@@ -53,10 +53,11 @@ CHART_PROBLEMS_JS = """root => {
 TABLES_JS = """root => Array.from(root.querySelectorAll('[data-testid="stDataFrame"], [data-testid="stTable"]'))
     .filter(t => t.offsetParent !== null)
     .map(t => {
-        const scroller = t.querySelector('.dvn-scroller') || t;
+        // the grid's own scroller (an st.table scrolls itself); a grid still loading has none
+        const scroller = t.querySelector('.dvn-scroller') || (t.dataset.testid === 'stTable' ? t : null);
         const rows = Array.from(t.querySelectorAll('[role=row], tr')).map(r =>
             Array.from(r.querySelectorAll('[role=gridcell], [role=columnheader], th, td')).map(c => c.textContent.trim()));
-        return {overflow: scroller.scrollWidth - scroller.clientWidth, width: t.getBoundingClientRect().width,
+        return {overflow: scroller ? scroller.scrollWidth - scroller.clientWidth : 0, width: t.getBoundingClientRect().width,
                 header: rows.length ? rows[0] : [], cells: rows.slice(1, 30).flat()};
     })"""
 

@@ -134,11 +134,16 @@ def span_trend_chart(frame: pd.DataFrame, threshold: int) -> alt.Chart:
 def span_histogram(frame: pd.DataFrame, threshold: int) -> alt.Chart:
     theme.check_size(len(frame))
     data = frame.assign(above=frame["span"] > threshold)
+    # About eight labels, not one per bin: a phone would otherwise hide every other one.
+    widest = int(data["span"].max()) if len(data) else 1
+    step = max(2, -(-widest // 8))
+    ticks = list(range(0, widest + step, step))
     chart = (
         alt.Chart(data)
         .mark_bar()
         .encode(
-            x=alt.X("span:Q", bin=alt.Bin(maxbins=30), title="Direct reports"),
+            x=alt.X("span:Q", bin=alt.Bin(maxbins=30), title="Direct reports",
+                    axis=alt.Axis(values=ticks)),
             y=alt.Y("sum(managers):Q", title="Managers"),
             color=alt.Color("above:N", title=f"More than {threshold}",
                             scale=alt.Scale(domain=[False, True], range=[theme.PALETTE[0], theme.PALETTE[5]])),

@@ -50,7 +50,7 @@ def response_rate_chart(frame: pd.DataFrame) -> alt.Chart:
     data = frame.assign(wave=pd.to_datetime(frame["opens_on"]).dt.strftime("%d %b %y"))
     waves = data.sort_values("opens_on")["wave"].drop_duplicates().tolist()
     base = alt.Chart(data).encode(
-        x=alt.X("wave:O", title="Wave (opening day)", sort=waves, axis=alt.Axis(labelAngle=-45)),
+        x=alt.X("wave:O", title="Wave (opening day)", sort=waves, axis=alt.Axis(labelAngle=-90)),
         y=alt.Y("group:N", title="Group"),
         tooltip=[alt.Tooltip("title:N", title="Wave"), alt.Tooltip("group:N", title="Group"),
                  alt.Tooltip("response_rate:Q", title="Rate", format=".0%"),
@@ -66,7 +66,7 @@ def response_rate_chart(frame: pd.DataFrame) -> alt.Chart:
         text=alt.Text("response_rate:Q", format=".0%"),
         color=alt.condition("datum.response_rate > 0.6", alt.value("#ffffff"), alt.value("#111111")),
     )
-    return (cells + text).properties(
+    return theme.sized(cells + text).properties(
         title=theme.wrap_title("Response rate per wave and group (% of people invited)"),
         height=alt.Step(22), width=theme.WIDTH,
         description="Grid of groups (rows) by survey wave (columns); each cell is the share of people invited "
@@ -96,7 +96,7 @@ def theme_heatmap_chart(frame: pd.DataFrame, value: str = "score") -> alt.Chart:
                  alt.Tooltip("respondents_band:N", title="Respondents")],
     )
     text = base.mark_text(fontSize=11).encode(text=alt.Text(f"{value}:Q", format=".2f" if value == "score" else "+.2f"))
-    return (cells + text).properties(
+    return theme.sized(cells + text).properties(
         title=f"Theme scores by group: {titles[value].lower()}", height=alt.Step(26), width=theme.WIDTH,
         description=f"Heatmap of groups (rows) by survey theme (columns), coloured by {titles[value].lower()}.",
     )
@@ -105,23 +105,25 @@ def theme_heatmap_chart(frame: pd.DataFrame, value: str = "score") -> alt.Chart:
 def likert_chart(frame: pd.DataFrame) -> alt.Chart:
     """One 100% stacked bar per question, answers 1 to 5."""
     theme.check_size(len(frame))
-    data = frame.assign(answer_label=frame["answer"].map(LIKERT_LABELS))
-    order = data.drop_duplicates("question_id").sort_values("position")["text"].tolist()
+    data = frame.assign(answer_label=frame["answer"].map(LIKERT_LABELS), line=frame["text"].map(theme.wrap_label))
+    order = data.drop_duplicates("question_id").sort_values("position")["line"].tolist()
+    lines = max((label.count(theme.LINE_BREAK) + 1 for label in order), default=1)
     chart = (
         alt.Chart(data)
         .mark_bar()
         .encode(
-            y=alt.Y("text:N", title="Question", sort=order, axis=alt.Axis(labelLimit=320)),
+            y=alt.Y("line:N", title="Question", sort=order, axis=theme.WRAPPED_LABELS),
             x=alt.X("share:Q", title="Share of answers (%)", stack="normalize", axis=alt.Axis(format="%")),
             color=alt.Color("answer_label:N", title="Answer", sort=list(LIKERT_LABELS.values()),
-                            scale=alt.Scale(domain=list(LIKERT_LABELS.values()), range=LIKERT_COLOURS)),
+                            scale=alt.Scale(domain=list(LIKERT_LABELS.values()), range=LIKERT_COLOURS),
+                            legend=alt.Legend(columns=1)),  # starts after the wide question labels
             order=alt.Order("answer:Q"),
             tooltip=[alt.Tooltip("text:N", title="Question"), alt.Tooltip("answer_label:N", title="Answer"),
                      alt.Tooltip("share:Q", title="Share", format=".0%"),
                      alt.Tooltip("respondents:Q", title="Respondents (at least)")],
         )
     )
-    return chart.properties(title="Answers per question (% of respondents)", height=alt.Step(24), width=theme.WIDTH,
+    return theme.sized(chart).properties(title="Answers per question (% of respondents)", height=alt.Step(max(24, 13 * lines + 6)), width=theme.WIDTH,
                             description="Stacked bars per question of the share of each answer from strongly "
                                         "disagree to strongly agree.")
 

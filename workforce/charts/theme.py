@@ -43,17 +43,27 @@ MAX_CHART_ROWS = 5_000
 TOP_GROUPS = len(PALETTE) - 1
 OTHER = "Other"
 OTHER_COLOUR = PALETTE[-1]  # grey
-TITLE_LINE_CHARS = 80  # one line at desktop width; longer titles wrap rather than being cut
+TITLE_LINE_CHARS = 44  # what a 390 px phone shows of a title on one line; longer titles wrap
 LABEL_LIMIT_PX = 300
-LEGEND_LABEL_PX = 84
+LEGEND_LABEL_PX = 140
 # How many ticks fit on a horizontal axis: one per ~110 px, so Vega need not hide every other label.
-TIME_TICKS = {"expr": "max(2, floor(containerSize()[0] / 110))"}
-LEGEND_COLUMNS = 4  # four entries a row: fits a 390 px phone with the label limit below
+TIME_TICKS = {"expr": "max(2, floor(width / 140))"}
+# Two entries a row fit a 390 px phone with the label limit below; Vega sizes the chart before a
+# width-dependent column count would resolve, so the legend would overrun it.
+LEGEND_COLUMNS = 2
+# Streamlit's default autosize "fit" squeezes the plot to make room for titles and legends (at
+# 390 px a three-row legend left a 60 px plot and pushed the title under the tab bar); "fit-x"
+# fits the width only, and the chart grows downwards to hold its legends.
+AUTOSIZE = alt.AutoSizeParams(type="fit-x", contains="padding")
+# Room on the right for the last time label, which Vega centres on its tick.
+PADDING = {"left": 5, "top": 5, "right": 28, "bottom": 5}
 
 CONFIG = {
     "legend": {"orient": "bottom", "direction": "horizontal", "columns": LEGEND_COLUMNS,
-               "labelLimit": LEGEND_LABEL_PX, "symbolLimit": 0, "titleLimit": LABEL_LIMIT_PX},
-    "axis": {"labelLimit": LABEL_LIMIT_PX, "titleLimit": 0},
+               "labelLimit": LEGEND_LABEL_PX, "symbolLimit": 0, "titleLimit": LABEL_LIMIT_PX,
+               # several legends at the bottom stack one under the other instead of side by side
+               "layout": {"bottom": {"anchor": "start", "direction": "vertical", "margin": 6}}},
+    "axis": {"labelLimit": LABEL_LIMIT_PX},
     "axisXTemporal": {"tickCount": TIME_TICKS, "labelFlush": True},
     "axisXQuantitative": {"tickCount": TIME_TICKS},
     "title": {"anchor": "start", "offset": 8},
@@ -71,6 +81,16 @@ def wrap_title(title: str, width: int = TITLE_LINE_CHARS) -> list[str] | str:
     """A title as lines of at most `width` characters, so a phone shows it whole."""
     lines = textwrap.wrap(title, width=width, break_long_words=False)
     return lines if len(lines) > 1 else title
+
+
+LINE_BREAK = "|"
+WRAPPED_LABELS = alt.Axis(labelExpr=f"split(datum.label, '{LINE_BREAK}')", labelLimit=0)
+
+
+def wrap_label(text: str, width: int = 26) -> str:
+    """A long category name as lines joined by LINE_BREAK; an axis with WRAPPED_LABELS draws
+    them one under the other instead of cutting the name (the full name stays in the tooltip)."""
+    return LINE_BREAK.join(textwrap.wrap(str(text), width=width, break_long_words=False)) or str(text)
 
 
 def top_groups(frame: pd.DataFrame, field: str, weight: str | None = None, n: int = TOP_GROUPS) -> pd.DataFrame:
@@ -109,9 +129,13 @@ def colour(field: str, title: str | None = None, *, field_type: str = "N") -> al
 
 def titled(chart: alt.Chart, title: str, description: str | None = None) -> alt.Chart:
     """Title plus a text alternative (Vega's `description` becomes the SVG's aria label)."""
-    return chart.properties(
-        title=wrap_title(title), description=description or title, width=WIDTH, height=HEIGHT
-    )
+    return sized(chart.properties(title=wrap_title(title), description=description or title, width=WIDTH,
+                                  height=HEIGHT))
+
+
+def sized(chart: alt.Chart) -> alt.Chart:
+    """Fit the container's width; grow in height to hold titles and legends (see AUTOSIZE)."""
+    return chart.properties(autosize=AUTOSIZE, padding=PADDING)
 
 
 def band_height(chart: alt.Chart, step: int = 22) -> alt.Chart:
