@@ -4,6 +4,7 @@ minimum group sizes. Every change is checked and audited by workforce.auth / acc
 import streamlit as st
 
 from ui.session import cached, db, log_view, require_page
+from ui.tables import show_table
 from workforce import access_admin, auth, options, privacy
 from workforce.auth import AccessChangeError
 from workforce.viewer import Role
@@ -20,8 +21,7 @@ if flash:
     st.success(flash)
 
 accounts = auth.list_accounts(con, viewer)
-st.dataframe(accounts, hide_index=True, width="stretch",
-             column_config={"local_password": "Local password", "orgs": "Orgs (HR partners)"})
+show_table(accounts, labels={"orgs": "Orgs (HR partners)"})
 
 
 def refused(exc: AccessChangeError) -> None:

@@ -8,6 +8,7 @@ import streamlit as st
 from ui.downloads import csv_download
 from ui.filters import sidebar_filters
 from ui.session import cached, db, log_view, require_page
+from ui.tables import show_table
 from workforce import alerts, forecast, tokenmaxxing, usage, vendor_outcomes
 from workforce.charts import usage as charts
 
@@ -50,7 +51,7 @@ with spend_tab:
     measure = st.radio("Measure", list(charts.MEASURES), horizontal=True, key=f"{PAGE}_measure",
                        format_func=lambda m: charts.MEASURES[m][0])
     spend = cached(usage.spend_over_time, viewer, filters, grain=grain, by=by)
-    st.altair_chart(charts.spend_over_time(spend, measure=measure, grain=grain, by=by), width="stretch")
+    st.altair_chart(charts.spend_over_time(spend, measure=measure, grain=grain, by=by, through=filters.end), width="stretch")
     csv_download(spend, f"spend by {by} {grain}", viewer, PAGE)
 
     mix_grain = "week" if grain == "rolling30" else grain
@@ -60,24 +61,24 @@ with spend_tab:
 
     share = cached(usage.in_house_share, viewer, filters)
     migrations = cached(usage.mandates_in_scope, viewer, filters, "tool_migration")
-    st.altair_chart(charts.in_house_share(share, migrations), width="stretch")
+    st.altair_chart(charts.in_house_share(share, migrations, through=filters.end), width="stretch")
     csv_download(share, "in-house share weekly", viewer, PAGE)
 
 with adoption_tab:
     weekly = cached(usage.adoption_weekly, viewer, filters)
     targets = cached(usage.adoption_vs_target, viewer, filters)
-    st.altair_chart(charts.adoption(weekly, targets), width="stretch")
+    st.altair_chart(charts.adoption(weekly, targets, through=filters.end), width="stretch")
     st.caption("Active user: at least one usage row in the week (any tool). Headcount: people employed on "
                "the week's Monday. Vendor and tool filters do not apply here.")
     csv_download(weekly, "adoption weekly", viewer, PAGE)
     status = cached(usage.adoption_target_status, viewer, filters)
     if not status.empty:
         st.subheader("Adoption targets")
-        st.dataframe(status, hide_index=True, width="stretch")
+        show_table(status)
         csv_download(status, "adoption target status", viewer, PAGE)
 
     cohort_frame = cached(usage.usage_cohorts, viewer, filters)
-    st.altair_chart(charts.cohorts(cohort_frame), width="stretch")
+    st.altair_chart(charts.cohorts(cohort_frame, through=filters.end), width="stretch")
     thresholds = cached(usage.cohort_thresholds).iloc[0]
     if thresholds.person_months_with_usage:
         st.caption(
@@ -119,24 +120,24 @@ with budget_tab:
         cols[3].metric("Backtest error (MAPE, last 8 weeks)",
                        f"{projection.mape:.1%}" if projection.mape is not None else "–",
                        help="Each of the last 8 weeks forecast from the data before it; mean absolute % error.")
-        st.dataframe(projection.horizons, hide_index=True, width="stretch")
+        show_table(projection.horizons)
         csv_download(projection.horizons, "spend projection", viewer, PAGE)
         st.altair_chart(charts.forecast(projection.daily), width="stretch")
         csv_download(projection.daily, "daily spend and forecast", viewer, PAGE)
         st.caption("Method: a seasonal-trend regression of daily spend (level, slope, weekday) fitted on the "
                    "last 18 weeks; the interval includes the uncertainty of the fitted slope.")
-        st.dataframe(projection.backtest, hide_index=True, width="stretch")
+        show_table(projection.backtest)
 
 with abnormal_tab:
     counts = cached(alerts.alert_counts, viewer, filters)
-    st.altair_chart(charts.alert_counts(counts), width="stretch")
+    st.altair_chart(charts.alert_counts(counts, through=filters.end), width="stretch")
     csv_download(counts, "alert counts weekly", viewer, PAGE)
     st.caption("A day is abnormal when it is far above the same person's or team's own median of the previous "
                "28 days (robust z-score on median and MAD). Admins review individual alerts on Cost alerts.")
     team_rows = cached(alerts.team_alerts, viewer, filters)
     if not team_rows.empty:
         st.subheader("Team-days above their baseline")
-        st.dataframe(team_rows, hide_index=True, width="stretch")
+        show_table(team_rows)
         csv_download(team_rows, "team alerts", viewer, PAGE)
 
 with value_tab:
@@ -150,14 +151,14 @@ with value_tab:
     st.caption("Over people whose work is measured in changes landed (outcomes). Cohort per person-month.")
     flags = cached(tokenmaxxing.flags_by_org, viewer, filters)
     st.subheader("Usage far above peers without more delivered work")
-    st.dataframe(flags, hide_index=True, width="stretch")
+    show_table(flags)
     csv_download(flags, "tokenmaxxing flags by org", viewer, PAGE)
     st.caption("Counted per org. Flag: tokens and agent time at least 6× the job family's median in 4 or more "
                "weeks, sustained (60% of the weeks since it began), with no rise in changes landed.")
     delivered = cached(vendor_outcomes.vendor_outcomes_by_org, viewer, filters)
     if not delivered.empty:
         st.subheader("What the tools report as delivered")
-        st.dataframe(delivered, hide_index=True, width="stretch")
+        show_table(delivered)
         csv_download(delivered, "vendor outcomes by org", viewer, PAGE)
         st.caption("Claude Code: pull requests, commits and lines it helped create, and edit-tool proposals "
                    "accepted; Copilot: suggestions accepted and their lines. See docs/usage.md.")

@@ -5,6 +5,7 @@ import streamlit as st
 
 from ui.downloads import csv_download
 from ui.session import db, log_view, require_page
+from ui.tables import show_table
 from workforce import access_admin
 
 viewer = require_page("audit_log")
@@ -23,6 +24,5 @@ log_view(viewer, "audit_log", {k: v for k, v in
 
 entries = access_admin.audit_entries(con, viewer, username=username, action=action, start=start, end=end)
 st.caption(f"{len(entries):,} entries, newest first (at most {access_admin.MAX_AUDIT_ROWS:,}). Times are UTC.")
-st.dataframe(entries, hide_index=True, width="stretch",
-             column_config={"at": st.column_config.DatetimeColumn("At", format="YYYY-MM-DD HH:mm:ss")})
+show_table(entries, kinds={"at": "datetime", "detail": "details"})
 csv_download(entries, "audit log", viewer, "audit_log")

@@ -9,6 +9,7 @@ import streamlit as st
 
 from ui.filters import sidebar_filters
 from ui.session import db, log_view, require_page
+from ui.tables import show_table
 from workforce import alerts
 from workforce.alerts import Thresholds
 from workforce.inert import markdown_escape
@@ -65,9 +66,7 @@ if not queue:
     st.write("No case matches these filters.")
 else:
     st.caption("Counts per org only. Cases are taken in the order they arose, not by size.")
-    st.dataframe(alerts.case_counts(queue), hide_index=True, width="stretch",
-                 column_config={"org": "Org", "kind": "Kind", "status": "Status",
-                                "cases": st.column_config.NumberColumn("Cases", format="%d")})
+    show_table(alerts.case_counts(queue), kinds={"cases": "count"})
 
     st.subheader("Review the next case")
     with st.form("open_case", clear_on_submit=True):

@@ -11,6 +11,7 @@ import streamlit as st
 from etl import ingest
 from etl.adapters.detect import InputFile, max_upload_bytes
 from ui.session import db, log_view, require_page
+from ui.tables import show_table
 from workforce import identity
 from workforce.inert import markdown_escape
 
@@ -45,10 +46,10 @@ if uploads:
             signature, ingest.ingest_files(inputs, db(), user=viewer.username, dry_run=True))
     checked = st.session_state["data_admin_checked"][1]
     st.subheader("What was found")
-    st.dataframe(checked.files_frame().drop(columns=["sha256"]), hide_index=True, width="stretch")
+    show_table(checked.files_frame().drop(columns=["sha256"]))
     if checked.status == "rejected":
         st.error(checked.message)
-        st.dataframe(checked.problems_frame(), hide_index=True, width="stretch")
+        show_table(checked.problems_frame())
     elif checked.status == "nothing_to_load":
         st.info(checked.message)
     else:
@@ -56,7 +57,7 @@ if uploads:
         for report in checked.files:
             if report.preview is not None:
                 with st.expander(f"Preview: {markdown_escape(report.name)} ({report.kind}: {report.source}, first rows)"):
-                    st.dataframe(report.preview, hide_index=True, width="stretch")
+                    show_table(report.preview)
         if st.button("Load", type="primary", key="data_load"):
             bar = st.progress(0.0, text="Starting")
 
@@ -66,7 +67,7 @@ if uploads:
             result = ingest.ingest_files(inputs, db(), user=viewer.username, progress=progress)
             if result.status == "rejected":
                 st.error(result.message)
-                st.dataframe(result.problems_frame(), hide_index=True, width="stretch")
+                show_table(result.problems_frame())
             else:
                 st.session_state[RESULT_KEY] = ("success", result.message)
                 st.rerun()
@@ -76,7 +77,7 @@ history = ingest.load_history(db())
 if history.empty:
     st.info("No file has been loaded here yet.")
 else:
-    st.dataframe(history, hide_index=True, width="stretch")
+    show_table(history)
     if st.button("Roll back the last load", key="data_rollback"):
         outcome = ingest.rollback_last_load(db(), viewer.username)
         st.session_state[RESULT_KEY] = ("success" if outcome.ok else "warning", outcome.message)
@@ -93,6 +94,7 @@ edited = st.data_editor(
     hide_index=True,
     width="stretch",
     key="identity_editor",
+    column_config={"identity_kind": "Kind of identity", "identity": "Identity", "employee_id": "Employee"},
 )
 if st.button("Save identity map", key="identity_save"):
     try:
@@ -116,7 +118,7 @@ with st.expander("Map in bulk: vendor member lists, or a CSV of id → employee"
             st.session_state[RESULT_KEY] = ("success", imported.message)
             st.rerun()
         st.error(imported.message)
-        st.dataframe(imported.problems_frame(), hide_index=True, width="stretch")
+        show_table(imported.problems_frame())
     bulk = st.file_uploader("Identity map CSV", type=["csv"], key="map_csv_upload")
     if bulk and st.button("Apply the CSV", key="map_csv_apply"):
         try:
@@ -126,7 +128,7 @@ with st.expander("Map in bulk: vendor member lists, or a CSV of id → employee"
         else:
             st.session_state[RESULT_KEY] = ("success", f"Identity map updated: {changed} identities changed.")
             st.rerun()
-    st.dataframe(identity.mapped_share(db()), hide_index=True, width="stretch")
+    show_table(identity.mapped_share(db()))
 
 st.header("Unmapped usage")
 summary = identity.unmapped_summary(db())
@@ -139,6 +141,6 @@ c4.metric("Cost (USD)", f"${summary.cost_usd:,.2f}",
           if summary.unpriced_rows else None)
 if summary.identities:
     st.caption("Kept, and attributed to nobody until mapped above. Cost is reported, else tokens × list price.")
-    st.dataframe(identity.unmapped_usage(db()), hide_index=True, width="stretch")
+    show_table(identity.unmapped_usage(db()))
 else:
     st.success("All loaded vendor usage is attributed to employees.")

@@ -13,6 +13,7 @@ from analytics.layoffs import DIMENSIONS
 from analytics.report import attrition_caption, correlation_view, drivers_report, effects_frame
 from ui.drivers_tables import audit_table, correlation_matrix_view, mandate_org_table, ph_table
 from ui.session import cached, log_view, require_page
+from ui.tables import show_table
 from workforce.charts import drivers as charts
 from workforce.inert import markdown_escape
 from workforce.viewer import Role
@@ -50,7 +51,7 @@ if mandate is not None:
     unit_cols[1].metric("Comparison units (no mandate yet)", mandate.control_units)
     by_org = mandate_org_table(mandate, report.orgs)
     if not by_org.empty:
-        st.dataframe(by_org, hide_index=True)
+        show_table(by_org)
     with st.expander("Terms used"):
         for term, meaning in GLOSSARY:
             st.markdown(f"**{term}**: {meaning}")
@@ -105,7 +106,7 @@ st.caption(
 )
 st.caption("Proportional-hazards check (scaled Schoenfeld residuals): a small p means the factor's "
            "hazard ratio changes over time, and the single ratio above is an average.")
-st.dataframe(ph_table(models.cox), hide_index=True)
+show_table(ph_table(models.cox))
 
 st.subheader("Layoff audit")
 st.caption(
@@ -115,7 +116,7 @@ st.caption(
     "with a Holm-adjusted Fisher p below 0.05."
 )
 dimension = st.selectbox("Breakdown", list(DIMENSIONS), format_func=DIMENSIONS.get)
-st.dataframe(audit_table(report.audit, dimension), hide_index=True, width="stretch")
+show_table(audit_table(report.audit, dimension), hide=("Breakdown", "p (Fisher, vs rest)", "Hidden (small group)"))
 
 st.subheader("Team explorer")
 st.caption(
@@ -133,4 +134,4 @@ st.altair_chart(
     width="stretch",
 )
 st.write(sentence)
-st.dataframe(correlation_matrix_view(report.teams), hide_index=True, width="stretch")
+show_table(correlation_matrix_view(report.teams))

@@ -8,6 +8,7 @@ from streamlit.errors import StreamlitPageNotFoundError
 from ui.filters import sidebar_filters
 from ui.navigation import PAGES_BY_KEY, pages_for
 from ui.session import cached, db, log_view, require_page
+from ui.tables import show_table
 from workforce import audit, executive, people, report
 from workforce.charts import survey as survey_charts
 from workforce.inert import markdown_escape
@@ -68,10 +69,8 @@ for rank, finding in enumerate(result.findings, start=1):
 st.header("Teams to look at first")
 st.caption("Teams of five or more combining low morale, wide spans, recent forced transfers and high voluntary "
            "attrition, each ranked among the teams in scope. Morale is used only where the team is large enough to show.")
-st.dataframe(result.risks, hide_index=True, width="stretch",
-             column_config={"share_under_wide": st.column_config.NumberColumn("under wide spans", format="percent"),
-                            "voluntary_rate": st.column_config.NumberColumn("voluntary attrition", format="percent"),
-                            "score": st.column_config.NumberColumn("risk score (0–1)", format="%.2f")})
+show_table(result.risks, labels={"share_under_wide": "Under wide spans", "voluntary_rate": "Voluntary attrition",
+                               "score": "Risk score (0–1)"})
 
 if not result.morale.empty:
     st.altair_chart(survey_charts.mandate_morale_chart(result.morale), width="stretch")

@@ -7,6 +7,7 @@ import streamlit as st
 
 from ui.filters import breadcrumb, sidebar_filters
 from ui.session import cached, log_view, require_page
+from ui.tables import show_table
 from workforce import drill, survey_results
 from workforce.charts import survey as charts
 
@@ -46,8 +47,7 @@ with trend_tab:
         rates = cached(survey_results.group_response_rates, viewer, filters, by)
         st.altair_chart(charts.response_rate_chart(rates).properties(
             title=drill.scoped_title("Response rate per wave (%)", level, by)), width="stretch")
-        st.dataframe(rates, hide_index=True, width="stretch",
-                     column_config={"response_rate": st.column_config.NumberColumn("response rate", format="percent")})
+        show_table(rates)
 
 with themes_tab:
     heat = cached(survey_results.theme_heatmap, viewer, filters, wave_id, by)
@@ -80,14 +80,14 @@ with comments_tab:
         st.caption("Sentiment is an offline lexicon score (VADER) from −1 (negative) to +1 (positive): a rough guide.")
         grouping = st.radio("Group comments by", ["theme", "keyword"], horizontal=True, key="comment_grouping")
         if grouping == "theme":
-            st.dataframe(survey_results.theme_sentiment(found), hide_index=True, width="stretch")
-            st.dataframe(found.sort_values(["theme", "sentiment"]), hide_index=True, width="stretch")
+            show_table(survey_results.theme_sentiment(found))
+            show_table(found.sort_values(["theme", "sentiment"]))
         else:
             keywords = survey_results.comment_keywords(found)
             if keywords.empty:
                 st.info("No keyword is shared by two or more comments.")
-                st.dataframe(found, hide_index=True, width="stretch")
+                show_table(found)
             else:
                 st.altair_chart(charts.keyword_chart(keywords), width="stretch")
                 keyword = st.selectbox("Comments mentioning", keywords["keyword"], key="comment_keyword")
-                st.dataframe(survey_results.comments_with_keyword(found, keyword), hide_index=True, width="stretch")
+                show_table(survey_results.comments_with_keyword(found, keyword))

@@ -4,7 +4,8 @@ import streamlit as st
 
 from ui.filters import sidebar_filters
 from ui.session import cached, log_view, require_page
-from workforce import people
+from ui.tables import show_table
+from workforce import people, tables
 from workforce.charts import people as charts
 
 viewer = require_page("org_changes")
@@ -31,11 +32,11 @@ with headcount_tab:
     left, right = st.columns(2)
     with left:
         st.subheader("Movements in the period")
-        st.dataframe(cached(people.movement_totals, viewer, filters), hide_index=True, width="stretch")
+        show_table(cached(people.movement_totals, viewer, filters), width=tables.HALF_PAGE_PX)
     with right:
         st.subheader("Layoffs by wave")
-        st.dataframe(cached(people.layoffs_by_wave, viewer, filters), hide_index=True, width="stretch",
-                     column_config={"share_of_org": st.column_config.NumberColumn("share of org", format="percent")})
+        show_table(cached(people.layoffs_by_wave, viewer, filters), hide=("wave_start", "wave_end"),
+                   width=tables.HALF_PAGE_PX)
 
 with flows_tab:
     flows = cached(people.org_flows, viewer, filters)
@@ -45,7 +46,7 @@ with flows_tab:
         st.info("No moves between orgs in the selected period.")
     else:
         st.altair_chart(charts.flows_chart(flows), width="stretch")
-        st.dataframe(flows, hide_index=True, width="stretch")
+        show_table(flows)
 
 with spans_tab:
     day = st.date_input("Spans on", value=window.end, min_value=window.start, max_value=window.end, key="span_day")
@@ -53,13 +54,11 @@ with spans_tab:
     st.altair_chart(charts.span_trend_chart(spans, threshold), width="stretch")
     st.altair_chart(charts.span_histogram(cached(people.span_values, viewer, filters, day), threshold), width="stretch")
     st.subheader(f"Spans by org on {day:%d %b %Y}")
-    st.dataframe(cached(people.span_on, viewer, filters, day, threshold), hide_index=True, width="stretch",
-                 column_config={"share_under_wide": st.column_config.NumberColumn("share under wide spans",
-                                                                                  format="percent")})
+    show_table(cached(people.span_on, viewer, filters, day, threshold))
     st.subheader(f"Managers with more than {threshold} direct reports")
     if not viewer.sees_individuals:
         st.caption("Names are shown only to roles allowed to see individuals.")
-    st.dataframe(cached(people.wide_span_managers, viewer, filters, day, threshold), hide_index=True, width="stretch")
+    show_table(cached(people.wide_span_managers, viewer, filters, day, threshold))
     st.altair_chart(charts.layers_chart(cached(people.layers_monthly, viewer, filters)), width="stretch")
 
 with attrition_tab:
@@ -67,4 +66,4 @@ with attrition_tab:
     st.altair_chart(charts.attrition_chart(attrition), width="stretch")
     st.caption("Annualised voluntary attrition = voluntary exits ÷ average headcount × 365 ÷ days in the period; "
                "the interval treats exits as independent (Poisson).")
-    st.dataframe(attrition, hide_index=True, width="stretch")
+    show_table(attrition, hide=("days", "person_days"))  # the period is in the caption

@@ -5,7 +5,8 @@ import streamlit as st
 
 from ui.filters import breadcrumb, drill_chart, sidebar_filters
 from ui.session import cached, log_view, require_page
-from workforce import drill, overview, people
+from ui.tables import show_table
+from workforce import drill, overview, people, tables
 from workforce.charts.drill import headcount_bars
 from workforce.inert import markdown_escape
 
@@ -44,10 +45,10 @@ if level.by != "level":
 left, right = st.columns(2)
 with left:
     st.subheader("Period covered")
-    st.dataframe(cached(overview.data_window), hide_index=True, width="stretch")
+    show_table(cached(overview.data_window), width=tables.HALF_PAGE_PX)
 with right:
     st.subheader("Rows per table")
-    st.dataframe(cached(overview.rows_per_table), hide_index=True, width="stretch")
+    show_table(cached(overview.rows_per_table), width=tables.HALF_PAGE_PX)
 
 st.subheader("Data-quality findings")
 findings = cached(overview.data_quality, viewer)
@@ -55,4 +56,4 @@ if findings.empty:
     st.success("The last load raised no warnings.")
 else:
     st.caption("Warnings that did not block the load (for example a manager not employed on a row's date).")
-    st.dataframe(findings, hide_index=True, width="stretch")
+    show_table(findings)

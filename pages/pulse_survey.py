@@ -9,6 +9,7 @@ from datetime import date
 import streamlit as st
 
 from ui.session import cached, db, log_view, require_page
+from ui.tables import show_table
 from workforce import privacy, surveys
 
 # The morale theme's score is the morale index: one column, not two.
@@ -93,18 +94,9 @@ results = cached(surveys.company_results, viewer, today)
 if results.empty:
     st.write("No survey has closed yet.")
 else:
-    st.dataframe(
+    show_table(
         results[["wave", "closed_on", "respondents_band", "morale_index", "enps",
                  *[f"score_{t}" for t in OTHER_THEMES]]],
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "wave": "Wave",
-            "closed_on": st.column_config.DateColumn("Closed on"),
-            "respondents_band": "Respondents",
-            "morale_index": st.column_config.NumberColumn("Morale index (1–5)", format="%.2f"),
-            "enps": st.column_config.NumberColumn("eNPS", format="%.0f"),
-            **{f"score_{t}": st.column_config.NumberColumn(f"{t.replace('_', ' ').capitalize()} (1–5)", format="%.2f")
-               for t in OTHER_THEMES},
-        },
+        labels={f"score_{t}": f"{t.replace('_', ' ').capitalize()} (1–5)" for t in OTHER_THEMES},
+        kinds={"closed_on": "date", "enps": "count"},
     )

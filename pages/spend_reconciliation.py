@@ -4,6 +4,7 @@ import streamlit as st
 
 from ui.downloads import csv_download
 from ui.session import cached, log_view, require_page
+from ui.tables import show_table
 from workforce import reconciliation
 from workforce.charts import reconciliation as charts
 
@@ -26,14 +27,14 @@ st.altair_chart(charts.reported_vs_priced(summary), width="stretch")
 
 lines = cached(reconciliation.spend_reconciliation, month)
 st.subheader("Per vendor, month and model")
-st.dataframe(lines, hide_index=True, width="stretch")
+show_table(lines)
 csv_download(lines, "spend reconciliation", viewer, PAGE)
 
 unpriced = cached(reconciliation.unpriced_models)
 if not unpriced.empty:
     st.subheader("Models without a price")
-    st.dataframe(unpriced, hide_index=True, width="stretch")
+    show_table(unpriced)
 
 with st.expander("Every rate and where it comes from"):
-    st.dataframe(cached(reconciliation.price_book), hide_index=True, width="stretch")
-    st.dataframe(cached(reconciliation.tier_multipliers), hide_index=True, width="stretch")
+    show_table(cached(reconciliation.price_book))
+    show_table(cached(reconciliation.tier_multipliers))

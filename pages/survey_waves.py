@@ -8,6 +8,7 @@ import streamlit as st
 
 from ui.downloads import csv_download
 from ui.session import cached, db, log_view, require_page
+from ui.tables import show_table
 from workforce import options, privacy, surveys
 from workforce.viewer import Role
 
@@ -24,11 +25,7 @@ if flash:
     st.success(flash)
 
 waves = surveys.list_waves(con, viewer, today)
-st.dataframe(
-    waves.drop(columns="manage"), hide_index=True, width="stretch",
-    column_config={"opens_on": st.column_config.DateColumn("Opens on"),
-                   "closes_on": st.column_config.DateColumn("Closes on")},
-)
+show_table(waves, hide=("manage",))
 
 
 def wave_form(key: str, *, title: str, opens_on: date, closes_on: date, audience, question_ids, submit: str):
@@ -79,11 +76,7 @@ with live_tab:
             f"least {max(privacy.LIVE_MIN, rules.min_scores)} answers; no count of answers is shown while a "
             "wave is open, so no single answer can be spotted."
         )
-        st.dataframe(
-            rates, hide_index=True, width="stretch",
-            column_config={"audience": "People in audience", "participation": "Participation",
-                           "shown": "Enough answers to show"},
-        )
+        show_table(rates, labels={"audience": "People in audience", "shown": "Enough answers to show"})
         csv_download(rates, f"response rates {wave_id}", viewer, "survey_waves")
 
 with create_tab:

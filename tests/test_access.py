@@ -17,6 +17,7 @@ from tests.apptest import app_as, assert_no_exception
 from tests.conftest import ROOT
 from ui.navigation import PAGES, pages_for
 from workforce import auth, surveys
+from workforce.tables import label_for  # pages show columns by their labels
 
 USERS = ("admin", "exec", "hr", "employee")
 NO_ACCESS = "You do not have access"
@@ -167,7 +168,7 @@ def test_hr_partner_cannot_widen_scope_by_url_or_session_state(role_db):
     at.switch_page("pages/survey_waves.py").run()
     assert_no_exception(at)
     waves_table = at.dataframe[0].value
-    assert role_db["other_wave"] not in set(waves_table["wave_id"])
+    assert role_db["other_wave"] not in set(waves_table[label_for("wave_id")])
     assert role_db["other_org"] not in {v for _, v in _displayed_values(at)}
     # the role comes from the server on every run: a forged session role changes nothing
     at.session_state["role"] = "admin"
@@ -179,7 +180,7 @@ def test_hr_response_rate_download_is_scoped_and_audited(role_db):
     at = page_as("hr", "survey_waves")
     assert_no_exception(at)
     rates = at.dataframe[1].value
-    assert set(rates["org"]) <= role_db["hr_orgs"]
+    assert set(rates[label_for("org")]) <= role_db["hr_orgs"]
     assert at.download_button, "the response rates can be downloaded"
     before = _query(role_db["path"], "SELECT count(*) FROM app_audit_log WHERE action = 'download' AND username = 'hr'")
     at.download_button[0].click().run()
@@ -196,12 +197,12 @@ def test_admin_audit_log_shows_sign_ins_views_and_downloads(role_db):
     at = page_as("admin", "audit_log")
     assert_no_exception(at)
     log = at.dataframe[0].value
-    assert {"view"} <= set(log["action"])
-    assert "survey_waves" in set(log["target"].dropna())
+    assert {"view"} <= set(log[label_for("action")])
+    assert "survey_waves" in set(log[label_for("target")].dropna())
     action = at.selectbox[1]  # Action filter in the sidebar
     action.set_value("download").run()
     filtered = at.dataframe[0].value
-    assert len(filtered) > 0 and set(filtered["action"]) == {"download"}
+    assert len(filtered) > 0 and set(filtered[label_for("action")]) == {"download"}
     at.download_button[0].click().run()
     rows = _query(role_db["path"], "SELECT target FROM app_audit_log WHERE action = 'download' AND username = 'admin'")
     assert ("audit_log/audit_log.csv",) in rows
@@ -228,7 +229,7 @@ def test_admin_changes_scope_and_it_takes_effect_at_once(role_db, tmp_path, monk
     change = _query(db_path, "SELECT detail FROM app_audit_log WHERE action = 'admin_change' AND target = 'hr'")
     assert change and json.loads(change[-1][0])["after"]["orgs"] == new_scope
     hr = page_as("hr", "survey_waves")
-    assert role_db["other_wave"] in set(hr.dataframe[0].value["wave_id"])
+    assert role_db["other_wave"] in set(hr.dataframe[0].value[label_for("wave_id")])
 
 
 def test_last_admin_cannot_lock_everyone_out(role_db, tmp_path):

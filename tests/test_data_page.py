@@ -14,6 +14,7 @@ from tests.apptest import app_as, assert_no_exception
 from tests.conftest import ROOT
 from tests.ingest_helpers import FIXTURES, build_tiny_db, db_state
 from workforce import auth
+from workforce.tables import label_for  # pages show columns by their labels
 from workforce.viewer import Role
 
 JSON = "application/json"
@@ -65,7 +66,7 @@ def test_upload_check_load_and_roll_back(page_db):
     _upload(at, ("claude_code_analytics.json", data, JSON))
     assert "Valid: 6 rows ready to load" in _texts(at.success)
     found = at.dataframe[0].value
-    assert list(found["detected"]) == ["vendor: claude_code"] and list(found["status"]) == ["ready"]
+    assert list(found[label_for("detected")]) == ["vendor: claude_code"] and list(found[label_for("status")]) == ["ready"]
     assert _rows(page_db, "SELECT count(*) FROM stg_vendor_usage") == [(0,)]  # checking wrote nothing
 
     at.button(key="data_load").click().run()
@@ -108,8 +109,8 @@ def test_bad_files_get_a_clear_message_and_change_nothing(page_db, case):
     _upload(at, upload)
     assert "Rejected" in _texts(at.error) and "nothing was loaded" in _texts(at.error)
     problems = at.dataframe[1].value
-    assert list(problems.columns) == ["file", "row", "column", "rule", "value"]
-    assert expected in " ".join(problems["rule"]) and problems["file"].iloc[0] == upload[0]
+    assert list(problems.columns) == [label_for(c) for c in ["file", "row", "column", "rule", "value"]]
+    assert expected in " ".join(problems[label_for("rule")]) and problems[label_for("file")].iloc[0] == upload[0]
     assert not [b for b in at.button if b.key == "data_load"]
     assert _state(page_db) == before
 
@@ -119,7 +120,7 @@ def test_an_oversized_upload_is_refused(page_db, monkeypatch):
     at = app_as("admin", "data_admin")
     before = _state(page_db)
     _upload(at, ("claude_code_analytics.json", (FIXTURES / "claude_code_analytics.json").read_bytes(), JSON))
-    assert "over the" in " ".join(at.dataframe[1].value["rule"])
+    assert "over the" in " ".join(at.dataframe[1].value[label_for("rule")])
     assert _state(page_db) == before
 
 

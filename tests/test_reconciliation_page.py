@@ -10,6 +10,7 @@ from etl.ingest import ingest_files
 from tests.apptest import app_as, assert_no_exception
 from tests.conftest import ROOT
 from tests.ingest_helpers import FIXTURES
+from workforce.tables import label_for  # pages show columns by their labels
 
 
 @pytest.fixture
@@ -34,10 +35,12 @@ def _check_page(at) -> None:
     assert at.title[0].value == "Spend reconciliation"
     assert len(at.get("arrow_vega_lite_chart")) + len(at.get("vega_lite_chart")) == 1
     lines = at.dataframe[0].value
-    assert {"vendor_reported_usd", "priced_usd", "difference_usd", "explanation"} <= set(lines.columns)
-    sonnet = lines[(lines["vendor"] == "anthropic") & (lines["model_family"] == "claude-sonnet-4-5")]
-    assert sonnet["vendor_reported_usd"].iloc[0] == pytest.approx(1.234567 + 25.0)
-    assert lines["explanation"].str.len().min() > 0  # every line says what it is
+    col = {name: label_for(name) for name in
+           ["vendor_reported_usd", "priced_usd", "difference_usd", "explanation", "vendor", "model_family"]}
+    assert set(col.values()) <= set(lines.columns)
+    sonnet = lines[(lines[col["vendor"]] == "anthropic") & (lines[col["model_family"]] == "claude-sonnet-4-5")]
+    assert sonnet[col["vendor_reported_usd"]].iloc[0] == pytest.approx(1.234567 + 25.0)
+    assert lines[col["explanation"]].str.len().min() > 0  # every line says what it is
 
 
 @pytest.mark.parametrize("username", ["hr", "employee"])

@@ -12,6 +12,7 @@ from etl.ingest import ingest_files
 from tests.apptest import app_as, assert_no_exception
 from workforce import identity, vendor_outcomes
 from workforce.filters import Filters
+from workforce.tables import label_for  # pages show columns by their labels
 from workforce.viewer import Role, Viewer
 
 ADMIN = Viewer("admin", Role.ADMIN)
@@ -66,7 +67,8 @@ def test_vendor_outcomes_join_the_marts_the_value_view_and_tokenmaxxing_read(app
     # and the value tab of AI usage & cost shows them
     at = app_as("admin", "ai_usage")
     assert_no_exception(at)
-    shown = next(d.value for d in at.dataframe if "claude_code_prs" in d.value.columns)
-    assert shown.set_index("org").loc[org, "claude_code_prs"] == contract_changes + 5
-    assert shown["copilot_suggestions_accepted"].sum() == 11
+    prs, accepted = label_for("claude_code_prs"), label_for("copilot_suggestions_accepted")
+    shown = next(d.value for d in at.dataframe if prs in d.value.columns)
+    assert shown.set_index(label_for("org")).loc[org, prs] == contract_changes + 5
+    assert shown[accepted].sum() == 11
 

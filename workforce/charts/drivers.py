@@ -11,6 +11,7 @@ import pandas as pd
 
 from workforce.charts import theme
 
+LOG_TICKS = [0.1, 0.25, 0.5, 1, 2, 4, 10]
 
 def forest_plot(effects: pd.DataFrame, *, title: str, unit: str, null: float, log_scale: bool = False) -> alt.Chart:
     """Point estimates with 95% CI bars, one row per effect, and a rule at "no association".
@@ -19,9 +20,12 @@ def forest_plot(effects: pd.DataFrame, *, title: str, unit: str, null: float, lo
     """
     theme.check_size(len(effects))
     data = effects.dropna(subset=["estimate"]).assign(null=null)
+    data = data.assign(line=data["label"].map(theme.wrap_label))
     scale = alt.Scale(type="log") if log_scale else alt.Scale(zero=False)
+    # A log axis labels every power it spans (0.2, 0.3, 0.4 …) and Vega then hides half: name a few.
+    axis = alt.Axis(values=LOG_TICKS) if log_scale else alt.Axis()
     x_title = f"{unit} (95% CI)"
-    base = alt.Chart(data).encode(y=alt.Y("label:N", title=None, sort=None))
+    base = alt.Chart(data).encode(y=alt.Y("line:N", title=None, sort=None, axis=theme.WRAPPED_LABELS))
     tooltip = [
         alt.Tooltip("label:N", title="Effect"),
         alt.Tooltip("estimate:Q", title=unit, format=".3f"),
@@ -30,7 +34,7 @@ def forest_plot(effects: pd.DataFrame, *, title: str, unit: str, null: float, lo
         alt.Tooltip("n:Q", title="n", format=","),
     ]
     bars = base.mark_rule(strokeWidth=2, color=theme.PALETTE[0]).encode(
-        x=alt.X("ci_low:Q", title=x_title, scale=scale), x2="ci_high:Q", tooltip=tooltip
+        x=alt.X("ci_low:Q", title=x_title, scale=scale, axis=axis), x2="ci_high:Q", tooltip=tooltip
     )
     points = base.mark_point(filled=True, size=80, color=theme.PALETTE[0]).encode(x="estimate:Q", tooltip=tooltip)
     rule = alt.Chart(pd.DataFrame({"null": [null]})).mark_rule(color=theme.MARKER_COLOUR, strokeDash=[4, 4]).encode(
@@ -82,7 +86,7 @@ def event_study(table: pd.DataFrame, *, title: str) -> alt.Chart:
     """
     theme.check_size(len(table))
     data = table.assign(period=lambda d: d["event_time"].map(lambda k: "before" if k < 0 else "after"))
-    x = alt.X("event_time:O", title="Waves relative to the mandate taking effect (−1 = reference)")
+    x = alt.X("event_time:O", title=theme.wrap_title("Waves relative to the mandate taking effect (−1 = reference)", 40))
     tooltip = [
         alt.Tooltip("event_time:O", title="Wave relative to mandate"),
         alt.Tooltip("estimate:Q", title="Likert points", format=".3f"),
@@ -92,7 +96,7 @@ def event_study(table: pd.DataFrame, *, title: str) -> alt.Chart:
     ]
     colour = alt.Color("period:N", title="Period", scale=alt.Scale(domain=["before", "after"], range=theme.PALETTE[:2]))
     bars = alt.Chart(data).mark_rule(strokeWidth=2).encode(
-        x=x, y=alt.Y("ci_low:Q", title="Difference in morale (Likert points, 95% CI)"), y2="ci_high:Q",
+        x=x, y=alt.Y("ci_low:Q", title=theme.wrap_title("Difference in morale (Likert points, 95% CI)", 30)), y2="ci_high:Q",
         color=colour, tooltip=tooltip,
     )
     points = alt.Chart(data).mark_point(filled=True, size=70).encode(x=x, y="estimate:Q", color=colour, tooltip=tooltip)
@@ -117,8 +121,8 @@ def scatter_with_fit(
         alt.Tooltip("people:Q", title="People", format=","),
     ]
     dots = alt.Chart(data).mark_circle(size=60, opacity=0.8).encode(
-        x=alt.X(f"{x}:Q", title=x_title, scale=alt.Scale(zero=False)),
-        y=alt.Y(f"{y}:Q", title=y_title, scale=alt.Scale(zero=False)),
+        x=alt.X(f"{x}:Q", title=theme.wrap_title(x_title, 40), scale=alt.Scale(zero=False)),
+        y=alt.Y(f"{y}:Q", title=theme.wrap_title(y_title, 30), scale=alt.Scale(zero=False)),
         color=theme.colour("org", "Org"),
         tooltip=tooltip,
     )

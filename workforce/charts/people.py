@@ -36,14 +36,17 @@ def event_rules(events: pd.DataFrame) -> alt.Chart:
 
 
 def headcount_chart(frame: pd.DataFrame, events: pd.DataFrame | None = None) -> alt.Chart:
+    """People per org each month: the seven largest orgs in colour, the rest grey as Other."""
     theme.check_size(len(frame))
+    frame = theme.top_groups(frame, "org", "headcount")
     line = (
         alt.Chart(frame)
         .mark_line(point=True)
         .encode(
             x=alt.X("month:T", title="Month (first day)"),
-            y=alt.Y("headcount:Q", title="People employed"),
-            color=theme.colour("org", "Org"),
+            y=alt.Y("headcount:Q", title="People employed", scale=alt.Scale(zero=True)),
+            color=theme.group_colour(frame, "Org"),
+            detail="org:N",
             tooltip=[alt.Tooltip("month:T", title="Date"), alt.Tooltip("org:N", title="Org"),
                      alt.Tooltip("headcount:Q", title="People", format=",")],
         )
@@ -63,11 +66,11 @@ def movements_chart(frame: pd.DataFrame) -> alt.Chart:
         alt.Chart(monthly)
         .mark_bar()
         .encode(
-            x=alt.X("yearmonth(month):O", title="Month"),
+            x=alt.X("yearmonth(month):T", title="Month"),
             y=alt.Y("sum(people):Q", title="People (exits below zero)"),
             color=alt.Color("kind:N", title="Movement", sort=MOVEMENT_ORDER,
                             scale=alt.Scale(domain=MOVEMENT_ORDER, range=theme.PALETTE + ["#000000"])),
-            tooltip=[alt.Tooltip("yearmonth(month):O", title="Month"), alt.Tooltip("kind:N", title="Movement"),
+            tooltip=[alt.Tooltip("yearmonth(month):T", title="Month"), alt.Tooltip("kind:N", title="Movement"),
                      alt.Tooltip("sum(people):Q", title="People (negative: exits)")],
         )
     )
@@ -97,12 +100,14 @@ def flows_chart(frame: pd.DataFrame, limit: int = FLOW_LIMIT) -> alt.Chart:
         )
     )
     return theme.titled(chart, f"Moves between orgs (people; largest {limit} routes)",
-                        "Horizontal bars, one per route from one org to another, split into forced and chosen moves.")
+                        "Horizontal bars, one per route from one org to another, split into forced and chosen moves."
+                        ).properties(height=alt.Step(22))
 
 
 def span_trend_chart(frame: pd.DataFrame, threshold: int) -> alt.Chart:
     theme.check_size(len(frame))
-    long = frame.melt(id_vars=["month", "org"], value_vars=["median_span", "p90_span"], var_name="statistic",
+    frame = theme.top_groups(frame, "org")
+    long = frame.melt(id_vars=["month", "org", "shown"], value_vars=["median_span", "p90_span"], var_name="statistic",
                       value_name="span").dropna()
     long["statistic"] = long["statistic"].map({"median_span": "median", "p90_span": "90th percentile"})
     lines = (
@@ -111,7 +116,8 @@ def span_trend_chart(frame: pd.DataFrame, threshold: int) -> alt.Chart:
         .encode(
             x=alt.X("month:T", title="Month (first day)"),
             y=alt.Y("span:Q", title="Direct reports per manager"),
-            color=theme.colour("org", "Org"),
+            color=theme.group_colour(long, "Org"),
+            detail="org:N",
             strokeDash=alt.StrokeDash("statistic:N", title="Statistic"),
             tooltip=[alt.Tooltip("month:T", title="Date"), alt.Tooltip("org:N", title="Org"),
                      alt.Tooltip("statistic:N", title="Statistic"), alt.Tooltip("span:Q", title="Reports", format=".1f")],
@@ -128,11 +134,16 @@ def span_trend_chart(frame: pd.DataFrame, threshold: int) -> alt.Chart:
 def span_histogram(frame: pd.DataFrame, threshold: int) -> alt.Chart:
     theme.check_size(len(frame))
     data = frame.assign(above=frame["span"] > threshold)
+    # About eight labels, not one per bin: a phone would otherwise hide every other one.
+    widest = int(data["span"].max()) if len(data) else 1
+    step = max(2, -(-widest // 8))
+    ticks = list(range(0, widest + step, step))
     chart = (
         alt.Chart(data)
         .mark_bar()
         .encode(
-            x=alt.X("span:Q", bin=alt.Bin(maxbins=30), title="Direct reports"),
+            x=alt.X("span:Q", bin=alt.Bin(maxbins=30), title="Direct reports",
+                    axis=alt.Axis(values=ticks)),
             y=alt.Y("sum(managers):Q", title="Managers"),
             color=alt.Color("above:N", title=f"More than {threshold}",
                             scale=alt.Scale(domain=[False, True], range=[theme.PALETTE[0], theme.PALETTE[5]])),
@@ -146,13 +157,15 @@ def span_histogram(frame: pd.DataFrame, threshold: int) -> alt.Chart:
 
 def layers_chart(frame: pd.DataFrame) -> alt.Chart:
     theme.check_size(len(frame))
+    frame = theme.top_groups(frame, "org")
     chart = (
         alt.Chart(frame)
         .mark_line(point=True)
         .encode(
             x=alt.X("month:T", title="Month (first day)"),
             y=alt.Y("layers:Q", title="Management layers", axis=alt.Axis(tickMinStep=1)),
-            color=theme.colour("org", "Org"),
+            color=theme.group_colour(frame, "Org"),
+            detail="org:N",
             tooltip=[alt.Tooltip("month:T", title="Date"), alt.Tooltip("org:N", title="Org"),
                      alt.Tooltip("layers:Q", title="Layers"),
                      alt.Tooltip("mean_depth:Q", title="Mean managers above a person", format=".2f")],
@@ -186,5 +199,5 @@ def attrition_chart(frame: pd.DataFrame) -> alt.Chart:
         tooltip=[alt.Tooltip("voluntary_rate_low:Q", title="95% low", format=".1%"),
                  alt.Tooltip("voluntary_rate_high:Q", title="95% high", format=".1%")],
     )
-    return theme.titled(bars + whiskers, "Annualised voluntary attrition by org (% a year, 95% interval)",
-                        "Bars of annualised voluntary attrition per org with lines showing the 95% interval.")
+    return theme.band_height(theme.titled(bars + whiskers, "Annualised voluntary attrition by org (% a year, 95% interval)",
+                             "Bars of annualised voluntary attrition per org with lines showing the 95% interval."))

@@ -23,6 +23,7 @@ def trend_chart(frame: pd.DataFrame, measure: str, events: pd.DataFrame | None =
         raise ValueError(f"measure must be morale_index or enps, got {measure!r}")
     title = "Morale index by wave (1–5)" if measure == "morale_index" else "eNPS by wave (−100 to 100)"
     axis_title = "Morale index (1–5)" if measure == "morale_index" else "eNPS (% promoters − % detractors)"
+    frame = theme.top_groups(frame, "group")  # groups shown in most waves in colour, the rest grey
     line = (
         alt.Chart(frame)
         .mark_line(point=True)
@@ -30,7 +31,8 @@ def trend_chart(frame: pd.DataFrame, measure: str, events: pd.DataFrame | None =
             x=alt.X("opens_on:T", title="Wave (opening day)"),
             y=alt.Y(f"{measure}:Q", title=axis_title,
                     scale=alt.Scale(domain=[1, 5]) if measure == "morale_index" else alt.Scale(domain=[-100, 100])),
-            color=theme.colour("group", "Group"),
+            color=theme.group_colour(frame, "Group"),
+            detail="group:N",
             tooltip=[alt.Tooltip("title:N", title="Wave"), alt.Tooltip("group:N", title="Group"),
                      alt.Tooltip(f"{measure}:Q", title=axis_title, format=".2f"),
                      alt.Tooltip("respondents_band:N", title="Respondents")],
@@ -42,22 +44,34 @@ def trend_chart(frame: pd.DataFrame, measure: str, events: pd.DataFrame | None =
 
 
 def response_rate_chart(frame: pd.DataFrame) -> alt.Chart:
+    """Groups × waves, each cell the response rate: one row per group, whatever the number of
+    waves (a bar chart faceted by wave grew to ~1,800 px and smeared the wave names)."""
     theme.check_size(len(frame))
-    chart = (
-        alt.Chart(frame)
-        .mark_bar()
-        .encode(
-            x=alt.X("response_rate:Q", title="Response rate (%)", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
-            y=alt.Y("group:N", title="Group"),
-            row=alt.Row("title:N", title="Wave", sort=alt.SortField("opens_on")),
-            color=alt.value(theme.PALETTE[0]),
-            tooltip=[alt.Tooltip("title:N", title="Wave"), alt.Tooltip("group:N", title="Group"),
-                     alt.Tooltip("response_rate:Q", title="Rate", format=".0%"),
-                     alt.Tooltip("respondents_band:N", title="Respondents"), alt.Tooltip("eligible:Q", title="Invited")],
-        )
+    data = frame.assign(wave=pd.to_datetime(frame["opens_on"]).dt.strftime("%d %b %y"))
+    waves = data.sort_values("opens_on")["wave"].drop_duplicates().tolist()
+    base = alt.Chart(data).encode(
+        x=alt.X("wave:O", title="Wave (opening day)", sort=waves, axis=alt.Axis(labelAngle=-90)),
+        y=alt.Y("group:N", title="Group"),
+        tooltip=[alt.Tooltip("title:N", title="Wave"), alt.Tooltip("group:N", title="Group"),
+                 alt.Tooltip("response_rate:Q", title="Rate", format=".0%"),
+                 alt.Tooltip("respondents_band:N", title="Respondents"),
+                 alt.Tooltip("eligible:Q", title="Invited", format=",")],
     )
-    return chart.properties(title="Response rate per wave and group (%)", height=alt.Step(18),
-                            description="Bars of the share of people invited who answered, per wave and group.")
+    cells = base.mark_rect().encode(
+        color=alt.Color("response_rate:Q", title="Response rate (%)",
+                        scale=alt.Scale(scheme=theme.SEQUENTIAL_SCHEME, domain=[0, 1]),
+                        legend=alt.Legend(format="%", direction="horizontal", orient="bottom")),
+    )
+    text = base.mark_text(fontSize=10).encode(
+        text=alt.Text("response_rate:Q", format=".0%"),
+        color=alt.condition("datum.response_rate > 0.6", alt.value("#ffffff"), alt.value("#111111")),
+    )
+    return theme.sized(cells + text).properties(
+        title=theme.wrap_title("Response rate per wave and group (% of people invited)"),
+        height=alt.Step(22), width=theme.WIDTH,
+        description="Grid of groups (rows) by survey wave (columns); each cell is the share of people invited "
+                    "who answered.",
+    )
 
 
 def theme_heatmap_chart(frame: pd.DataFrame, value: str = "score") -> alt.Chart:
@@ -82,7 +96,7 @@ def theme_heatmap_chart(frame: pd.DataFrame, value: str = "score") -> alt.Chart:
                  alt.Tooltip("respondents_band:N", title="Respondents")],
     )
     text = base.mark_text(fontSize=11).encode(text=alt.Text(f"{value}:Q", format=".2f" if value == "score" else "+.2f"))
-    return (cells + text).properties(
+    return theme.sized(cells + text).properties(
         title=f"Theme scores by group: {titles[value].lower()}", height=alt.Step(26), width=theme.WIDTH,
         description=f"Heatmap of groups (rows) by survey theme (columns), coloured by {titles[value].lower()}.",
     )
@@ -91,23 +105,25 @@ def theme_heatmap_chart(frame: pd.DataFrame, value: str = "score") -> alt.Chart:
 def likert_chart(frame: pd.DataFrame) -> alt.Chart:
     """One 100% stacked bar per question, answers 1 to 5."""
     theme.check_size(len(frame))
-    data = frame.assign(answer_label=frame["answer"].map(LIKERT_LABELS))
-    order = data.drop_duplicates("question_id").sort_values("position")["text"].tolist()
+    data = frame.assign(answer_label=frame["answer"].map(LIKERT_LABELS), line=frame["text"].map(theme.wrap_label))
+    order = data.drop_duplicates("question_id").sort_values("position")["line"].tolist()
+    lines = max((label.count(theme.LINE_BREAK) + 1 for label in order), default=1)
     chart = (
         alt.Chart(data)
         .mark_bar()
         .encode(
-            y=alt.Y("text:N", title="Question", sort=order, axis=alt.Axis(labelLimit=320)),
+            y=alt.Y("line:N", title="Question", sort=order, axis=theme.WRAPPED_LABELS),
             x=alt.X("share:Q", title="Share of answers (%)", stack="normalize", axis=alt.Axis(format="%")),
             color=alt.Color("answer_label:N", title="Answer", sort=list(LIKERT_LABELS.values()),
-                            scale=alt.Scale(domain=list(LIKERT_LABELS.values()), range=LIKERT_COLOURS)),
+                            scale=alt.Scale(domain=list(LIKERT_LABELS.values()), range=LIKERT_COLOURS),
+                            legend=alt.Legend(columns=1)),  # starts after the wide question labels
             order=alt.Order("answer:Q"),
             tooltip=[alt.Tooltip("text:N", title="Question"), alt.Tooltip("answer_label:N", title="Answer"),
                      alt.Tooltip("share:Q", title="Share", format=".0%"),
                      alt.Tooltip("respondents:Q", title="Respondents (at least)")],
         )
     )
-    return chart.properties(title="Answers per question (% of respondents)", height=alt.Step(24), width=theme.WIDTH,
+    return theme.sized(chart).properties(title="Answers per question (% of respondents)", height=alt.Step(max(24, 13 * lines + 6)), width=theme.WIDTH,
                             description="Stacked bars per question of the share of each answer from strongly "
                                         "disagree to strongly agree.")
 
@@ -126,8 +142,8 @@ def keyword_chart(frame: pd.DataFrame) -> alt.Chart:
                      alt.Tooltip("mean_sentiment:Q", title="Mean sentiment", format="+.2f")],
         )
     )
-    return theme.titled(chart, "Comment keywords (comments mentioning each; colour: sentiment −1 to 1)",
-                        "Bars of how many comments mention each keyword, coloured by their mean sentiment.")
+    return theme.band_height(theme.titled(chart, "Comment keywords (comments mentioning each; colour: sentiment −1 to 1)",
+                                          "Bars of how many comments mention each keyword, coloured by their mean sentiment."))
 
 
 def mandate_morale_chart(frame: pd.DataFrame) -> alt.Chart:

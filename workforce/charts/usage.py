@@ -4,6 +4,8 @@ returns an Altair chart with a title (with units), a text description and toolti
 
 from __future__ import annotations
 
+from datetime import date
+
 import altair as alt
 import pandas as pd
 
@@ -22,9 +24,12 @@ def _time(field: str, title: str) -> alt.X:
     return alt.X(f"{field}:T", title=title)
 
 
-def spend_over_time(frame: pd.DataFrame, *, measure: str = "cost_usd", grain: str = "week", by: str = "vendor") -> alt.Chart:
-    """Stacked areas of spend or tokens per period, one colour per group (at most 8)."""
+def spend_over_time(frame: pd.DataFrame, *, measure: str = "cost_usd", grain: str = "week", by: str = "vendor",
+                    through: date | None = None) -> alt.Chart:
+    """Stacked areas of spend or tokens per period, one colour per group (at most 8); a last
+    period ending after `through` (the data's last day) is left out."""
     theme.check_size(len(frame))
+    frame = theme.complete_periods(frame, "period", grain, through)
     name, unit = MEASURES[measure]
     title = f"{name} by {by}, {unit} {GRAIN_WORDS.get(grain, grain)}"
     fmt = "$,.2f" if measure == "cost_usd" else ",.0f"
@@ -71,9 +76,10 @@ def token_mix(frame: pd.DataFrame) -> alt.Chart:
                         "Stacked bars of tokens per period split into uncached input, output, cache reads and cache writes.")
 
 
-def in_house_share(frame: pd.DataFrame, mandates: pd.DataFrame) -> alt.LayerChart:
+def in_house_share(frame: pd.DataFrame, mandates: pd.DataFrame, through: date | None = None) -> alt.LayerChart:
     """Weekly in-house share of tokens, with a vertical rule at each tool-migration mandate."""
     theme.check_size(len(frame))
+    frame = theme.complete_periods(frame, "week", "week", through)
     line = (
         alt.Chart(frame)
         .mark_line(point=alt.OverlayMarkDef(color=theme.PALETTE[0]), color=theme.PALETTE[0])
@@ -115,16 +121,21 @@ def in_house_share(frame: pd.DataFrame, mandates: pd.DataFrame) -> alt.LayerChar
     )
 
 
-def adoption(frame: pd.DataFrame, targets: pd.DataFrame) -> alt.LayerChart:
-    """Weekly adoption per org (solid) and each adoption_target from its effective date (dashed)."""
+def adoption(frame: pd.DataFrame, targets: pd.DataFrame, through: date | None = None) -> alt.LayerChart:
+    """Weekly adoption per org (solid) and each adoption_target from its effective date (dashed);
+    the largest seven orgs by headcount in colour, the rest grey as Other."""
     theme.check_size(len(frame) + len(targets))
+    frame = theme.top_groups(theme.complete_periods(frame, "week", "week", through), "org", "headcount")
+    named = dict(zip(frame["org"], frame["shown"], strict=False))
+    targets = targets.assign(shown=targets["org"].map(named).fillna(theme.OTHER)) if len(targets) else targets
     lines = (
         alt.Chart(frame)
         .mark_line()
         .encode(
             x=_time("week", "Week"),
             y=alt.Y("adoption:Q", title="Weekly active users / headcount (%)", axis=alt.Axis(format="%")),
-            color=theme.colour("org", "Org"),
+            color=theme.group_colour(frame, "Org"),
+            detail="org:N",
             tooltip=[
                 alt.Tooltip("week:T", title="Week"),
                 alt.Tooltip("org:N", title="Org"),
@@ -135,14 +146,14 @@ def adoption(frame: pd.DataFrame, targets: pd.DataFrame) -> alt.LayerChart:
         )
     )
     target_rows = targets if len(targets) else pd.DataFrame(
-        {"week": pd.to_datetime([]), "org": [], "target": [], "mandate_id": [], "team": []})
+        {"week": pd.to_datetime([]), "org": [], "shown": [], "target": [], "mandate_id": [], "team": []})
     target_lines = (
         alt.Chart(target_rows)
         .mark_line(strokeDash=[6, 4])
         .encode(
             x="week:T",
             y="target:Q",
-            color=theme.colour("org", "Org"),
+            color=theme.group_colour(frame, "Org"),
             detail="mandate_id:N",
             tooltip=[
                 alt.Tooltip("mandate_id:N", title="Mandate"),
@@ -160,9 +171,10 @@ def adoption(frame: pd.DataFrame, targets: pd.DataFrame) -> alt.LayerChart:
     )
 
 
-def cohorts(frame: pd.DataFrame) -> alt.Chart:
+def cohorts(frame: pd.DataFrame, through: date | None = None) -> alt.Chart:
     """Share of people per usage cohort each month (100 % stacked bars): a distribution, no names."""
     theme.check_size(len(frame))
+    frame = theme.complete_periods(frame, "month", "month", through)
     chart = (
         alt.Chart(frame)
         .mark_bar()
@@ -186,8 +198,10 @@ def cohorts(frame: pd.DataFrame) -> alt.Chart:
 
 
 def budget_vs_spend(frame: pd.DataFrame) -> alt.LayerChart:
-    """Spend bars per org and month with the month's budget as a tick."""
+    """Spend bars per org and month with the month's budget as a tick (seven largest orgs by
+    spend coloured, the rest grey as Other)."""
     theme.check_size(len(frame))
+    frame = theme.top_groups(frame, "org", "spend_usd")
     base = alt.Chart(frame).encode(
         x=alt.X("month:T", title="Month", timeUnit="yearmonth"),
         xOffset=alt.XOffset("org:N"),
@@ -199,7 +213,7 @@ def budget_vs_spend(frame: pd.DataFrame) -> alt.LayerChart:
             alt.Tooltip("share_of_budget:Q", title="Share of budget", format=".0%"),
         ],
     )
-    bars = base.mark_bar().encode(y=alt.Y("spend_usd:Q", title="USD"), color=theme.colour("org", "Org"))
+    bars = base.mark_bar().encode(y=alt.Y("spend_usd:Q", title="USD"), color=theme.group_colour(frame, "Org"))
     ticks = base.mark_tick(color=theme.MARKER_COLOUR, thickness=2).encode(y="budget_usd:Q")
     return theme.titled(alt.layer(bars, ticks), "Spend vs budget per org and month, USD (tick = budget)",
                         "Bars show each org's AI spend per month; a dark tick marks that month's budget.")
@@ -252,9 +266,10 @@ def forecast(daily: pd.DataFrame) -> alt.LayerChart:
                         "Actual daily spend, then the forecast to the end of the year with a shaded interval.")
 
 
-def alert_counts(frame: pd.DataFrame) -> alt.Chart:
+def alert_counts(frame: pd.DataFrame, through: date | None = None) -> alt.Chart:
     """Abnormal-consumption alerts per week by kind (counts, no names)."""
     theme.check_size(len(frame))
+    frame = theme.complete_periods(frame, "week", "week", through)
     chart = (
         alt.Chart(frame)
         .mark_bar()
@@ -290,21 +305,22 @@ def cost_per_change(frame: pd.DataFrame, by: str = "cohort") -> alt.Chart:
             ],
         )
     )
-    return theme.titled(chart, f"Cost per change landed by {by}, USD per change",
-                        f"Horizontal bars: AI spend divided by changes landed, per {by}.")
+    return theme.band_height(theme.titled(chart, f"Cost per change landed by {by}, USD per change",
+                                          f"Horizontal bars: AI spend divided by changes landed, per {by}."))
 
 
 def quota_overages(frame: pd.DataFrame) -> alt.Chart:
     """Share of people above a usage_quota per org and month."""
     theme.check_size(len(frame))
+    frame = theme.top_groups(frame, "org", "headcount")
     chart = (
         alt.Chart(frame)
         .mark_line(point=True)
         .encode(
             x=alt.X("month:T", title="Month", timeUnit="yearmonth"),
             y=alt.Y("share_over:Q", title="People above the quota (%)", axis=alt.Axis(format="%")),
-            color=theme.colour("org", "Org"),
-            detail="mandate_id:N",
+            color=theme.group_colour(frame, "Org"),
+            detail=alt.Detail(["org:N", "mandate_id:N"]),
             tooltip=[
                 alt.Tooltip("mandate_id:N", title="Mandate"),
                 alt.Tooltip("org:N", title="Org"),
