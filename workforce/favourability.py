@@ -46,16 +46,24 @@ class Group:
 COMPANY_CELL = ((privacy.ALL, privacy.ALL),)
 
 
-def closed_waves(con: duckdb.DuckDBPyConnection, today: date) -> pd.DataFrame:
-    """Waves closed before `today` that hold submissions, oldest first (wave_id, title, opens_on, closes_on)."""
-    return query(con, "favourability/closed_waves", {"today": today}).df()
+def closed_waves(con: duckdb.DuckDBPyConnection, today: date, viewer: Viewer | None = None) -> pd.DataFrame:
+    """Waves closed before `today` that hold submissions, oldest first (wave_id, title, opens_on,
+    closes_on, whole_company). An employee `viewer` gets the whole-company waves only (as on the
+    company results of their survey page)."""
+    waves = query(con, "favourability/closed_waves", {"today": today}).df()
+    if viewer is not None and viewer.role == Role.EMPLOYEE:
+        waves = waves[waves["whole_company"]]
+    return waves.reset_index(drop=True)
 
 
 def previous_wave(con: duckdb.DuckDBPyConnection, wave_id: str, today: date) -> str | None:
-    """The closed wave before `wave_id` (by closing day), or None for the first."""
-    ids = list(closed_waves(con, today)["wave_id"])
-    if wave_id not in ids:
+    """The closed wave before `wave_id` (by closing day) asked of the same kind of audience (the
+    whole company, or chosen orgs), or None for the first."""
+    waves = closed_waves(con, today)
+    if wave_id not in set(waves["wave_id"]):
         raise ValueError(f"{wave_id!r} is not a closed survey wave")
+    whole = bool(waves.loc[waves["wave_id"] == wave_id, "whole_company"].iloc[0])
+    ids = list(waves.loc[waves["whole_company"] == whole, "wave_id"])
     i = ids.index(wave_id)
     return ids[i - 1] if i > 0 else None
 
@@ -110,7 +118,7 @@ def groups_for(
     return [Group(f"{o} / {t}", ((o, t),), (o, ((o, privacy.ALL),))) for o, t in lattice.teams if o in set(scope)]
 
 
-def _group_figures(released: pd.DataFrame, members: pd.DataFrame, questions: pd.DataFrame) -> pd.DataFrame:
+def group_figures(released: pd.DataFrame, members: pd.DataFrame, questions: pd.DataFrame) -> pd.DataFrame:
     """Counts per group (label) and item, and per group and theme, from released cells.
 
     `members`: (group, org, team) rows, a group being the union of its cells. An item counts for a
@@ -160,6 +168,8 @@ def favourability(
     if against not in AGAINST_CHOICES:
         raise ValueError(f"against must be one of {', '.join(AGAINST_CHOICES)}; got {against!r}")
     today = today or date.today()
+    if wave_id not in set(closed_waves(con, today, viewer)["wave_id"]):
+        raise ScopeError(f"{viewer.username} may not see results of wave {wave_id!r}")
     rules = privacy.current_rules(con)
     before = previous_wave(con, wave_id, today)
     wave_ids = [wave_id] + ([before] if before else [])
@@ -171,7 +181,7 @@ def favourability(
     members = _members(groups, {COMPANY: COMPANY_CELL, **parents})
 
     def figures(w: str) -> pd.DataFrame:
-        return _group_figures(released[released["wave_id"] == w].drop(columns="wave_id"), members,
+        return group_figures(released[released["wave_id"] == w].drop(columns="wave_id"), members,
                               questions[questions["wave_id"] == w].drop(columns="wave_id"))
 
     now = figures(wave_id)
