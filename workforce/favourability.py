@@ -218,7 +218,8 @@ def favourability(
               "parent_favourable", "gap"):
         out[c] = pd.to_numeric(out[c], errors="coerce").astype("Int64")
     out["mean"] = pd.to_numeric(out["mean"], errors="coerce").astype("Float64")
-    out["question_id"] = out["question_id"].astype(object).where(out["question_id"].notna(), None)
+    for c in ("group", "kind", "theme", "question_id", "text", "respondents_band", "change_label", "parent"):
+        out[c] = out[c].astype(object).where(out[c].notna(), None)
     out = out.sort_values(["order", "position"], kind="stable")
     return out[COLUMNS].reset_index(drop=True)
 
