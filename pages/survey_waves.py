@@ -146,7 +146,6 @@ with favourable_tab:
         against = st.radio("Compare with", list(favourability.AGAINST_CHOICES), horizontal=True,
                            key="favourable_against", format_func={"company": "The company",
                                                                   "org": "The team's org"}.get)
-        log_view(viewer, "survey_waves", {"favourability": wave_id, "by": by, "against": against})
         table = cached(favourability.favourability, viewer, wave_id, by=by, against=against, today=today)
         st.caption(
             "Favourable = answers of 4–5, neutral = 3, unfavourable = 1–2, as % of the item's answers. Change: "
@@ -182,7 +181,6 @@ with focus_tab:
         group = st.selectbox("Group", cached(focus_areas.focus_groups, viewer), key="focus_group")
         outcome = st.radio("Outcome", list(focus_areas.OUTCOMES), horizontal=True, key="focus_outcome",
                            format_func=focus_areas.OUTCOMES.get)
-        log_view(viewer, "survey_waves", {"focus": wave_id, "group": group, "outcome": outcome})
         grid, how = cached(focus_areas.focus_areas, viewer, wave_id, group, outcome, today)
         st.caption(f"{how} Lines split the items at the median relation and the median favourability.")
         for note in dict.fromkeys(grid["note"].dropna()):
