@@ -185,3 +185,11 @@ def test_focus_figures_are_released_favourability_figures():
         for row in grid.itertuples():
             match = shown[(shown["group"] == row.shown_for) & (shown["question_id"] == row.question_id)]
             assert len(match) == 1 and match.iloc[0]["favourable"] == row.favourable, (group, row)
+
+
+def test_a_wave_below_the_minimum_shows_no_row_to_anyone():
+    rows = [{"wave_id": w, "org": "A", "team": "a", **{q: 5 for q in ITEM_IDS}} for w in ("w1", "w2") for _ in range(3)]
+    con = build(pd.DataFrame(rows))
+    for viewer in (ADMIN, EMPLOYEE):
+        out = favourability.favourability(con, viewer, "w2", today=TODAY)
+        assert out.empty and list(out.columns) == favourability.COLUMNS

@@ -197,8 +197,8 @@ def favourability(
     changes = [_change(r) for r in out.itertuples(index=False)]
     out = pd.concat([out.reset_index(drop=True), pd.DataFrame(changes, columns=list(CHANGE_COLUMNS))], axis=1)
     # the parent: the company, or a team's org
-    out["parent"] = [g.parent[0] if against == "org" and g.parent is not None else COMPANY
-                     for g in (groups[i] for i in out["order"])]
+    out["parent"] = pd.Series([g.parent[0] if against == "org" and g.parent is not None else COMPANY
+                               for g in (groups[i] for i in out["order"])], index=out.index, dtype=object)
     parent_figures = now[["group", "key", "favourable"]].rename(
         columns={"group": "parent", "favourable": "parent_favourable"})
     out = out.merge(parent_figures, on=["parent", "key"], how="left")
