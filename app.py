@@ -4,6 +4,7 @@ import streamlit as st
 
 from ui import session
 from ui.navigation import PAGES, pages_for
+from ui.reminders import survey_banner
 from workforce import auth
 from workforce.inert import markdown_escape
 
@@ -41,7 +42,11 @@ allowed = pages_for(viewer)
 # One flat list, in the registry's order (which groups pages by section): Streamlit draws section
 # headers inside the list's <ul>, which screen readers and axe-core reject as a malformed list.
 pages = [st.Page(spec.path, title=spec.title, url_path=spec.key) for spec in allowed]
+page_keys = {id(page): spec.key for page, spec in zip(pages, allowed, strict=True)}
 # A page the role may not open keeps its address, hidden, and says so instead of showing another page.
 pages += [st.Page(session.denied_page(spec.title), title=spec.title, url_path=spec.key, visibility="hidden")
           for spec in PAGES if spec not in allowed]
-st.navigation(pages).run()
+page = st.navigation(pages)
+if id(page) in page_keys:  # an open wave this person has not answered: their own state only
+    survey_banner(viewer, page_keys[id(page)])
+page.run()

@@ -10,7 +10,8 @@ import streamlit as st
 
 from ui.session import cached, db, log_view, require_page
 from ui.tables import show_table
-from workforce import privacy, surveys
+from workforce import favourability, privacy, surveys
+from workforce.charts.favourability import favourability_chart
 
 # The morale theme's score is the morale index: one column, not two.
 OTHER_THEMES = [t for t in privacy.THEMES if t != "morale"]
@@ -100,3 +101,29 @@ else:
         labels={f"score_{t}": f"{t.replace('_', ' ').capitalize()} (1–5)" for t in OTHER_THEMES},
         kinds={"closed_on": "date", "enps": "count"},
     )
+
+st.subheader("Favourability of the last closed survey")
+closed = cached(favourability.closed_waves, today, viewer)
+if closed.empty:
+    st.write("No survey has closed yet.")
+else:
+    last = closed.iloc[-1]
+    table = cached(favourability.favourability, viewer, str(last["wave_id"]), today=today)
+    st.caption(
+        f"Whole company, {last['title']}: % of answers that agree (4–5), are neutral (3) or disagree (1–2), and the "
+        "change since the survey before with a 95% interval (“no clear change” when it spans 0). An item where "
+        "nearly everyone gave the same kind of answer is not shown."
+    )
+    if table.empty:
+        st.write("This survey's company results cannot be shown.")
+    else:
+        st.altair_chart(favourability_chart(table), width="stretch")
+        show_table(
+            table[["kind", "text", "favourable", "neutral", "unfavourable", "mean", "change", "change_low",
+                   "change_high", "change_label"]],
+            labels={"kind": "Row", "text": "Item", "favourable": "Favourable %", "neutral": "Neutral %",
+                    "unfavourable": "Unfavourable %", "mean": "Mean (1–5)", "change": "Change (points)",
+                    "change_low": "Change from", "change_high": "Change to", "change_label": "Change"},
+            kinds={"favourable": "number", "neutral": "number", "unfavourable": "number", "change": "number",
+                   "change_low": "number", "change_high": "number"},
+        )

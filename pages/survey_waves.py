@@ -9,7 +9,9 @@ import streamlit as st
 from ui.downloads import csv_download
 from ui.session import cached, db, log_view, require_page
 from ui.tables import show_table
-from workforce import options, privacy, surveys
+from workforce import favourability, focus_areas, options, privacy, surveys
+from workforce.charts.favourability import favourability_chart, focus_chart
+from workforce.inert import markdown_escape
 from workforce.viewer import Role
 
 viewer = require_page("survey_waves")
@@ -55,7 +57,8 @@ def show_errors(errors: dict[str, str]) -> None:
         st.text(f"• {message}")
 
 
-live_tab, create_tab, edit_tab = st.tabs(["Live response rates", "Create a wave", "Edit or close a wave"])
+live_tab, create_tab, edit_tab, favourable_tab, focus_tab = st.tabs(
+    ["Live response rates", "Create a wave", "Edit or close a wave", "Favourability", "Focus areas"])
 
 with live_tab:
     running = waves[waves["status"] != "scheduled"]
@@ -120,3 +123,71 @@ with edit_tab:
                     st.session_state["survey_waves_flash"] = "Wave closed."
                     st.rerun()
                 show_errors(result.errors)
+
+closed = cached(favourability.closed_waves, today)
+min_scores = privacy.current_rules(con).min_scores
+closed_titles = dict(zip(closed["wave_id"], closed["title"], strict=True))
+
+with favourable_tab:
+    if closed.empty:
+        st.write("No survey has closed yet.")
+    else:
+        wave_id = st.selectbox("Wave", list(closed["wave_id"])[::-1], format_func=closed_titles.get,
+                               key="favourable_wave_id")
+        by = st.radio("Show", list(favourability.BY_CHOICES), horizontal=True, key="favourable_by",
+                      format_func={"all": "My scope as a whole", "org": "Each org", "team": "Each team"}.get)
+        against = st.radio("Compare with", list(favourability.AGAINST_CHOICES), horizontal=True,
+                           key="favourable_against", format_func={"company": "The company",
+                                                                  "org": "The team's org"}.get)
+        table = cached(favourability.favourability, viewer, wave_id, by=by, against=against, today=today)
+        st.caption(
+            "Favourable = answers of 4–5, neutral = 3, unfavourable = 1–2, as % of the item's answers. Change: "
+            "points since the previous closed survey with a 95% interval (“no clear change” when it spans 0). Gap: "
+            f"points against the group compared with. Groups under {min_scores} "
+            "answers, and items where nearly everyone gave the same kind of answer, are not shown."
+        )
+        if table.empty:
+            st.write("No group of this choice has results that can be shown.")
+        else:
+            groups = list(dict.fromkeys(table["group"]))
+            group = groups[0] if len(groups) == 1 else st.selectbox("Group", groups, key="favourable_group")
+            st.altair_chart(favourability_chart(table[table["group"] == group]), width="stretch")
+            show_table(
+                table,
+                labels={
+                    "group": "Group", "kind": "Row", "theme": "Theme", "text": "Item",
+                    "respondents_band": "Answers", "favourable": "Favourable %", "neutral": "Neutral %",
+                    "unfavourable": "Unfavourable %", "mean": "Mean (1–5)",
+                    "previous_favourable": "Previous favourable %", "change": "Change (points)",
+                    "change_low": "Change from", "change_high": "Change to", "change_label": "Change",
+                    "parent": "Compared with", "parent_favourable": "Their favourable %", "gap": "Gap (points)",
+                },
+                kinds={c: "number" for c in ("favourable", "neutral", "unfavourable", "previous_favourable", "change",
+                                             "change_low", "change_high", "parent_favourable", "gap")},
+                hide=("question_id",),
+            )
+            csv_download(table, f"favourability {wave_id}", viewer, "survey_waves")
+
+with focus_tab:
+    if closed.empty:
+        st.write("No survey has closed yet.")
+    else:
+        wave_id = st.selectbox("Wave", list(closed["wave_id"])[::-1], format_func=closed_titles.get,
+                               key="focus_wave_id")
+        group = st.selectbox("Group", cached(focus_areas.focus_groups, viewer), key="focus_group")
+        outcome = st.radio("Outcome", list(focus_areas.OUTCOMES), horizontal=True, key="focus_outcome",
+                           format_func=focus_areas.OUTCOMES.get)
+        grid, how = cached(focus_areas.focus_areas, viewer, wave_id, group, outcome, today)
+        st.caption(f"{how} Lines split the items at the median relation and the median favourability.")
+        for note in dict.fromkeys(grid["note"].dropna()):
+            st.warning(markdown_escape(f"Some items: {note}."))
+        if grid.empty:
+            st.write("No item has both a relation and results that can be shown.")
+        else:
+            st.altair_chart(focus_chart(grid, focus_areas.OUTCOMES[outcome]), width="stretch")
+            show_table(
+                grid,
+                labels={"question_id": "Item", "text": "Question", "theme": "Theme", "favourable": "Favourable %",
+                        "relation": "Relation", "quadrant": "Where it falls", "shown_for": "Figures of", "note": "Note"},
+                kinds={"favourable": "number", "relation": "number"},
+            )

@@ -108,3 +108,25 @@ def test_submit_once_refuse_second_and_hr_sees_no_live_count(new_page, app_serve
     # today's answers count from tomorrow: nothing on the page moved with them
     assert after == before, (before, after)
     hr.screenshot("hr_partner-survey_waves-after-submissions")
+
+
+def test_hr_partner_reads_favourability_and_the_focus_grid(new_page, app_server):
+    """The Favourability and Focus areas tabs draw their charts, with the grid's four plain labels."""
+    hr = new_page()
+    hr.goto("/")
+    hr.sign_in("hr", "hr-demo")
+    hr.open(spec("survey_waves"), default=False)
+    main = hr.page.locator('[data-testid="stMain"]')
+    for tab, words in (("Favourability", ["Favourable = answers of 4–5", "95% interval"]),
+                       ("Focus areas", ["Lines split the items at the median relation"])):
+        main.get_by_role("tab", name=tab).click()
+        hr.wait_idle()
+        panel = main.get_by_role("tabpanel", name=tab)
+        panel.locator('[data-testid="stVegaLiteChart"]').first.locator("svg.marks, canvas.marks").first.wait_for()
+        text = panel.inner_text()
+        for word in words:
+            assert word in text, (tab, word, text[:400])
+    grid = main.get_by_role("tabpanel", name="Focus areas").locator('[data-testid="stVegaLiteChart"]').first
+    assert "focus here" in grid.inner_text() or grid.locator("text", has_text="focus here").count() >= 1
+    hr.assert_no_exception()
+    hr.screenshot("hr_partner-survey_waves-focus_areas")

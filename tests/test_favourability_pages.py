@@ -1,0 +1,88 @@
+"""The favourability and focus-area sections and the survey reminder, in the app (AppTest), per role,
+on the committed sample."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import pytest
+
+from tests.apptest import app_as, assert_no_exception
+from workforce import auth, reminders, surveys
+
+
+def _charts(at) -> list[dict]:
+    return [c.proto.spec for c in at.get("vega_lite_chart")]
+
+
+@pytest.mark.parametrize("user", ["admin", "hr"])
+def test_survey_waves_shows_favourability_and_focus_grid(app_db, user):
+    at = app_as(user, "survey_waves", timeout=120)
+    assert_no_exception(at)
+    assert not at.error, [e.value for e in at.error]
+    specs = " ".join(_charts(at))
+    assert "Favourability per item" in specs
+    assert "Focus areas: relation to morale index" in specs
+    for label in ("strength to keep", "focus here", "monitor", "lower priority"):
+        assert label in specs, label
+    frames = [df.value for df in at.dataframe]
+    favourable = next(f for f in frames if "favourable" in f.columns and "change_label" in f.columns)
+    assert favourable["favourable"].between(0, 100).all()
+    assert set(favourable["change_label"]) <= {"up", "down", "no clear change", "not shown in the previous wave"}
+
+
+def test_hr_partner_sees_their_orgs_teams_and_falls_back_with_a_note(app_db):
+    con = duckdb.connect(str(app_db))
+    mine = set(auth.viewer_for(con, "hr").orgs)
+    con.close()
+    at = app_as("hr", "survey_waves", timeout=120)
+    at.radio(key="favourable_by").set_value("team").run()
+    assert_no_exception(at)
+    favourable = next(df.value for df in at.dataframe if "change_label" in df.value.columns)
+    assert {g.split(" / ")[0] for g in favourable["group"]} <= mine
+    groups = at.selectbox(key="focus_group").options
+    assert all(g == "Company" or g.split(" / ")[0] in mine for g in groups)
+    # a team nobody of the sample answered for, or too small: every item falls back, and says so
+    at.selectbox(key="focus_group").set_value(groups[-1]).run()
+    assert_no_exception(at)
+    grid = next(df.value for df in at.dataframe if "quadrant" in df.value.columns)
+    if (grid["shown_for"] != groups[-1]).any():
+        assert any("too few answers in" in w.value for w in at.warning)
+
+
+def test_employee_sees_company_favourability_and_a_reminder_of_their_own_open_wave(app_db):
+    con = duckdb.connect(str(app_db))
+    viewer = auth.viewer_for(con, "employee")
+    open_before = reminders.unanswered_open_waves(con, viewer, date.today())
+    con.close()
+    at = app_as("employee", "pulse_survey", timeout=120)
+    assert_no_exception(at)
+    specs = " ".join(_charts(at))
+    assert "Favourability per item" in specs
+    table = next(df.value for df in at.dataframe if "change_label" in df.value.columns)
+    assert "group" not in table.columns  # company only, no group column
+    banner = [i.value for i in at.info if "you have not answered it yet" in i.value]
+    assert bool(banner) == bool(open_before)
+    if open_before:
+        assert open_before[0].title.split()[0] in banner[0]
+
+
+def test_the_banner_follows_only_the_persons_own_submission(app_db):
+    con = duckdb.connect(str(app_db))
+    viewer = auth.viewer_for(con, "employee")
+    today = date.today()
+    waves = surveys.open_waves_for(con, viewer, today)
+    if not waves:
+        wave_id = surveys.ensure_demo_wave(con, today)
+        assert wave_id is not None
+        waves = surveys.open_waves_for(con, viewer, today)
+    wave = waves[0]
+    assert [w.wave_id for w in reminders.unanswered_open_waves(con, viewer, today)] == [wave.wave_id]
+    answers = {q.question_id: (4 if q.kind == "likert5" else 8 if q.kind == "enps" else "")
+               for q in surveys.wave_questions(con, wave.wave_id)}
+    assert surveys.submit_response(con, viewer, wave.wave_id, answers, today=today).status == "accepted"
+    assert reminders.unanswered_open_waves(con, viewer, today) == []
+    con.close()
+    at = app_as("employee", "pulse_survey", timeout=120)
+    assert not [i.value for i in at.info if "you have not answered it yet" in i.value]

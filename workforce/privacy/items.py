@@ -1,0 +1,116 @@
+"""Item-level release: which (cell, likert5 item) pairs of a wave may show favourability.
+
+Favourability splits an item's answers into favourable (4–5), neutral (3) and unfavourable (1–2).
+Such a three-way split tells each respondent's answer when nearly everyone gave the same one, so
+an item of a cell is released only when:
+
+1. the cell is released by the wave's lattice (`workforce.privacy.lattice`: the minimum group
+   size and complementary suppression, exactly as for means);
+2. at least the minimum answered the item, and at least DISTRIBUTION_MINORITY of them are outside
+   its most common bucket (the layer's rule for answer distributions, `rules.DISTRIBUTION_MINORITY`);
+3. on every line of the lattice (company = orgs + rest, org = teams + rest) whose parent is
+   released for the item, what a reader gets by subtracting the released children from the
+   parent (the hidden children and the withheld rest together) is empty or passes rule 2 too.
+   A line that fails hides its smallest released child for that item (ties on the label), and
+   this runs to a fixed point; with no child left to hide, the parent is hidden.
+
+Like the lattice, the outcome depends on the wave's answers only, never on who asks or which
+filter is set: a union of cells (several orgs) is released for an item when each of its cells is,
+and its counts are then sums of released cells'. Waves are independent (different submissions):
+a change between waves is a difference of two released figures.
+
+`released_item_counts` returns exact counts of released (cell, item) pairs. They are internal:
+its one caller (`workforce.favourability`) rounds shares and bands counts before anything leaves.
+Never imports streamlit; never returns a respondent-level row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import duckdb
+import pandas as pd
+
+from workforce.db import query
+from workforce.privacy.lattice import ALL
+from workforce.privacy.rules import DISTRIBUTION_MINORITY, PrivacyRules, current_rules
+from workforce.privacy.store import wave_lattices
+
+BUCKETS = ("favourable", "neutral", "unfavourable")
+COUNTS = ("answers", *BUCKETS, "answer_sum")
+COLUMNS = ["wave_id", "org", "team", "question_id", *COUNTS]
+
+
+def fails(counts: Mapping[str, float] | pd.Series, min_n: int) -> bool:
+    """Rule 2 on a non-empty set of answers: too few, or all (or all but one) in one bucket."""
+    n = int(counts["answers"])
+    top = max(int(counts[b]) for b in BUCKETS)
+    return n < min_n or n - top < DISTRIBUTION_MINORITY
+
+
+def _cells(atoms: pd.DataFrame) -> pd.DataFrame:
+    """Company, org and team sums of the finest cells (a withheld coordinate counts upward only)."""
+    company = atoms.groupby("question_id", as_index=False)[list(COUNTS)].sum().assign(org=ALL, team=ALL)
+    known_org = atoms[atoms["org"].notna()]
+    orgs = known_org.groupby(["org", "question_id"], as_index=False)[list(COUNTS)].sum().assign(team=ALL)
+    known_team = known_org[known_org["team"].notna()]
+    teams = known_team.groupby(["org", "team", "question_id"], as_index=False)[list(COUNTS)].sum()
+    return pd.concat([company, orgs, teams], ignore_index=True)[["org", "team", "question_id", *COUNTS]]
+
+
+def _release_item(cells: pd.DataFrame, visible: set[tuple[str, str]], min_n: int) -> set[tuple[str, str]]:
+    """The (org, team) cells released for one item (rules 1–3 of the module)."""
+    counts = {(o, t): row for o, t, row in zip(cells["org"], cells["team"], cells.to_dict("records"), strict=True)}
+    shown = {key for key, row in counts.items() if key in visible and row["answers"] > 0 and not fails(row, min_n)}
+    orgs = sorted({o for o, t in counts if o != ALL})
+    lines = [((ALL, ALL), [(o, ALL) for o in orgs])]
+    lines += [((o, ALL), sorted(k for k in counts if k[0] == o and k[1] != ALL)) for o in orgs]
+    changed = True
+    while changed:
+        changed = False
+        for parent, members in lines:
+            if parent not in shown:
+                continue
+            released = [m for m in members if m in shown]
+            rest = {c: counts[parent][c] - sum(counts[m][c] for m in released) for c in COUNTS}
+            if rest["answers"] == 0 or not fails(rest, min_n):
+                continue
+            if released:
+                smallest = min(released, key=lambda m: (counts[m]["answers"], m))
+                shown.discard(smallest)
+            else:
+                shown.discard(parent)
+            changed = True
+    return shown
+
+
+def released_item_counts(
+    con: duckdb.DuckDBPyConnection, wave_ids: Sequence[str], rules: PrivacyRules | None = None,
+) -> pd.DataFrame:
+    """Exact answer counts of every (cell, likert5 item) of these waves that the rules release.
+
+    One row per wave, cell and item: org and team (`ALL` for the company or an org as a whole),
+    answers, favourable, neutral, unfavourable, answer_sum. Cells not released for an item have
+    no row. Internal counts: round and band before showing (see the module)."""
+    rules = rules or current_rules(con)
+    wave_ids = list(dict.fromkeys(wave_ids))
+    if not wave_ids:
+        return pd.DataFrame({c: pd.Series(dtype=object if c in COLUMNS[:4] else "int64") for c in COLUMNS})
+    lattices = wave_lattices(con, wave_ids, rules.min_scores)
+    atoms = query(con, "favourability/item_atoms", {"wave_ids": wave_ids}).df()
+    frames = []
+    for wave_id in wave_ids:
+        grid = lattices[wave_id].cells
+        visible = {(o, t) for o, t, n, hidden in grid[["org", "team", "n", "hidden"]].itertuples(index=False)
+                   if n >= rules.min_scores and not hidden}
+        cells = _cells(atoms[atoms["wave_id"] == wave_id])
+        for _question_id, item in cells.groupby("question_id", sort=True):
+            shown = _release_item(item, visible, rules.min_scores)
+            keep = [(o, t) in shown for o, t in zip(item["org"], item["team"], strict=True)]
+            frames.append(item[keep].assign(wave_id=wave_id))
+    if not frames:
+        return released_item_counts(con, [], rules)
+    out = pd.concat(frames, ignore_index=True)[COLUMNS]
+    for c in COUNTS:
+        out[c] = out[c].astype("int64")
+    return out.reset_index(drop=True)
