@@ -9,6 +9,7 @@ from datetime import date
 import streamlit as st
 
 from ui.session import cached, db, log_view, require_page
+from ui.survey_followup import employee_actions_section
 from workforce import privacy, surveys
 
 # The morale theme's score is the morale index: one column, not two.
@@ -83,6 +84,8 @@ else:
                 st.error("Nothing was saved yet. Your answers are kept; please fix:")
                 for message in result.errors.values():
                     st.text(f"• {message}")
+
+employee_actions_section(con, viewer, today)
 
 st.subheader("Company results of closed surveys")
 st.caption(

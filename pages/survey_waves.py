@@ -8,6 +8,7 @@ import streamlit as st
 
 from ui.downloads import csv_download
 from ui.session import cached, db, log_view, require_page
+from ui.survey_followup import action_plans_section, comment_topics_section
 from workforce import options, privacy, surveys
 from workforce.viewer import Role
 
@@ -58,7 +59,9 @@ def show_errors(errors: dict[str, str]) -> None:
         st.text(f"• {message}")
 
 
-live_tab, create_tab, edit_tab = st.tabs(["Live response rates", "Create a wave", "Edit or close a wave"])
+live_tab, create_tab, edit_tab, topics_tab, plans_tab = st.tabs(
+    ["Live response rates", "Create a wave", "Edit or close a wave", "Comment topics", "Action plans"]
+)
 
 with live_tab:
     running = waves[waves["status"] != "scheduled"]
@@ -127,3 +130,9 @@ with edit_tab:
                     st.session_state["survey_waves_flash"] = "Wave closed."
                     st.rerun()
                 show_errors(result.errors)
+
+with topics_tab:
+    comment_topics_section(con, viewer, today)
+
+with plans_tab:
+    action_plans_section(con, viewer, today)
