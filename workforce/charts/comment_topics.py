@@ -31,7 +31,8 @@ def topic_tone_chart(summary: pd.DataFrame) -> alt.Chart:
         alt.Chart(data)
         .mark_bar()
         .encode(
-            y=alt.Y("topic:N", title="Topic", sort=alt.EncodingSortField("topic_comments", op="max", order="descending")),
+            y=alt.Y("topic:N", title="Topic", sort=alt.EncodingSortField("topic_comments", op="max", order="descending"),
+                    axis=alt.Axis(labelLimit=240)),
             x=alt.X("comments:Q", title="Comments mentioning the topic", stack="zero"),
             color=alt.Color("tone:N", title="Tone", sort=TONE_ORDER,
                             scale=alt.Scale(domain=TONE_ORDER, range=TONE_COLOURS)),
