@@ -1,9 +1,12 @@
 """Comment topics and tone: agreement with hand labels, and the confidentiality of the summary.
 
-The hand-labelled set (tests/fixtures/labelled_comments.csv, 243 comments written for this test
-and labelled by hand: primary topic and tone) is split by a hash of the text into a development
-half, on which the lexicon was tuned, and a held-out half, which is what the floors below and
-docs/people.md report. `python -m tests.test_comment_topics` prints the figures.
+The hand-labelled set (tests/fixtures/labelled_comments.csv: comments written for this test and
+labelled by hand with a primary topic and a tone) has three parts. 243 comments were written
+first and split by a hash of the text into a development half, on which the lexicon was tuned,
+and a held-out half; the lexicon's author had read both, so the held-out figure is optimistic.
+60 more ("fresh") were written after the lexicon was frozen and scored once: the fair estimate
+of how it does on new wording. docs/people.md reports both; `python -m tests.test_comment_topics`
+prints them.
 
 The summary is attacked like every other survey figure (tests/privacy_attack.py): every group
 whose topic counts or examples any request, filter or breakdown releases, in any wave, becomes an
@@ -32,10 +35,10 @@ LABELLED = Path(__file__).parent / "fixtures" / "labelled_comments.csv"
 ADMIN = Viewer("admin", Role.ADMIN)
 RULES = PrivacyRules(5, 10)
 
-# Floors under the held-out figures measured when the lexicon was frozen (docs/people.md):
-# topic 0.91 / kappa 0.90, tone 0.62 / kappa 0.43.
-TOPIC_ACCURACY_FLOOR, TOPIC_KAPPA_FLOOR = 0.85, 0.80
-TONE_ACCURACY_FLOOR, TONE_KAPPA_FLOOR = 0.55, 0.35
+# Floors under the figures measured when the lexicon was frozen (docs/people.md), as
+# (topic accuracy, topic kappa, tone accuracy, tone kappa). Held out: 0.91 / 0.90 / 0.62 / 0.43;
+# fresh: 0.62 / 0.57 / 0.57 / 0.37.
+FLOORS = {"held_out": (0.85, 0.80, 0.55, 0.35), "fresh": (0.55, 0.50, 0.50, 0.30)}
 
 
 def labelled() -> pd.DataFrame:
@@ -57,22 +60,23 @@ def agreement(split: str) -> dict[str, float]:
 
 def test_the_labelled_set_is_large_varied_and_split_by_text_hash():
     rows = labelled()
-    assert len(rows) >= 200 and rows["comment"].is_unique
+    assert len(rows) >= 300 and rows["comment"].is_unique
     assert set(rows["topic"]) == set(comment_topics.TOPIC_LABELS)
     assert set(rows["sentiment"]) == set(comment_topics.TONES)
     assert rows["topic"].value_counts().min() >= 15  # every topic well represented
+    first = rows[rows["split"] != "fresh"]
     expected = ["development" if int(hashlib.sha256(c.encode()).hexdigest()[:8], 16) % 2 == 0 else "held_out"
-                for c in rows["comment"]]
-    assert list(rows["split"]) == expected
-    assert (rows["split"] == "held_out").sum() >= 100
+                for c in first["comment"]]
+    assert list(first["split"]) == expected
+    assert (rows["split"] == "held_out").sum() >= 100 and (rows["split"] == "fresh").sum() >= 60
+    assert set(rows.loc[rows["split"] == "fresh", "topic"]) == set(comment_topics.TOPIC_LABELS)
 
 
-def test_held_out_agreement_with_hand_labels_stays_above_its_floor():
-    held = agreement("held_out")
-    assert held["topic_accuracy"] >= TOPIC_ACCURACY_FLOOR and held["topic_kappa"] >= TOPIC_KAPPA_FLOOR
-    assert held["tone_accuracy"] >= TONE_ACCURACY_FLOOR and held["tone_kappa"] >= TONE_KAPPA_FLOOR
-    # and it is no fluke of the split: both halves agree far above chance (kappa 0)
-    assert agreement("development")["topic_kappa"] >= TOPIC_KAPPA_FLOOR
+@pytest.mark.parametrize("split", sorted(FLOORS))
+def test_agreement_with_hand_labels_stays_above_its_floor(split):
+    found = agreement(split)
+    figures = (found["topic_accuracy"], found["topic_kappa"], found["tone_accuracy"], found["tone_kappa"])
+    assert all(f >= floor for f, floor in zip(figures, FLOORS[split], strict=True)), (split, figures)
 
 
 def test_topics_primary_first_and_other_when_nothing_matches():
@@ -238,6 +242,6 @@ def test_the_summary_reads_comments_only_through_the_privacy_layer(monkeypatch):
 
 
 if __name__ == "__main__":
-    for split in ("development", "held_out"):
+    for split in ("development", "held_out", "fresh"):
         figures = agreement(split)
         print(split, {k: round(v, 3) if isinstance(v, float) else v for k, v in figures.items()})
