@@ -14,7 +14,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from ui.session import cached, log_view
+from ui.session import cached
 from workforce import action_plans, comment_topics, options, privacy, survey_results
 from workforce.charts.comment_topics import topic_tone_chart
 from workforce.viewer import Role, Viewer
@@ -43,7 +43,6 @@ def comment_topics_section(con: duckdb.DuckDBPyConnection, viewer: Viewer, today
     org_choices = cached(options.filter_options, viewer).orgs
     orgs = st.multiselect("Orgs (none: all you may see)", org_choices, key="topics_orgs")
     by = st.radio("Topics of", list(GROUPINGS), format_func=GROUPINGS.get, horizontal=True, key="topics_by")
-    log_view(viewer, "survey_waves", {"tab": "comment_topics", "wave_id": wave_id, "orgs": orgs, "by": by})
     summary = cached(comment_topics.topic_summary, viewer, wave_id, by=None if by == "all" else by,
                      orgs=tuple(orgs) or None)
     if summary.empty:
