@@ -65,7 +65,7 @@ def focus_choices(con: duckdb.DuckDBPyConnection, wave_id: str) -> dict[str, str
     """What a plan can focus on in a wave: its scored questions, then the comment topics."""
     questions = {f"question:{q.question_id}": q.text for q in surveys.wave_questions(con, wave_id)
                  if q.kind != "text"}
-    topics = {f"topic:{key}": f"Comments about {label.lower()}" for key, label in TOPIC_LABELS.items()
+    topics = {f"topic:{key}": f"Comments: {label}" for key, label in TOPIC_LABELS.items()
               if key != "other"}
     return questions | topics
 
@@ -164,7 +164,7 @@ def create_plan(
 def get_plan(con: duckdb.DuckDBPyConnection, plan_id: str) -> dict[str, object] | None:
     if not table_exists(con, "app_action_plans"):
         return None
-    frame = con.execute("SELECT * FROM app_action_plans WHERE plan_id = ?", [plan_id]).df()
+    frame = query(con, "action_plans/get_plan", {"plan_id": plan_id}).df()
     return None if frame.empty else frame.iloc[0].to_dict()
 
 
@@ -201,9 +201,8 @@ def plans_for(con: duckdb.DuckDBPyConnection, viewer: Viewer) -> pd.DataFrame:
     require_role(viewer, Role.ADMIN, Role.HR_PARTNER)
     if not table_exists(con, "app_action_plans"):
         return pd.DataFrame(columns=PLAN_COLUMNS)
-    orgs = sorted(viewer.orgs) if viewer.role == Role.HR_PARTNER else [
-        o for (o,) in con.execute("SELECT DISTINCT org FROM app_action_plans WHERE org IS NOT NULL").fetchall()]
-    frame = query(con, "action_plans/plans", {"orgs": orgs, "company": viewer.role == Role.ADMIN}).df()
+    every = viewer.role == Role.ADMIN
+    frame = query(con, "action_plans/plans_in_scope", {"orgs": [] if every else sorted(viewer.orgs), "every": every}).df()
     frame["due_on"] = pd.to_datetime(frame["due_on"]).dt.date
     return frame[PLAN_COLUMNS]
 

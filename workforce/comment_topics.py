@@ -41,9 +41,9 @@ class Topic:
     terms: tuple[str, ...]  # lower case; "stem*" matches any word starting with stem
 
 
-# Curated per topic. A term is a word or short phrase matched on word boundaries; order the
-# topics so that, on a tie, the more specific one is listed first is NOT relied on: ties go to
-# the topic mentioned first in the comment.
+# Curated per topic. A term is a word or short phrase matched on word boundaries (case ignored);
+# "stem*" also matches longer words. The order of topics does not matter: ties between topics go
+# to the one mentioned first in the comment.
 TOPICS: tuple[Topic, ...] = (
     Topic("ai_mandate", "AI mandates & usage tracking", (
         "mandate*", "token*", "leaderboard*", "quota*", "adoption target*", "usage target*", "ai push",
