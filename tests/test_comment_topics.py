@@ -28,6 +28,7 @@ from sklearn.metrics import accuracy_score, cohen_kappa_score
 
 from tests import privacy_attack as attack
 from workforce import comment_topics, privacy, sentiment
+from workforce.charts.comment_topics import topic_tone_chart, topic_tone_frame
 from workforce.privacy import PrivacyRules
 from workforce.viewer import Role, Viewer
 
@@ -245,3 +246,17 @@ if __name__ == "__main__":
     for split in ("development", "held_out", "fresh"):
         figures = agreement(split)
         print(split, {k: round(v, 3) if isinstance(v, float) else v for k, v in figures.items()})
+
+
+def test_topic_chart_spec_has_title_tooltips_and_counts_per_tone():
+    found = pd.DataFrame({"group": ["G"] * 4, "comment": [
+        "The workload is crushing.", "Workload is manageable and I can focus.", "My manager is great.",
+        "The workload is heavy.",
+    ]})
+    summary = comment_topics.summarise(found)
+    spec = topic_tone_chart(summary).to_dict()
+    assert spec["title"].startswith("Comment topics") and spec["mark"]["type"] == "bar"
+    assert {t["field"] for t in spec["encoding"]["tooltip"]} >= {"topic", "topic_comments", "tone", "share"}
+    frame = topic_tone_frame(summary).set_index(["topic", "tone"])
+    assert frame.loc[("Workload & wellbeing", "negative"), "comments"] == 2
+    assert frame.loc["Workload & wellbeing", "comments"].sum() == 3  # the tones add up to the topic's count
