@@ -9,6 +9,7 @@ from datetime import date
 import streamlit as st
 
 from ui.session import cached, db, log_view, require_page
+from ui.survey_followup import employee_actions_section
 from ui.tables import show_table
 from workforce import favourability, privacy, surveys
 from workforce.charts.favourability import favourability_chart
@@ -85,6 +86,8 @@ else:
                 st.error("Nothing was saved yet. Your answers are kept; please fix:")
                 for message in result.errors.values():
                     st.text(f"• {message}")
+
+employee_actions_section(con, viewer, today)
 
 st.subheader("Company results of closed surveys")
 st.caption(

@@ -8,6 +8,7 @@ import streamlit as st
 
 from ui.downloads import csv_download
 from ui.session import cached, db, log_view, require_page
+from ui.survey_followup import action_plans_section, comment_topics_section
 from ui.tables import show_table
 from workforce import favourability, focus_areas, options, privacy, surveys
 from workforce.charts.favourability import favourability_chart, focus_chart
@@ -57,8 +58,9 @@ def show_errors(errors: dict[str, str]) -> None:
         st.text(f"• {message}")
 
 
-live_tab, create_tab, edit_tab, favourable_tab, focus_tab = st.tabs(
-    ["Live response rates", "Create a wave", "Edit or close a wave", "Favourability", "Focus areas"])
+live_tab, create_tab, edit_tab, favourable_tab, focus_tab, topics_tab, plans_tab = st.tabs(
+    ["Live response rates", "Create a wave", "Edit or close a wave", "Favourability", "Focus areas",
+     "Comment topics", "Action plans"])
 
 with live_tab:
     running = waves[waves["status"] != "scheduled"]
@@ -191,3 +193,9 @@ with focus_tab:
                         "relation": "Relation", "quadrant": "Where it falls", "shown_for": "Figures of", "note": "Note"},
                 kinds={"favourable": "number", "relation": "number"},
             )
+
+with topics_tab:
+    comment_topics_section(con, viewer, today)
+
+with plans_tab:
+    action_plans_section(con, viewer, today)

@@ -33,11 +33,11 @@ EXPECT: dict[str, Expect] = {
     "org_changes": Expect(charts=7),
     "morale": Expect(charts=3),  # the open demo wave is the default: too few answers for its themes yet
     "drivers": Expect(charts=2),
-    "survey_waves": Expect(texts=("Live response rates",)),
+    "survey_waves": Expect(texts=("Live response rates", "Comment topics", "Action plans")),
     "data_admin": Expect(metrics=4, texts=("Upload", "Load history")),
     "access_admin": Expect(),
     "audit_log": Expect(),
-    "pulse_survey": Expect(texts=("Company results of closed surveys",)),
+    "pulse_survey": Expect(texts=("Company results of closed surveys", "You said, we are doing")),
 }
 
 # The demo accounts (workforce.auth.ensure_demo_accounts) as the page registry sees them; a test
