@@ -394,7 +394,7 @@ def test_string_registered_steps_respect_the_layering():
 
 # Distribution name (lower case) -> the name it is imported as, where they differ.
 IMPORT_NAMES = {"vadersentiment": "vaderSentiment", "diff-diff": "diff_diff",
-                "axe-playwright-python": "axe_playwright_python"}
+                "axe-playwright-python": "axe_playwright_python", "scikit-learn": "sklearn"}
 # Requirements nothing imports by name, each with its reason (the line's comment in requirements.txt).
 NOT_IMPORTED = {"authlib", "pytest-xdist", "ruff", "peopleanalyticsdata"}
 
