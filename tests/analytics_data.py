@@ -23,6 +23,8 @@ from datetime import date, datetime
 
 import duckdb
 
+from tests.survey_helpers import build_survey_marts
+
 DDL = [
     "CREATE TABLE stg_employees (employee_id VARCHAR, full_name VARCHAR, email VARCHAR, job_family VARCHAR, "
     "location VARCHAR, hire_date DATE)",
@@ -126,15 +128,6 @@ MART_SQL = [
       ON a.employee_id = u.employee_id AND a.valid_from <= u.usage_date
      AND (a.valid_to IS NULL OR a.valid_to > u.usage_date)
     """,
-    """
-    CREATE TABLE mart_survey_respondent_wave AS
-    SELECT s.wave_id, s.response_id, s.org, s.team, s.level, s.tenure_band,
-           avg(a.value) FILTER (WHERE q.kind = 'likert5' AND q.theme = 'morale') AS morale_index,
-           max(a.value) FILTER (WHERE q.kind = 'enps') AS enps_value
-    FROM stg_survey_submissions s JOIN stg_survey_answers a USING (response_id)
-    JOIN stg_survey_questions q ON q.wave_id = s.wave_id AND q.question_id = a.question_id
-    GROUP BY ALL
-    """,
 ]
 
 
@@ -181,7 +174,7 @@ def build(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
             "INSERT INTO stg_survey_answers VALUES (?, ?, ?, NULL)",
             [(rid, "q1", q1), (rid, "q2", q2), (rid, "q3", enps)],
         )
-    con.execute(MART_SQL[3])
+    build_survey_marts(con)  # the loader's SQL, as a load builds them
     return con
 
 

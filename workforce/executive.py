@@ -27,6 +27,7 @@ from analytics.effects import Effect
 from analytics.frames import AnalysisInputError
 from analytics.mandate import MandateEffect
 from analytics.privacy_gate import min_group_size
+from analytics.report import company_findings
 from workforce import alerts, forecast, people, story, survey_results, usage
 from workforce.db import table_exists
 from workforce.filters import Filters
@@ -323,7 +324,7 @@ def model_findings(con: duckdb.DuckDBPyConnection) -> list[Finding]:
     except AnalysisInputError as problem:
         return [Finding("models", f"The statistical models of attrition and layoffs are not available: {problem}.",
                         None, "drivers", "Drivers of morale & attrition")]
-    page = models.findings()
+    page = company_findings(models)
     out = [hazard_story(key, effect, page[f"attrition.{key}"]) for key, effect in models.cox.hazard_ratios.items()]
     out.append(layoff_story(models.layoffs.odds_ratio_per_sd_tokens, page["layoffs"]))
     return out
