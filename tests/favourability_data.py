@@ -10,6 +10,7 @@ from datetime import date, datetime
 import duckdb
 import pandas as pd
 
+from tests.survey_helpers import build_survey_marts
 from workforce import surveys
 
 TODAY = date(2026, 6, 1)
@@ -50,6 +51,7 @@ def build(respondents: pd.DataFrame, teams: list[tuple[str, str]] | None = None)
     con.execute("INSERT INTO stg_survey_answers SELECT response_id, question_id, value, NULL FROM new_answers")
     con.unregister("new_submissions")
     con.unregister("new_answers")
+    build_survey_marts(con)  # the loader's SQL, as a load builds them
     return con
 
 

@@ -43,7 +43,7 @@ def test_the_comparison_notices_a_changed_a_lost_and_an_extra_row(spark_build, t
     inputs, out, _ = spark_build
     con = duckdb.connect()
     portable.build_on_duckdb(con, inputs)
-    name = "mart_usage_team_day"
+    name = "mart_usage_day"
     source = str(out / name / "*.parquet")
     variants = {
         "changed cost": "SELECT * REPLACE (CASE WHEN row_number() OVER () = 1 THEN cost_usd + 0.01 ELSE cost_usd END AS cost_usd) FROM read_parquet($src)",
@@ -65,7 +65,7 @@ def test_the_loader_takes_the_marts_spark_wrote(spark_build, writable_db, monkey
         types = con.execute("SELECT table_name, column_name, data_type FROM duckdb_columns() "
                             "WHERE table_name LIKE 'mart_usage_%' ORDER BY ALL").fetchall()
         # Mark DuckDB's own build so the test can tell the tables were replaced from Spark's files.
-        con.execute("DELETE FROM mart_usage_team_day")
+        con.execute("DELETE FROM mart_usage_day")
         monkeypatch.setenv(portable.EXTERNAL_MARTS_ENV, str(out))
         rows = build_marts(con)
         assert {n: rows[n] for n in portable.PORTABLE_MARTS} == before

@@ -2,7 +2,7 @@
 -- (from their HR assignment on $today, not from any survey answer). Nothing about who answered.
 WITH placed AS (
     SELECT a.org, a.team
-    FROM mart_assignments AS a
+    FROM int_assignments AS a
     WHERE a.employee_id = $employee_id AND a.valid_from <= $today AND (a.valid_to IS NULL OR $today < a.valid_to)
 )
 SELECT w.title AS wave, p.org, p.team,
