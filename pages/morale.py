@@ -10,6 +10,7 @@ from ui.session import cached, log_view, require_page
 from ui.tables import show_table
 from workforce import drill, survey_results
 from workforce.charts import survey as charts
+from workforce.charts.theme import wrap_title
 
 GROUPINGS = {"org": "Org", "team": "Team", "all": "Everything in my selection"}
 
@@ -43,10 +44,10 @@ with trend_tab:
         events = cached(survey_results.survey_events, viewer, filters)
         for measure, title in (("morale_index", "Morale index by wave (1–5)"), ("enps", "eNPS by wave (−100 to 100)")):
             st.altair_chart(charts.trend_chart(trend, measure, events)
-                            .properties(title=drill.scoped_title(title, level, by)), width="stretch")
+                            .properties(title=wrap_title(drill.scoped_title(title, level, by))), width="stretch")
         rates = cached(survey_results.group_response_rates, viewer, filters, by)
         st.altair_chart(charts.response_rate_chart(rates).properties(
-            title=drill.scoped_title("Response rate per wave (%)", level, by)), width="stretch")
+            title=wrap_title(drill.scoped_title("Response rate per wave (%)", level, by))), width="stretch")
         show_table(rates)
 
 with themes_tab:
@@ -59,7 +60,7 @@ with themes_tab:
                                       "vs_company": "Difference from company"}.get, key="heat_value")
         heatmap = charts.theme_heatmap_chart(heat, shown)
         own = heatmap.title if isinstance(heatmap.title, str) else "Theme scores by group"
-        st.altair_chart(heatmap.properties(title=drill.scoped_title(own, level)), width="stretch")
+        st.altair_chart(heatmap.properties(title=wrap_title(drill.scoped_title(own, level))), width="stretch")
 
 with questions_tab:
     answers = cached(survey_results.likert_distribution, viewer, filters, wave_id)
@@ -67,7 +68,7 @@ with questions_tab:
         st.info("This selection is too small to show answer distributions for this wave.")
     else:
         st.altair_chart(charts.likert_chart(answers).properties(
-            title=drill.scoped_title("Answers per question (% of respondents)", level)), width="stretch")
+            title=wrap_title(drill.scoped_title("Answers per question (% of respondents)", level))), width="stretch")
 
 with comments_tab:
     comment_by = st.radio("Comments of", list(GROUPINGS), index=2, format_func=GROUPINGS.get, horizontal=True,

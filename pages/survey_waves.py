@@ -166,7 +166,8 @@ with favourable_tab:
                 },
                 kinds={c: "number" for c in ("favourable", "neutral", "unfavourable", "previous_favourable", "change",
                                              "change_low", "change_high", "parent_favourable", "gap")},
-                hide=("question_id",),
+                # the CSV download has every column; the page keeps the table within its width
+                hide=("question_id", "kind", "theme", "previous_favourable", "parent_favourable", "parent", "mean"),
             )
             csv_download(table, f"favourability {wave_id}", viewer, "survey_waves")
 

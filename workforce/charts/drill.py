@@ -29,4 +29,4 @@ def headcount_bars(frame: pd.DataFrame, by: str, label: str, title: str, *, clic
         chart = chart.encode(opacity=alt.condition(pick, alt.value(1.0), alt.value(0.85))).add_params(pick)
     described = f"{title}. Bar chart, one bar per {label.lower()}" + (": click a bar to narrow the page to it." if
                                                                        clickable else ".")
-    return chart.properties(title=title, description=described, width=theme.WIDTH, height=alt.Step(30))
+    return chart.properties(title=theme.wrap_title(title), description=described, width=theme.WIDTH, height=alt.Step(30))

@@ -20,25 +20,27 @@ def favourability_chart(frame: pd.DataFrame) -> alt.Chart:
     long = frame.melt(id_vars=["text", "kind"], value_vars=list(BUCKET_LABELS), var_name="bucket", value_name="share")
     long["answer"] = long["bucket"].map(BUCKET_LABELS)
     long["order"] = long["bucket"].map({b: i for i, b in enumerate(BUCKET_LABELS)})
-    long["label"] = [f"Theme: {t}" if k == "theme" else t for t, k in zip(long["text"], long["kind"], strict=True)]
+    long["label"] = [theme.wrap_label(f"Theme: {t}" if k == "theme" else t, 34)
+                     for t, k in zip(long["text"], long["kind"], strict=True)]
     order = list(dict.fromkeys(long["label"]))
     chart = (
         alt.Chart(long)
         .mark_bar()
         .encode(
-            y=alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=320)),
+            y=alt.Y("label:N", title=None, sort=order, axis=theme.WRAPPED_LABELS),
             x=alt.X("share:Q", title="Share of answers (%)", stack="zero", scale=alt.Scale(domain=[0, 100])),
             color=alt.Color("answer:N", title="Answer", sort=list(BUCKET_LABELS.values()),
-                            scale=alt.Scale(domain=list(BUCKET_LABELS.values()), range=BUCKET_COLOURS)),
+                            scale=alt.Scale(domain=list(BUCKET_LABELS.values()), range=BUCKET_COLOURS),
+                            legend=alt.Legend(orient="bottom", columns=1)),
             order=alt.Order("order:Q"),
             tooltip=[alt.Tooltip("label:N", title="Item"), alt.Tooltip("answer:N", title="Answer"),
                      alt.Tooltip("share:Q", title="Share (%)", format=".0f")],
         )
     )
-    return chart.properties(
-        title="Favourability per item (% of answers)", width=theme.WIDTH, height=alt.Step(22),
+    return theme.sized(chart.properties(
+        title=theme.wrap_title("Favourability per item (% of answers)"), width=theme.WIDTH, height=alt.Step(30),
         description="Stacked bars of the share of favourable, neutral and unfavourable answers to each item and "
-                    "theme of the chosen group. Items the confidentiality rules hide are absent.")
+                    "theme of the chosen group. Items the confidentiality rules hide are absent."))
 
 
 def focus_chart(frame: pd.DataFrame, outcome_label: str) -> alt.LayerChart:
@@ -76,9 +78,9 @@ def focus_chart(frame: pd.DataFrame, outcome_label: str) -> alt.LayerChart:
         dx=-4 if corners["align"][i] == "right" else 4, dy=4 if corners["baseline"][i] == "top" else -4,
     ).encode(x="x:Q", y="y:Q", text="name:N", color=alt.value("#333333")) for i in range(4)]
     chart = alt.layer(vline, hline, points, labels, *names)
-    return chart.properties(
-        title=f"Focus areas: relation to {outcome_label.lower()} × favourability",
+    return theme.sized(chart.properties(
+        title=theme.wrap_title(f"Focus areas: relation to {outcome_label.lower()} × favourability"),
         width=theme.WIDTH, height=380,
         description="Scatter of each survey item: how strongly it goes with the outcome (right: stronger) against its "
                     "% favourable (up: higher), split at the medians into strength to keep (top right), focus here "
-                    "(bottom right), monitor (bottom left) and lower priority (top left).")
+                    "(bottom right), monitor (bottom left) and lower priority (top left)."))
