@@ -167,7 +167,8 @@ with favourable_tab:
                 kinds={c: "number" for c in ("favourable", "neutral", "unfavourable", "previous_favourable", "change",
                                              "change_low", "change_high", "parent_favourable", "gap")},
                 # the CSV download has every column; the page keeps the table within its width
-                hide=("question_id", "kind", "theme", "previous_favourable", "parent_favourable", "parent", "mean"),
+                hide=("question_id", "kind", "theme", "respondents_band", "previous_favourable", "parent_favourable",
+                      "parent", "mean"),
             )
             csv_download(table, f"favourability {wave_id}", viewer, "survey_waves")
 

@@ -26,10 +26,10 @@ def test_survey_waves_shows_favourability_and_focus_grid(app_db, user):
     assert "Focus areas: relation to morale index" in specs
     for label in ("strength to keep", "focus here", "monitor", "lower priority"):
         assert label in specs, label
-    frames = [df.value for df in at.dataframe]
-    favourable = next(f for f in frames if "favourable" in f.columns and "change_label" in f.columns)
-    assert favourable["favourable"].between(0, 100).all()
-    assert set(favourable["change_label"]) <= {"up", "down", "no clear change", "not shown in the previous wave"}
+    frames = [df.value for df in at.dataframe]  # columns by the labels the page gives them
+    favourable = next(f for f in frames if "Favourable %" in f.columns and "Change" in f.columns)
+    assert favourable["Favourable %"].between(0, 100).all()
+    assert set(favourable["Change"]) <= {"up", "down", "no clear change", "not shown in the previous wave"}
 
 
 def test_hr_partner_sees_their_orgs_teams_and_falls_back_with_a_note(app_db):
@@ -39,15 +39,15 @@ def test_hr_partner_sees_their_orgs_teams_and_falls_back_with_a_note(app_db):
     at = app_as("hr", "survey_waves", timeout=120)
     at.radio(key="favourable_by").set_value("team").run()
     assert_no_exception(at)
-    favourable = next(df.value for df in at.dataframe if "change_label" in df.value.columns)
-    assert {g.split(" / ")[0] for g in favourable["group"]} <= mine
+    favourable = next(df.value for df in at.dataframe if "Change" in df.value.columns)
+    assert {g.split(" / ")[0] for g in favourable["Group"]} <= mine
     groups = at.selectbox(key="focus_group").options
     assert all(g == "Company" or g.split(" / ")[0] in mine for g in groups)
     # a team nobody of the sample answered for, or too small: every item falls back, and says so
     at.selectbox(key="focus_group").set_value(groups[-1]).run()
     assert_no_exception(at)
-    grid = next(df.value for df in at.dataframe if "quadrant" in df.value.columns)
-    if (grid["shown_for"] != groups[-1]).any():
+    grid = next(df.value for df in at.dataframe if "Where it falls" in df.value.columns)
+    if (grid["Figures of"] != groups[-1]).any():
         assert any("too few answers in" in w.value for w in at.warning)
 
 
@@ -60,8 +60,8 @@ def test_employee_sees_company_favourability_and_a_reminder_of_their_own_open_wa
     assert_no_exception(at)
     specs = " ".join(_charts(at))
     assert "Favourability per item" in specs
-    table = next(df.value for df in at.dataframe if "change_label" in df.value.columns)
-    assert "group" not in table.columns  # company only, no group column
+    table = next(df.value for df in at.dataframe if "Change" in df.value.columns)
+    assert "Group" not in table.columns  # company only, no group column
     banner = [i.value for i in at.info if "you have not answered it yet" in i.value]
     assert bool(banner) == bool(open_before)
     if open_before:
