@@ -83,6 +83,13 @@ def _enum_to_string(node: exp.Expression) -> exp.Expression:
     return node
 
 
+def _plain_cte(node: exp.Expression) -> exp.Expression:
+    # DuckDB's `name AS MATERIALIZED (...)` is a planner hint Spark's grammar lacks
+    if isinstance(node, exp.CTE) and node.args.get("materialized") is not None:
+        node.set("materialized", None)
+    return node
+
+
 def _quantile_to_percentile(node: exp.Expression) -> exp.Expression:
     # DuckDB quantile_cont(x, q) parses as PercentileCont(this=x, expression=q)
     if isinstance(node, exp.PercentileCont) and node.args.get("expression") is not None:
@@ -123,7 +130,7 @@ def spark_sql(name: str) -> str:
     """The mart file `name` as Spark SQL."""
     tree = sqlglot.parse_one(mart_text(name), read="duckdb")
     tree = _union_by_name(tree)
-    tree = tree.transform(_enum_to_string).transform(_quantile_to_percentile)
+    tree = tree.transform(_enum_to_string).transform(_quantile_to_percentile).transform(_plain_cte)
     return tree.sql(dialect="spark", pretty=True, comments=False)
 
 

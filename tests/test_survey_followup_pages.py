@@ -31,8 +31,8 @@ def test_hr_partner_sees_topics_of_their_org_only(app_db):
     hr_orgs = set(auth.viewer_for(con, "hr").orgs)
     con.close()
     assert at.get("vega_lite_chart"), "the topic chart is drawn"
-    topics = [d.value for d in at.dataframe if "topic_label" in d.value.columns]
-    assert topics and topics[0]["comments"].min() >= 1
+    topics = [d.value for d in at.dataframe if "Topic" in d.value.columns]  # columns by their page labels
+    assert topics and topics[0]["Comments mentioning it"].min() >= 1
     at.radio(key="topics_by").set_value("team").run()
     assert_no_exception(at)
     groups = at.selectbox(key="topics_group").options if any(s.key == "topics_group" for s in at.selectbox) else []
