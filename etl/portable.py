@@ -131,6 +131,8 @@ def spark_sql(name: str) -> str:
     tree = sqlglot.parse_one(mart_text(name), read="duckdb")
     tree = _union_by_name(tree)
     tree = tree.transform(_enum_to_string).transform(_quantile_to_percentile).transform(_plain_cte)
+    # The outer ORDER BY only lays rows out for DuckDB's row groups; Spark writes its own files.
+    tree.set("order", None)
     return tree.sql(dialect="spark", pretty=True, comments=False)
 
 
