@@ -40,7 +40,9 @@ SELECT * FROM (
         sum(list_price_cost_usd) AS list_price_cost_usd
     FROM team_rows
     GROUP BY usage_date, org, vendor, tool, model
-    UNION ALL BY NAME
-    SELECT *, false AS whole_org FROM team_rows
+    UNION ALL
+    SELECT usage_date, org, team, false AS whole_org, vendor, tool, model, input_tokens, output_tokens,
+        cache_read_tokens, cache_write_tokens, total_tokens, requests, agent_seconds, cost_usd, list_price_cost_usd
+    FROM team_rows
 )
 ORDER BY whole_org DESC, usage_date, org
