@@ -21,3 +21,10 @@ def app_as(username: str | None, page: str | None = None, timeout: float = 60) -
 
 def assert_no_exception(at: AppTest) -> None:
     assert not at.exception, [e.value for e in at.exception]
+
+
+def chart_title(spec: dict) -> str:
+    """A Vega-Lite spec's title as one line of text (long titles are sent wrapped into lines)."""
+    title = spec.get("title", "")
+    title = title.get("text", "") if isinstance(title, dict) else title
+    return " ".join(title) if isinstance(title, list) else title

@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 from sklearn.metrics import accuracy_score, cohen_kappa_score
 
 from tests import privacy_attack as attack
+from tests.apptest import chart_title
 from tests.survey_helpers import build_survey_marts
 from workforce import comment_topics, privacy, sentiment
 from workforce.charts.comment_topics import topic_tone_chart, topic_tone_frame
@@ -257,8 +258,7 @@ def test_topic_chart_spec_has_title_tooltips_and_counts_per_tone():
     ]})
     summary = comment_topics.summarise(found)
     spec = topic_tone_chart(summary).to_dict()
-    title = spec["title"] if isinstance(spec["title"], str) else " ".join(spec["title"])  # wrapped for phones
-    assert title.startswith("Comment topics") and spec["mark"]["type"] == "bar"
+    assert chart_title(spec).startswith("Comment topics") and spec["mark"]["type"] == "bar"
     assert {t["field"] for t in spec["encoding"]["tooltip"]} >= {"topic", "topic_comments", "tone", "share"}
     frame = topic_tone_frame(summary).set_index(["topic", "tone"])
     assert frame.loc[("Workload & wellbeing", "negative"), "comments"] == 2

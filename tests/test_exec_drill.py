@@ -17,7 +17,7 @@ import duckdb
 import pyarrow as pa
 import pytest
 
-from tests.apptest import app_as, assert_no_exception
+from tests.apptest import app_as, assert_no_exception, chart_title
 from ui.navigation import PAGES_BY_KEY, pages_for
 from workforce import auth, executive, people
 from workforce.filters import Filters
@@ -92,7 +92,7 @@ def test_hr_partner_drills_from_org_to_team_and_back(app_db, hr_scope):
     at = app_as("hr", "overview", timeout=120)
     assert_no_exception(at)
     org, team = hr_scope["org"], hr_scope["team"]
-    assert [c["title"] for c in _charts(at)] == ["Headcount by org, as of 31 Oct 2026"]
+    assert [chart_title(c) for c in _charts(at)] == ["Headcount by org, as of 31 Oct 2026"]
     assert at.get("vega_lite_chart")[0].proto.selection_mode == ["pick"]  # a click is a selection
     assert at.metric[0].label == "Headcount as of 31 Oct 2026"
     assert at.metric[0].value == f"{hr_scope['totals']['org']:,}"
@@ -102,7 +102,7 @@ def test_hr_partner_drills_from_org_to_team_and_back(app_db, hr_scope):
     assert_no_exception(at)
     assert at.multiselect(key="filters_orgs").value == [org]
     assert at.query_params["org"] in (org, [org])  # the drill-down is in the URL
-    assert [c["title"] for c in _charts(at)] == [f"Headcount in {org} by team, as of 31 Oct 2026"]
+    assert [chart_title(c) for c in _charts(at)] == [f"Headcount in {org} by team, as of 31 Oct 2026"]
     assert team in _chart_values(at)
     assert [b.label for b in at.button if b.key and b.key.startswith("filters_crumb")] == ["Your orgs"]
 
@@ -111,7 +111,7 @@ def test_hr_partner_drills_from_org_to_team_and_back(app_db, hr_scope):
     assert_no_exception(at)
     assert at.multiselect(key="filters_teams").value == [team]
     assert at.query_params["team"] in (team, [team])
-    assert [c["title"] for c in _charts(at)] == [f"Headcount in {org} / {team} by job level, as of 31 Oct 2026"]
+    assert [chart_title(c) for c in _charts(at)] == [f"Headcount in {org} / {team} by job level, as of 31 Oct 2026"]
     assert at.metric[0].value == f"{hr_scope['totals']['team']:,}"
     crumbs = [b for b in at.button if b.key and b.key.startswith("filters_crumb")]
     assert [b.label for b in crumbs] == ["Your orgs", org]
@@ -119,10 +119,10 @@ def test_hr_partner_drills_from_org_to_team_and_back(app_db, hr_scope):
 
     crumbs[1].click().run()  # back to the org
     assert at.multiselect(key="filters_teams").value == []
-    assert [c["title"] for c in _charts(at)] == [f"Headcount in {org} by team, as of 31 Oct 2026"]
+    assert [chart_title(c) for c in _charts(at)] == [f"Headcount in {org} by team, as of 31 Oct 2026"]
     next(b for b in at.button if b.key == "filters_crumb_0").click().run()  # back to the top
     assert at.multiselect(key="filters_orgs").value == []
-    assert [c["title"] for c in _charts(at)] == ["Headcount by org, as of 31 Oct 2026"]
+    assert [chart_title(c) for c in _charts(at)] == ["Headcount by org, as of 31 Oct 2026"]
     assert "org" not in at.query_params
 
 
@@ -137,7 +137,7 @@ def test_hr_partner_cannot_drill_outside_their_scope(app_db, hr_scope):
     at.switch_page("pages/overview.py").run()
     assert_no_exception(at)
     assert at.multiselect(key="filters_orgs").value == []
-    assert [c["title"] for c in _charts(at)] == ["Headcount by org, as of 31 Oct 2026"]
+    assert [chart_title(c) for c in _charts(at)] == ["Headcount by org, as of 31 Oct 2026"]
     assert other not in _chart_values(at)
     assert at.metric[0].value == f"{hr_scope['totals']['org']:,}"
     # a forged click for another org: refused, nothing narrows, nothing of the other org shown
@@ -159,13 +159,13 @@ def test_morale_titles_name_the_place_and_the_breadcrumb_follows(app_db, hr_scop
     org, team = hr_scope["org"], hr_scope["team"]
     at = app_as("hr", "morale", timeout=120)
     assert_no_exception(at)
-    assert _charts(at)[0]["title"] == "Morale index by wave (1–5) in your orgs, by org"
+    assert chart_title(_charts(at)[0]) == "Morale index by wave (1–5) in your orgs, by org"
     at.session_state["filters_drill"] = ("org", org)
     at.run()
     at.session_state["filters_drill"] = ("team", team)
     at.run()
     assert_no_exception(at)
-    titles = [c["title"] for c in _charts(at)]
+    titles = [chart_title(c) for c in _charts(at)]
     assert titles[0] == f"Morale index by wave (1–5) in {org} / {team}, by org"
     assert all(f"in {org} / {team}" in t for t in titles)
     assert [b.label for b in at.button if b.key and b.key.startswith("filters_crumb")] == ["Your orgs", org]

@@ -44,7 +44,10 @@ def _chart(app: AppPage):
 
 
 def _chart_title(app: AppPage) -> str:
-    """The drill-down chart's title as drawn (Vega's title text)."""
+    """The drill-down chart's title as drawn (Vega's title text; a long title is drawn as lines)."""
+    lines = _chart(app).locator("g.mark-group.role-title text").first.locator("tspan")
+    if lines.count():
+        return " ".join(t.strip() for t in lines.all_text_contents())
     return _chart(app).locator("g.mark-group.role-title text").first.text_content().strip()
 
 
