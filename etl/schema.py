@@ -23,6 +23,8 @@ History: 2 – per-wave respondent keys, generalised placement, no manager key o
     also usage per day at both grains in one mart_usage_day (whole_org; replaces mart_usage_team_day and
     mart_usage_org_day), mart_usage_cohort_thresholds, mart_tokenmaxxing_person_week built as a mart
     without next_week, no stored tokenmaxxing flags.
+5 – mart_employee_month stores each person's depth in the management tree (management layers read
+    it; the per-view walk is gone).
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ import duckdb
 from etl.pseudonym import KeyProblem, open_key
 from workforce.db import table_exists
 
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 LOADED_LAYERS = ("stg_", "int_", "mart_")
 
 

@@ -25,11 +25,10 @@ con = pytest.fixture(scope="module", name="con")(people_data.connection)
 
 def test_monthly_series_and_one_day_views_agree_on_every_month_start(con):
     """The monthly figures read the stored month grid, the "on a date" ones the assignments:
-    on a month start both give the same headcount, spans and layers."""
+    on a month start both give the same headcount and spans (layers are monthly only)."""
     monthly = people.headcount_monthly(con, EXEC, H1)
     assert sorted(monthly["month"].unique()) == [pd.Timestamp(2026, m, 1) for m in range(1, 7)]
     spans = people.span_by_org_monthly(con, EXEC, H1)
-    layers = people.layers_monthly(con, EXEC, H1)
     for month in monthly["month"].unique():
         day = pd.Timestamp(month).date()
         assert _headcount(con, day) == dict(zip(*monthly[monthly["month"] == month][["org", "headcount"]].T.values,
@@ -37,9 +36,6 @@ def test_monthly_series_and_one_day_views_agree_on_every_month_start(con):
         on_day = people.span_on(con, EXEC, H1, day).drop(columns="share_under_wide")
         in_month = spans[spans["month"] == month].drop(columns=["month", "share_under_wide"])
         assert on_day.reset_index(drop=True).equals(in_month.reset_index(drop=True)), day
-        on_day = people.layers_on(con, EXEC, H1, day)
-        assert on_day.reset_index(drop=True).equals(
-            layers[layers["month"] == month].drop(columns="month").reset_index(drop=True)), day
 
 
 def test_the_month_grid_reaches_a_year_back_from_the_last_day(con):
@@ -120,7 +116,8 @@ def test_span_trend_by_org(con):
 
 
 def test_layers(con):
-    layers = people.layers_on(con, EXEC, H1, date(2026, 3, 1)).set_index("org")
+    layers = people.layers_monthly(con, EXEC, H1)
+    layers = layers[layers["month"] == pd.Timestamp(2026, 3, 1)].set_index("org")
     assert layers.loc["Exec", "layers"] == 0  # the top of the tree
     assert layers.loc["Alpha", "layers"] == 2  # IC -> M1 -> M0
     assert layers.loc["Alpha", "mean_depth"] == pytest.approx((1 + 2 * 9) / 10)

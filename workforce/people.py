@@ -8,8 +8,9 @@ valid_to exclusive, stopping at the exit, NULL while the row holds). Figures of 
 on snapshot days read a relation `active` of one grain, fixed per function: `people/month_grid`
 (the month starts of the stored month grid, `mart_employee_month`) for the monthly series,
 `people/on_day` (one day, from `int_assignments`) for the "on a date" views; spans
-(`people/manager_spans`) and tree depths (`people/depths`) are worked out from it the same way
-for both.
+(`people/manager_spans`) are worked out from it the same way for both. Management layers are a
+monthly figure only: the month grid stores each person's depth in the tree (the walk up the
+managers runs once, at load).
 """
 
 from __future__ import annotations
@@ -38,7 +39,6 @@ ALL_IN_SCOPE = "All orgs in scope"
 # The relations the snapshot figures read, per grain (see the module docstring).
 MONTHLY = {"active": "people/month_grid", "manager_spans": "people/manager_spans"}
 ONE_DAY = {"active": "people/on_day", "manager_spans": "people/manager_spans"}
-DEPTHS = {"depths": "people/depths"}
 
 
 def _df(con: duckdb.DuckDBPyConnection, name: str, params: dict, relations: dict | None = None) -> pd.DataFrame:
@@ -289,13 +289,8 @@ def wide_span_managers(
 def layers_monthly(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters) -> pd.DataFrame:
     """Management layers per org at each month start (month, org, layers, mean_depth, people)."""
     w = window(con, filters)
-    frame = _df(con, "people/layers", _params(con, viewer, filters, start=w.start, end=w.end), MONTHLY | DEPTHS)
+    frame = _df(con, "people/layers", _params(con, viewer, filters, start=w.start, end=w.end), MONTHLY)
     return frame.rename(columns={"day": "month"}).sort_values(["month", "org"], ignore_index=True)
-
-
-def layers_on(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters, day: date) -> pd.DataFrame:
-    frame = _df(con, "people/layers", _params(con, viewer, filters, day=day), ONE_DAY | DEPTHS)
-    return frame.drop(columns="day").sort_values("org", ignore_index=True)
 
 
 def team_risk_factors(

@@ -44,6 +44,7 @@ COLUMNS: dict[str, dict[str, str]] = {
         "exit_type": "ENUM('voluntary', 'layoff', 'involuntary', 'retirement')",
         "tenure_band": "ENUM('<1y', '1-2y', '2-5y', '5y+')",
         "manager_span": "INTEGER",
+        "depth": "INTEGER",
     },
     "mart_headcount_week": {
         "week": "DATE",

@@ -6,8 +6,11 @@
 -- the latest job change or exit). HR history further back (hire dates reach back years) is not
 -- expanded into months nobody reads.
 -- manager_span is the span of control of the person's manager that day: how many people
--- employed that day have a row in effect naming the same manager.
-WITH activity AS (
+-- employed that day have a row in effect naming the same manager. depth is the number of managers
+-- above the person that day, up to the top of the company (the person with no manager has depth
+-- 0; a manager not employed that day ends the walk; it stops at 40 levels so a cycle cannot run
+-- away): an org's management layers are its deepest person's depth.
+WITH RECURSIVE activity AS (
     SELECT min(usage_date) AS first_day, max(usage_date) AS last_day FROM stg_token_usage
     UNION ALL
     SELECT CAST(min(submitted_at) AS DATE), CAST(max(submitted_at) AS DATE) FROM stg_survey_submissions
@@ -62,6 +65,24 @@ final AS (
                       THEN 1 ELSE 0 END AS tenure_years
         FROM employed
     )
+),
+
+chain(month, employee_id, ancestor, depth) AS (
+    SELECT month, employee_id, manager_id, CASE WHEN manager_id IS NULL THEN 0 ELSE 1 END
+    FROM final
+    UNION ALL
+    SELECT c.month, c.employee_id, a.manager_id, c.depth + 1
+    FROM chain AS c
+    JOIN final AS a ON a.month = c.month AND a.employee_id = c.ancestor
+    WHERE a.manager_id IS NOT NULL AND c.depth < 40
+),
+
+depths AS (
+    SELECT month, employee_id, CAST(max(depth) AS INTEGER) AS depth
+    FROM chain
+    GROUP BY ALL
 )
 
-SELECT * FROM final
+SELECT f.*, d.depth
+FROM final AS f
+JOIN depths AS d USING (month, employee_id)
