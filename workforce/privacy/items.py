@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from workforce.db import query
@@ -43,9 +44,13 @@ COLUMNS = ["wave_id", "org", "team", "question_id", *COUNTS]
 
 def fails(counts: Mapping[str, float] | pd.Series, min_n: int) -> bool:
     """Rule 2 on a non-empty set of answers: too few, or all (or all but one) in one bucket."""
-    n = int(counts["answers"])
-    top = max(int(counts[b]) for b in BUCKETS)
-    return n < min_n or n - top < DISTRIBUTION_MINORITY
+    return bool(_failing(np.array([[counts[c] for c in ("answers", *BUCKETS)]], dtype=np.int64), min_n)[0])
+
+
+def _failing(values: np.ndarray, min_n: int) -> np.ndarray:
+    """Rule 2 per row of an array whose columns start with answers and the BUCKETS (as COUNTS)."""
+    answers, top = values[:, 0], values[:, 1:1 + len(BUCKETS)].max(axis=1)
+    return (answers < min_n) | (answers - top < DISTRIBUTION_MINORITY)
 
 
 def _cells(atoms: pd.DataFrame) -> pd.DataFrame:
@@ -60,8 +65,11 @@ def _cells(atoms: pd.DataFrame) -> pd.DataFrame:
 
 def _release_item(cells: pd.DataFrame, visible: set[tuple[str, str]], min_n: int) -> set[tuple[str, str]]:
     """The (org, team) cells released for one item (rules 1–3 of the module)."""
-    counts = {(o, t): row for o, t, row in zip(cells["org"], cells["team"], cells.to_dict("records"), strict=True)}
-    shown = {key for key, row in counts.items() if key in visible and row["answers"] > 0 and not fails(row, min_n)}
+    keys = list(zip(cells["org"], cells["team"], strict=True))
+    values = cells[list(COUNTS)].to_numpy(dtype=np.int64)
+    counts = dict(zip(keys, values, strict=True))
+    passing = (values[:, 0] > 0) & ~_failing(values, min_n)
+    shown = {key for key, ok in zip(keys, passing, strict=True) if ok and key in visible}
     orgs = sorted({o for o, t in counts if o != ALL})
     lines = [((ALL, ALL), [(o, ALL) for o in orgs])]
     lines += [((o, ALL), sorted(k for k in counts if k[0] == o and k[1] != ALL)) for o in orgs]
@@ -72,11 +80,11 @@ def _release_item(cells: pd.DataFrame, visible: set[tuple[str, str]], min_n: int
             if parent not in shown:
                 continue
             released = [m for m in members if m in shown]
-            rest = {c: counts[parent][c] - sum(counts[m][c] for m in released) for c in COUNTS}
-            if rest["answers"] == 0 or not fails(rest, min_n):
+            rest = counts[parent] - sum((counts[m] for m in released), np.zeros(len(COUNTS), dtype=np.int64))
+            if rest[0] == 0 or not _failing(rest[None, :], min_n)[0]:
                 continue
             if released:
-                smallest = min(released, key=lambda m: (counts[m]["answers"], m))
+                smallest = min(released, key=lambda m: (counts[m][0], m))
                 shown.discard(smallest)
             else:
                 shown.discard(parent)
