@@ -13,6 +13,18 @@ import duckdb
 
 from etl.loading.problems import MartBuildError
 
+# What a day of usage measures, in the order both daily usage marts list it.
+USAGE_MEASURES: dict[str, str] = {
+    "input_tokens": "BIGINT",
+    "output_tokens": "BIGINT",
+    "cache_read_tokens": "BIGINT",
+    "cache_write_tokens": "BIGINT",
+    "total_tokens": "BIGINT",
+    "requests": "BIGINT",
+    "agent_seconds": "BIGINT",
+    "cost_usd": "DOUBLE",
+}
+
 COLUMNS: dict[str, dict[str, str]] = {
     "int_assignments": {
         "employee_id": "VARCHAR",
@@ -119,14 +131,7 @@ COLUMNS: dict[str, dict[str, str]] = {
         "tool": "VARCHAR",
         "vendor": "VARCHAR",
         "model": "VARCHAR",
-        "input_tokens": "BIGINT",
-        "output_tokens": "BIGINT",
-        "cache_read_tokens": "BIGINT",
-        "cache_write_tokens": "BIGINT",
-        "total_tokens": "BIGINT",
-        "requests": "BIGINT",
-        "agent_seconds": "BIGINT",
-        "cost_usd": "DOUBLE",
+        **USAGE_MEASURES,
         "cost_source": "VARCHAR",
     },
     "mart_usage_day": {
@@ -137,14 +142,7 @@ COLUMNS: dict[str, dict[str, str]] = {
         "vendor": "VARCHAR",
         "tool": "VARCHAR",
         "model": "VARCHAR",
-        "input_tokens": "BIGINT",
-        "output_tokens": "BIGINT",
-        "cache_read_tokens": "BIGINT",
-        "cache_write_tokens": "BIGINT",
-        "total_tokens": "BIGINT",
-        "requests": "BIGINT",
-        "agent_seconds": "BIGINT",
-        "cost_usd": "DOUBLE",
+        **USAGE_MEASURES,
         "list_price_cost_usd": "DOUBLE",
     },
     "mart_usage_cohort_thresholds": {
