@@ -25,6 +25,17 @@ USAGE_MEASURES: dict[str, str] = {
     "cost_usd": "DOUBLE",
 }
 
+TENURE_BAND = "ENUM('<1y', '1-2y', '2-5y', '5y+')"
+# A survey response and the placement stored with it, first in both survey marts.
+RESPONSE_PLACEMENT: dict[str, str] = {
+    "wave_id": "VARCHAR",
+    "response_id": "VARCHAR",
+    "org": "VARCHAR",
+    "team": "VARCHAR",
+    "level": "VARCHAR",
+    "tenure_band": TENURE_BAND,
+}
+
 COLUMNS: dict[str, dict[str, str]] = {
     "int_assignments": {
         "employee_id": "VARCHAR",
@@ -54,7 +65,7 @@ COLUMNS: dict[str, dict[str, str]] = {
         "hire_date": "DATE",
         "exit_date": "DATE",
         "exit_type": "ENUM('voluntary', 'layoff', 'involuntary', 'retirement')",
-        "tenure_band": "ENUM('<1y', '1-2y', '2-5y', '5y+')",
+        "tenure_band": TENURE_BAND,
         "manager_span": "INTEGER",
     },
     "mart_headcount_week": {
@@ -79,22 +90,12 @@ COLUMNS: dict[str, dict[str, str]] = {
         "lines_accepted": "BIGINT",
     },
     "mart_survey_respondent_wave": {
-        "wave_id": "VARCHAR",
-        "response_id": "VARCHAR",
-        "org": "VARCHAR",
-        "team": "VARCHAR",
-        "level": "VARCHAR",
-        "tenure_band": "ENUM('<1y', '1-2y', '2-5y', '5y+')",
+        **RESPONSE_PLACEMENT,
         "morale_index": "DOUBLE",
         "enps_value": "DOUBLE",
     },
     "mart_survey_responses": {
-        "wave_id": "VARCHAR",
-        "response_id": "VARCHAR",
-        "org": "VARCHAR",
-        "team": "VARCHAR",
-        "level": "VARCHAR",
-        "tenure_band": "ENUM('<1y', '1-2y', '2-5y', '5y+')",
+        **RESPONSE_PLACEMENT,
         "score_morale": "DOUBLE",
         "score_manager": "DOUBLE",
         "score_ai_tools": "DOUBLE",
