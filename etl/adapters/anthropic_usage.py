@@ -50,16 +50,12 @@ def detect(obj: Any) -> bool:
     return False
 
 
-def identity_of(result: Mapping[str, Any]) -> tuple[str, str]:
-    return first_identity(result, IDENTITY_FIELDS, "anthropic")
-
-
 def to_contract(obj: Any, *, file: str = "") -> AdapterResult:
     return read_usage_report(SOURCE, obj, _row, file=file)
 
 
 def _row(bucket: Mapping[str, Any], result: Mapping[str, Any]) -> dict[str, Any]:
-    kind, identity = identity_of(result)
+    kind, identity = first_identity(result, IDENTITY_FIELDS, VENDOR)
     one_hour = count(get(result, "cache_creation.ephemeral_1h_input_tokens",
                          result.get("cache_creation_1h_input_tokens")),
                      what="cache_creation.ephemeral_1h_input_tokens")

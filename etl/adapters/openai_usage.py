@@ -47,10 +47,6 @@ def detect(obj: Any) -> bool:
     return False
 
 
-def identity_of(result: Mapping[str, Any]) -> tuple[str, str]:
-    return first_identity(result, IDENTITY_FIELDS, "openai")
-
-
 def to_contract(obj: Any, *, file: str = "") -> AdapterResult:
     return read_usage_report(SOURCE, obj, _row, file=file)
 
@@ -63,7 +59,7 @@ def _row(bucket: Mapping[str, Any], result: Mapping[str, Any]) -> dict[str, Any]
         raise AdapterError("input_tokens includes cached tokens, so cached tokens cannot exceed it",
                            column="input_cached_tokens", value=f"{cached + written} > {total_in}")
     requests = count(result.get("num_model_requests"), what="num_model_requests")
-    kind, identity = identity_of(result)
+    kind, identity = first_identity(result, IDENTITY_FIELDS, VENDOR)
     return {
         "usage_date": utc_date(bucket.get("start_time"), what="start_time"),
         "identity_kind": kind,
