@@ -12,6 +12,7 @@ from pathlib import Path
 from analytics.frames import AnalysisInputError
 from analytics.mandate_simulation import main as simulate
 from analytics.report import summary
+from etl.arguments import add_database
 from workforce.db import default_db_path, default_key_path
 
 
@@ -57,8 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m analytics", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     summ = commands.add_parser("summary", help="fit every model and print the effects as JSON")
-    summ.add_argument("--db", help=f"database file (default {default_db_path()})")
-    summ.add_argument("--key-file", help="pseudonym secret (default: pseudonym.key beside the database)")
+    add_database(summ)
     summ.add_argument("--no-ph-test", action="store_true", help="skip the proportional-hazards test")
     summ.add_argument("--uncorrected", action="store_true",
                       help="accepted for old scripts; the morale hazard ratio is always the uncorrected fit now, "

@@ -19,22 +19,18 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import duckdb
 from playwright.sync_api import sync_playwright
 
 from bench.record import USERS, user_for
+from bench.server import streamlit_server
 from ui.navigation import PAGES
 from workforce import auth
 
-ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path(os.environ.get("WORKFORCE_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -50,36 +46,6 @@ _SETTLED = """() => {
 }"""
 _CHART = """() => [...document.querySelectorAll('.vega-embed canvas, .vega-embed svg')]
     .some(e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0; })"""
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(db_path: Path, key_path: Path, log_path: Path) -> tuple[subprocess.Popen, str]:
-    """`streamlit run app.py` on a free loopback port; returns once it answers its health check."""
-    port = _free_port()
-    env = {**os.environ, "WORKFORCE_DB": str(db_path), "WORKFORCE_KEY_FILE": str(key_path), "PYTHONUNBUFFERED": "1"}
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-               "--server.address", "127.0.0.1", "--server.headless", "true", "--server.runOnSave", "false",
-               "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"]
-    with log_path.open("w", encoding="utf-8") as log:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited ({process.returncode}): {log_path.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return process, base
-        except OSError:
-            time.sleep(0.25)
-    process.kill()
-    raise RuntimeError(f"streamlit did not answer within 120 s: {log_path.read_text()[-3000:]}")
 
 
 def _wait(page, started: float) -> dict[str, float | None]:
@@ -109,9 +75,9 @@ def measure(db_path: Path, key_path: Path, out_dir: Path, pages: list[str] | Non
     specs = [p for p in PAGES if pages is None or p.key in pages]
     users = {spec.key: user_for(spec, viewers) for spec in specs}
     out_dir.mkdir(parents=True, exist_ok=True)
-    process, base = start_server(db_path, key_path, out_dir / "streamlit.log")
     results: dict[str, dict] = {}
-    try:
+    with streamlit_server(db_path, key_path, out_dir / "streamlit.log") as server:
+        base = server.base_url
         with sync_playwright() as playwright:
             chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             for username in dict.fromkeys(users.values()):
@@ -139,12 +105,6 @@ def measure(db_path: Path, key_path: Path, out_dir: Path, pages: list[str] | Non
                     results[key] = {"user": username, "cold": cold, "warm": _median(warm)}
                 context.close()
             chromium.close()
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
     return results
 
 

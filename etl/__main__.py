@@ -11,6 +11,7 @@ import time
 from datetime import date
 from pathlib import Path
 
+from etl.arguments import add_database
 from etl.generate import generate
 from etl.ingest import cli_load
 from etl.loading.append import append_folder
@@ -96,8 +97,7 @@ def main(argv: list[str] | None = None) -> int:
 
     load = commands.add_parser("load", help="validate and load a folder of contract files (all or nothing) or vendor exports")
     load.add_argument("source_dir")
-    load.add_argument("--db", help=f"database file (default {default_db_path()})")
-    load.add_argument("--key-file", help="pseudonym secret (default: pseudonym.key beside the database)")
+    add_database(load)
     load.add_argument("--quiet", action="store_true", help="no progress lines")
     load.add_argument("--append", action="store_true",
                       help="SOURCE_DIR holds new days of token_usage (and outcomes) for a loaded database: "
@@ -107,9 +107,8 @@ def main(argv: list[str] | None = None) -> int:
     reid = commands.add_parser(
         "reidentify", help="play an attacker holding the database file alone: how many respondents it names"
     )
-    reid.add_argument("--db", help=f"database file (default {default_db_path()})")
-    reid.add_argument("--key-file", help="with the key, identifications are checked against the truth "
-                      "(default: pseudonym.key beside the database, when present)")
+    add_database(reid, key_file="with the key, identifications are checked against the truth "
+                 "(default: pseudonym.key beside the database, when present)")
     reid.add_argument("--min-group", type=int, default=5, help="class size below which a submission is counted")
     reid.set_defaults(func=_reidentify)
 
@@ -117,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     pull.add_argument("vendor", choices=["anthropic", "openai", "github"])
     pull.add_argument("--since", help="first day (YYYY-MM-DD); default: where the last pull stopped")
     pull.add_argument("--until", help="day after the last (YYYY-MM-DD); default: tomorrow (UTC), so today is in")
-    pull.add_argument("--db", help=f"database file (default {default_db_path()})")
+    add_database(pull, key_file=None)
     pull.set_defaults(func=_pull)
 
     args = parser.parse_args(argv)

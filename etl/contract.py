@@ -9,7 +9,9 @@ reference is docs/data_contract.md.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from typing import Literal
 
 CONTRACT_VERSION = "v1"
 
@@ -43,6 +45,18 @@ EXIT_TYPES: tuple[str, ...] = ("voluntary", "layoff", "involuntary", "retirement
 MANDATE_KINDS: tuple[str, ...] = ("adoption_target", "tool_migration", "usage_quota", "review_criterion")
 QUESTION_KINDS: tuple[str, ...] = ("likert5", "enps", "text")
 THEMES: tuple[str, ...] = ("morale", "manager", "ai_tools", "workload", "career", "intent_to_stay")
+
+
+@dataclass(frozen=True)
+class SurveyQuestion:
+    """A row of the contract's survey_questions (without its wave): the product's question bank
+    and the generator's questions are lists of these."""
+
+    question_id: str
+    text: str
+    kind: Literal["likert5", "enps", "text"]  # QUESTION_KINDS
+    theme: str  # THEMES
+
 
 # Derived value sets (written by the loader, not read from files).
 TENURE_BANDS: tuple[str, ...] = ("<1y", "1-2y", "2-5y", "5y+")

@@ -38,6 +38,7 @@ from etl.loading.problems import LoadRejected, MartBuildError, Problem
 from etl.loading.read import ReadTable, SourceFile, discover, read_table, type_problems
 from etl.loading.rules import PANDERA_MAX_ROWS, validate_table
 from etl.loading.write import build_marts, create_staging_views, write_target
+from workforce.db import transaction
 
 __all__ = [
     "PANDERA_MAX_ROWS",
@@ -248,14 +249,6 @@ def rebuild_marts(con: duckdb.DuckDBPyConnection, marts: list[str] | None = None
     Call it outside a transaction (it opens its own, and a failed mart leaves every mart as it
     was); inside a transaction of your own, call `build_marts` instead. Returns rows per mart.
     """
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         rows = build_marts(con, marts)
-        con.execute("COMMIT")
-    except BaseException:
-        try:
-            con.execute("ROLLBACK")
-        except duckdb.Error:
-            pass
-        raise
     return rows

@@ -38,7 +38,8 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from etl.loading.sqlfiles import STAGING_DIR, read_sql
+from etl.loading.sqlfiles import PLACED_ON, RELATIONS_DIR, STAGING_DIR
+from workforce.db import query
 
 CELL = ("org", "team", "level", "tenure_band")
 # What each rung keeps, most detailed first (see the module docstring for the order).
@@ -122,7 +123,8 @@ def storage_minimum(configured: int) -> int:
 def day_cells(con: duckdb.DuckDBPyConnection, days: Iterable[date]) -> pd.DataFrame:
     """People employed on each day by exact cell (day, org, team, level, tenure_band, n), from
     `int_assignments` (in the loader's scratch database, a view of the same SQL)."""
-    return con.execute(read_sql(STAGING_DIR / "survey_day_cells.sql"), {"days": sorted(set(days))}).df()
+    return query(con, "survey_day_cells", {"days": sorted(set(days))}, folder=STAGING_DIR,
+                 relations={"days": RELATIONS_DIR / "days", **PLACED_ON}).df()
 
 
 _DAY_CACHE: OrderedDict[tuple, dict[Cell, Cell]] = OrderedDict()

@@ -38,7 +38,8 @@ import duckdb
 import pandas as pd
 
 from etl import pseudonym
-from workforce.db import table_exists
+from etl.loading.sqlfiles import INTERMEDIATE_DIR, PLACED_ON, RELATIONS_DIR
+from workforce.db import query, table_exists
 
 SQL_DIR = Path(__file__).resolve().parent / "sql" / "reidentify"
 PLACEMENT = ("org", "team", "level", "tenure_band", "manager_span")
@@ -108,7 +109,9 @@ def submissions(con: duckdb.DuckDBPyConnection) -> tuple[pd.DataFrame, tuple[str
 
 def population(con: duckdb.DuckDBPyConnection, days: list) -> pd.DataFrame:
     """Everyone employed on each day, with their placement that day (the HR tables of the file)."""
-    frame = con.execute(_sql("population_on_days"), {"days": days}).df()
+    # int_assignments from its SQL over the file's stg_* tables, not the stored table
+    relations = {"days": RELATIONS_DIR / "days", "int_assignments": INTERMEDIATE_DIR / "int_assignments", **PLACED_ON}
+    frame = query(con, "population_on_days", {"days": days}, folder=SQL_DIR, relations=relations).df()
     frame["day"] = pd.to_datetime(frame["day"])
     return frame
 

@@ -98,6 +98,23 @@ def connect(path: Path | str | None = None, *, read_only: bool = False) -> duckd
 
 
 @contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """The block in one transaction: committed when it ends, rolled back when anything escapes it
+    (an interrupt included). A failed statement may already have aborted the transaction, so a
+    failing ROLLBACK is passed over and the block's own error is the one raised."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield
+        con.execute("COMMIT")
+    except BaseException:
+        try:
+            con.execute("ROLLBACK")
+        except duckdb.Error:
+            pass
+        raise
+
+
+@contextmanager
 def unlimited_memory(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     """Lift the memory cap of `con`'s database instance for a load or mart rebuild, then put the
     cap back (the app's `memory_limit()`). An instance that was not capped is left as it is.

@@ -14,16 +14,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import pandas as pd
-
 from etl.adapters.base import (
-    COST_COLUMNS,
     AdapterError,
     AdapterResult,
-    Problem,
     bucket_results,
-    empty_usage,
     money,
+    read_cost_report,
     service_tier,
     utc_date,
 )
@@ -45,31 +41,21 @@ def detect(obj: Any) -> bool:
 
 
 def to_contract(obj: Any, *, file: str = "") -> AdapterResult:
-    rows, problems, n = [], [], 0
-    for bucket, result in bucket_results(obj):
-        n += 1
-        try:
-            currency = str(result.get("currency") or "USD").upper()
-            if currency != "USD":
-                problems.append(Problem(file, n, "currency", "only USD cost reports are read", currency))
-                continue
-            rows.append(
-                {
-                    "cost_date": utc_date(bucket.get("starting_at"), what="starting_at"),
-                    "vendor": VENDOR,
-                    "workspace_id": result.get("workspace_id"),
-                    "model": result.get("model"),
-                    "cost_type": result.get("cost_type"),
-                    "token_type": result.get("token_type"),
-                    "description": result.get("description"),
-                    "amount_usd": money(result.get("amount"), what="amount", cents=True),
-                    "service_tier": service_tier(result.get("service_tier")),
-                }
-            )
-        except AdapterError as exc:
-            problems.append(Problem(file, n, "amount", str(exc), str(result.get("amount", ""))))
-    costs = pd.DataFrame(rows, columns=COST_COLUMNS)
-    if not costs.empty:
-        costs["cost_date"] = pd.to_datetime(costs["cost_date"]).dt.date
-        costs["amount_usd"] = costs["amount_usd"].astype("float64")
-    return AdapterResult(SOURCE, empty_usage(), costs=costs, problems=problems, source_rows=n)
+    return read_cost_report(SOURCE, obj, _row, file=file)
+
+
+def _row(bucket: Mapping[str, Any], result: Any) -> dict[str, Any]:
+    currency = str(result.get("currency") or "USD").upper()
+    if currency != "USD":
+        raise AdapterError("only USD cost reports are read", column="currency", value=currency)
+    return {
+        "cost_date": utc_date(bucket.get("starting_at"), what="starting_at"),
+        "vendor": VENDOR,
+        "workspace_id": result.get("workspace_id"),
+        "model": result.get("model"),
+        "cost_type": result.get("cost_type"),
+        "token_type": result.get("token_type"),
+        "description": result.get("description"),
+        "amount_usd": money(result.get("amount"), what="amount", cents=True),
+        "service_tier": service_tier(result.get("service_tier")),
+    }

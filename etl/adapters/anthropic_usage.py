@@ -24,16 +24,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from etl.adapters.base import (
-    AdapterError,
     AdapterResult,
-    Problem,
     bucket_results,
     count,
     first_identity,
     get,
-    model_results,
+    read_usage_report,
     service_tier,
-    usage_frame,
     utc_date,
 )
 
@@ -53,46 +50,33 @@ def detect(obj: Any) -> bool:
     return False
 
 
-def identity_of(result: Mapping[str, Any]) -> tuple[str, str]:
-    return first_identity(result, IDENTITY_FIELDS, "anthropic")
-
-
 def to_contract(obj: Any, *, file: str = "") -> AdapterResult:
-    records, problems = [], []
-    for n, bucket, result in model_results(obj, file, problems):
-        model = result["model"]
-        try:
-            kind, identity = identity_of(result)
-            one_hour = count(get(result, "cache_creation.ephemeral_1h_input_tokens",
-                                 result.get("cache_creation_1h_input_tokens")),
-                             what="cache_creation.ephemeral_1h_input_tokens")
-            requests = next((result[f] for f in REQUEST_FIELDS if result.get(f) is not None), None)
-            product = result.get("product")
-            records.append(
-                {
-                    "usage_date": utc_date(bucket.get("starting_at"), what="starting_at"),
-                    "identity_kind": kind,
-                    "identity": identity,
-                    "tool": f"{TOOL} ({product})" if product else TOOL,
-                    "vendor": VENDOR,
-                    "model": str(model),
-                    "service_tier": service_tier(result.get("service_tier")),
-                    "input_tokens": count(result.get("uncached_input_tokens"), what="uncached_input_tokens"),
-                    "output_tokens": count(result.get("output_tokens"), what="output_tokens"),
-                    "cache_read_tokens": count(result.get("cache_read_input_tokens"), what="cache_read_input_tokens"),
-                    "cache_write_tokens": count(
-                        get(result, "cache_creation.ephemeral_5m_input_tokens",
-                            result.get("cache_creation_5m_input_tokens")),
-                        what="cache_creation.ephemeral_5m_input_tokens",
-                    )
-                    + one_hour,
-                    "cache_write_1h_tokens": one_hour,
-                    "requests": None if requests is None else count(requests, what="requests"),
-                    "agent_seconds": None,
-                    "cost_usd": None,
-                }
-            )
-        except AdapterError as exc:
-            problems.append(Problem(file, n, "result", str(exc), ""))
-    return AdapterResult(SOURCE, usage_frame(records), problems=problems,
-                         source_rows=sum(1 for _ in bucket_results(obj)))
+    return read_usage_report(SOURCE, obj, _row, file=file)
+
+
+def _row(bucket: Mapping[str, Any], result: Mapping[str, Any]) -> dict[str, Any]:
+    kind, identity = first_identity(result, IDENTITY_FIELDS, VENDOR)
+    one_hour = count(get(result, "cache_creation.ephemeral_1h_input_tokens",
+                         result.get("cache_creation_1h_input_tokens")),
+                     what="cache_creation.ephemeral_1h_input_tokens")
+    requests = next((result[f] for f in REQUEST_FIELDS if result.get(f) is not None), None)
+    product = result.get("product")
+    return {
+        "usage_date": utc_date(bucket.get("starting_at"), what="starting_at"),
+        "identity_kind": kind,
+        "identity": identity,
+        "tool": f"{TOOL} ({product})" if product else TOOL,
+        "vendor": VENDOR,
+        "model": str(result["model"]),
+        "service_tier": service_tier(result.get("service_tier")),
+        "input_tokens": count(result.get("uncached_input_tokens"), what="uncached_input_tokens"),
+        "output_tokens": count(result.get("output_tokens"), what="output_tokens"),
+        "cache_read_tokens": count(result.get("cache_read_input_tokens"), what="cache_read_input_tokens"),
+        "cache_write_tokens": count(
+            get(result, "cache_creation.ephemeral_5m_input_tokens", result.get("cache_creation_5m_input_tokens")),
+            what="cache_creation.ephemeral_5m_input_tokens",
+        )
+        + one_hour,
+        "cache_write_1h_tokens": one_hour,
+        "requests": None if requests is None else count(requests, what="requests"),
+    }

@@ -11,7 +11,8 @@ Adapters are pure: no database, no files, no clock.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
@@ -105,7 +106,63 @@ class AdapterResult:
 
 
 class AdapterError(ValueError):
-    """The export is not of the shape the adapter reads (named field missing, wrong type)."""
+    """The export is not of the shape the adapter reads (named field missing, wrong type).
+
+    `column`: the field the problem is about (None: the reader's default for the record);
+    `value`: the offending value, shown beside the rule."""
+
+    def __init__(self, message: str, *, column: str | None = None, value: str = ""):
+        super().__init__(message)
+        self.column = column
+        self.value = value
+
+
+@dataclass
+class Rows:
+    """What one record of an export reads as: rows of each contract-shaped table."""
+
+    usage: list[dict[str, Any]] = field(default_factory=list)
+    outcomes: list[dict[str, Any]] = field(default_factory=list)
+    costs: list[dict[str, Any]] = field(default_factory=list)
+
+
+@contextmanager
+def reading(column: str) -> Iterator[None]:
+    """An AdapterError raised in the block is about `column`, unless it names its own."""
+    try:
+        yield
+    except AdapterError as exc:
+        if exc.column is None:
+            exc.column = column
+        raise
+
+
+def read_records(source: str, numbered: Iterable[tuple[int, Any]], read: Callable[[Any], Rows], *, file: str,
+                 column: str, source_rows: int, tables: Collection[str] = ("token_usage",),
+                 problems: list[Problem] | None = None) -> AdapterResult:
+    """An adapter's result: `read(record)` for each (number, record); a record whose reading raises
+    AdapterError adds no rows and becomes a problem on its number (on the error's column, else
+    `column`), and the reading goes on. `tables`: the tables the export holds (token_usage,
+    outcomes, costs); the result carries a frame for each, usage always (empty when not held)."""
+    problems = [] if problems is None else problems
+    out = Rows()
+    for n, record in numbered:
+        try:
+            rows = read(record)
+        except AdapterError as exc:
+            problems.append(Problem(file, n, exc.column or column, str(exc), exc.value))
+            continue
+        out.usage += rows.usage
+        out.outcomes += rows.outcomes
+        out.costs += rows.costs
+    return AdapterResult(
+        source,
+        usage_frame(out.usage) if "token_usage" in tables else empty_usage(),
+        outcomes=outcomes_frame(out.outcomes) if "outcomes" in tables else None,
+        costs=cost_frame(out.costs) if "costs" in tables else None,
+        problems=problems,
+        source_rows=source_rows,
+    )
 
 
 def service_tier(value: Any, *, batch: Any = False) -> str:
@@ -148,6 +205,15 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
         frame[column] = pd.to_numeric(frame[column]).astype("Int64")
     frame["cost_usd"] = pd.to_numeric(frame["cost_usd"]).astype("float64")
     return frame
+
+
+def cost_frame(records: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
+    """Records → COST_COLUMNS, one row per line of the vendor's cost report."""
+    costs = pd.DataFrame(list(records), columns=COST_COLUMNS)
+    if not costs.empty:
+        costs["cost_date"] = pd.to_datetime(costs["cost_date"]).dt.date
+        costs["amount_usd"] = costs["amount_usd"].astype("float64")
+    return costs
 
 
 def outcomes_frame(records: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
@@ -212,11 +278,11 @@ def money(value: Any, *, what: str, cents: bool = False) -> float | None:
     try:
         number = Decimal(str(value).strip())
     except InvalidOperation as exc:
-        raise AdapterError(f"{what} must be a number, got {value!r}") from exc
+        raise AdapterError(f"{what} must be a number, got {value!r}", value=str(value)) from exc
     if not number.is_finite():
-        raise AdapterError(f"{what} must be a number, got {value!r}")
+        raise AdapterError(f"{what} must be a number, got {value!r}", value=str(value))
     if number < 0:
-        raise AdapterError(f"{what} must be ≥ 0, got {value!r}")
+        raise AdapterError(f"{what} must be ≥ 0, got {value!r}", value=str(value))
     return float(number / 100 if cents else number)
 
 
@@ -269,6 +335,11 @@ def data_items(obj: Any) -> list[Any]:
     return items
 
 
+def numbered_results(obj: Any):
+    """(n, (bucket, result)) for every result of an Admin-API report, numbered from 1."""
+    return enumerate(bucket_results(obj), start=1)
+
+
 def bucket_results(obj: Any):
     """(bucket, result) pairs of the Admin-API report shape that Anthropic and OpenAI share:
     pages of time buckets, each holding a list of grouped results."""
@@ -277,6 +348,23 @@ def bucket_results(obj: Any):
             if isinstance(bucket, Mapping) and isinstance(bucket.get("results"), list):
                 for result in bucket["results"]:
                     yield bucket, result
+
+
+def read_usage_report(source: str, obj: Any, row: Callable[[Mapping[str, Any], Mapping[str, Any]], dict[str, Any]],
+                      *, file: str) -> AdapterResult:
+    """A usage report of the Admin-API shape (Anthropic's and OpenAI's): `row(bucket, result)` is the
+    token_usage row of each result that names its model (see `model_results`)."""
+    problems: list[Problem] = []
+    return read_records(source, model_results(obj, file, problems), lambda item: Rows(usage=[row(*item)]),
+                        file=file, column="result", source_rows=sum(1 for _ in bucket_results(obj)),
+                        problems=problems)
+
+
+def read_cost_report(source: str, obj: Any, row: Callable[[Mapping[str, Any], Any], dict[str, Any]],
+                     *, file: str) -> AdapterResult:
+    """A cost report of the Admin-API shape: `row(bucket, result)` is the cost row of each result."""
+    return read_records(source, numbered_results(obj), lambda item: Rows(costs=[row(*item)]), file=file,
+                        column="amount", source_rows=sum(1 for _ in bucket_results(obj)), tables=("costs",))
 
 
 def first_identity(result: Mapping[str, Any], fields: Iterable[str], vendor: str) -> tuple[str, str]:
@@ -288,7 +376,7 @@ def first_identity(result: Mapping[str, Any], fields: Iterable[str], vendor: str
 
 
 def model_results(obj: Any, file: str, problems: list[Problem]):
-    """(n, bucket, result) for each usage result of an Admin-API report that names its model.
+    """(n, (bucket, result)) for each usage result of an Admin-API report that names its model.
 
     Results that are not objects, or carry no model (the export was not grouped by model),
     become problems on their result number instead.
@@ -299,4 +387,4 @@ def model_results(obj: Any, file: str, problems: list[Problem]):
         elif not result.get("model"):
             problems.append(Problem(file, n, "model", "model is required: export with group_by=model", ""))
         else:
-            yield n, bucket, result
+            yield n, (bucket, result)

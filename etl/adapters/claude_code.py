@@ -25,13 +25,13 @@ from typing import Any
 from etl.adapters.base import (
     AdapterError,
     AdapterResult,
-    Problem,
+    Rows,
     count,
     data_items,
     get,
     money,
-    outcomes_frame,
-    usage_frame,
+    read_records,
+    reading,
     utc_date,
     week_start,
 )
@@ -67,65 +67,53 @@ def _tool_actions(record: Mapping[str, Any], outcome: str) -> int | None:
 
 
 def to_contract(obj: Any, *, file: str = "") -> AdapterResult:
-    usage, outcomes, problems = [], [], []
     items = data_items(obj)
-    for n, record in enumerate(items, start=1):
-        column = "record"
-        try:
-            if not isinstance(record, Mapping):
-                raise AdapterError("each record must be an object")
-            column = "date"
-            day = utc_date(record.get("date"), what="date")
-            column = "actor"
-            kind, identity = identity_of(record.get("actor"))
-            column = "model_breakdown"
-            for part in record.get("model_breakdown") or []:
-                currency = str(get(part, "estimated_cost.currency", "USD")).upper()
-                if currency != "USD":
-                    raise AdapterError(f"estimated_cost.currency must be USD, got {currency}")
-                usage.append(
-                    {
-                        "usage_date": day,
-                        "identity_kind": kind,
-                        "identity": identity,
-                        "tool": TOOL,
-                        "vendor": VENDOR,
-                        "model": str(part.get("model") or "unknown"),
-                        "input_tokens": count(get(part, "tokens.input"), what="tokens.input"),
-                        "output_tokens": count(get(part, "tokens.output"), what="tokens.output"),
-                        "cache_read_tokens": count(get(part, "tokens.cache_read"), what="tokens.cache_read"),
-                        "cache_write_tokens": count(get(part, "tokens.cache_creation"), what="tokens.cache_creation"),
-                        "requests": None,
-                        "agent_seconds": None,
-                        "cost_usd": money(get(part, "estimated_cost.amount"), what="estimated_cost.amount", cents=True),
-                        # Anthropic's estimate (list price of the tokens), not a bill: subscription
-                        # seats are not billed per token at all.
-                        "cost_basis": "estimated",
-                    }
-                )
-            column = "core_metrics"
-            core = record.get("core_metrics")
-            if isinstance(core, Mapping):
-                prs = count(core.get("pull_requests_by_claude_code"), what="pull_requests_by_claude_code")
-                outcomes.append(
-                    {
-                        "week_start": week_start(day),
-                        "identity_kind": kind,
-                        "identity": identity,
-                        "changes_landed": prs,
-                        "agent_assisted_changes": prs,
-                        "reviews_done": None,
-                        "commits": count(core.get("commits_by_claude_code"), what="commits_by_claude_code"),
-                        "lines_added": count(get(core, "lines_of_code.added"), what="lines_of_code.added"),
-                        "lines_removed": count(get(core, "lines_of_code.removed"), what="lines_of_code.removed"),
-                        "tool_actions_accepted": _tool_actions(record, "accepted"),
-                        "tool_actions_rejected": _tool_actions(record, "rejected"),
-                        "suggestions_accepted": None,
-                        "lines_accepted": None,
-                    }
-                )
-        except AdapterError as exc:
-            problems.append(Problem(file, n, column, str(exc), ""))
-    return AdapterResult(
-        SOURCE, usage_frame(usage), outcomes=outcomes_frame(outcomes), problems=problems, source_rows=len(items)
-    )
+    return read_records(SOURCE, enumerate(items, start=1), _rows, file=file, column="record",
+                        source_rows=len(items), tables=("token_usage", "outcomes"))
+
+
+def _rows(record: Any) -> Rows:
+    if not isinstance(record, Mapping):
+        raise AdapterError("each record must be an object")
+    with reading("date"):
+        day = utc_date(record.get("date"), what="date")
+    with reading("actor"):
+        kind, identity = identity_of(record.get("actor"))
+    who = {"identity_kind": kind, "identity": identity}
+    rows = Rows()
+    with reading("model_breakdown"):
+        for part in record.get("model_breakdown") or []:
+            currency = str(get(part, "estimated_cost.currency", "USD")).upper()
+            if currency != "USD":
+                raise AdapterError(f"estimated_cost.currency must be USD, got {currency}")
+            rows.usage.append({
+                "usage_date": day,
+                **who,
+                "tool": TOOL,
+                "vendor": VENDOR,
+                "model": str(part.get("model") or "unknown"),
+                "input_tokens": count(get(part, "tokens.input"), what="tokens.input"),
+                "output_tokens": count(get(part, "tokens.output"), what="tokens.output"),
+                "cache_read_tokens": count(get(part, "tokens.cache_read"), what="tokens.cache_read"),
+                "cache_write_tokens": count(get(part, "tokens.cache_creation"), what="tokens.cache_creation"),
+                "cost_usd": money(get(part, "estimated_cost.amount"), what="estimated_cost.amount", cents=True),
+                # Anthropic's estimate (list price of the tokens), not a bill: subscription
+                # seats are not billed per token at all.
+                "cost_basis": "estimated",
+            })
+    core = record.get("core_metrics")
+    if isinstance(core, Mapping):
+        with reading("core_metrics"):
+            prs = count(core.get("pull_requests_by_claude_code"), what="pull_requests_by_claude_code")
+            rows.outcomes.append({
+                "week_start": week_start(day),
+                **who,
+                "changes_landed": prs,
+                "agent_assisted_changes": prs,
+                "commits": count(core.get("commits_by_claude_code"), what="commits_by_claude_code"),
+                "lines_added": count(get(core, "lines_of_code.added"), what="lines_of_code.added"),
+                "lines_removed": count(get(core, "lines_of_code.removed"), what="lines_of_code.removed"),
+                "tool_actions_accepted": _tool_actions(record, "accepted"),
+                "tool_actions_rejected": _tool_actions(record, "rejected"),
+            })
+    return rows

@@ -29,12 +29,11 @@ from typing import Any
 from etl.adapters.base import (
     AdapterError,
     AdapterResult,
-    Problem,
+    Rows,
     count,
     get,
     money,
-    outcomes_frame,
-    usage_frame,
+    read_records,
     utc_date,
     week_start,
 )
@@ -78,61 +77,52 @@ def _by_model(row: Mapping[str, Any]) -> dict[str, int]:
 
 def to_contract(obj: Any, *, file: str = "", usd_per_ai_credit: float | None = None) -> AdapterResult:
     rate = _rate(usd_per_ai_credit)
-    records, outcomes, problems = [], [], []
     rows = _records(obj)
-    for n, row in enumerate(rows, start=1):
-        try:
-            if not isinstance(row, Mapping):
-                raise AdapterError("each line must be a JSON object")
-            if row.get("user_login"):
-                kind, identity = "github:user_login", str(row["user_login"]).strip().lower()
-            elif row.get("user_id") is not None:
-                kind, identity = "github:user_id", str(row["user_id"])
-            else:
-                raise AdapterError("user_login or user_id is required (user-level report)")
-            ide = row.get("user_initiated_interaction_count")
-            if ide is None:
-                ide = sum(count(i.get("user_initiated_interaction_count"), what="user_initiated_interaction_count")
-                          for i in row.get("totals_by_ide") or [] if isinstance(i, Mapping))
-            credits = money(row.get("ai_credits_used"), what="ai_credits_used")
-            day = utc_date(row.get("day"), what="day")
-            ide = count(ide, what="user_initiated_interaction_count")
-            by_model = _by_model(row)
-            # IDE interactions per model where the report splits them; what it does not split,
-            # the CLI's requests and tokens, and the credits stay on model "copilot".
-            rest = max(ide - sum(by_model.values()), 0)
-            common = {"usage_date": day, "identity_kind": kind, "identity": identity, "tool": TOOL,
-                      "vendor": VENDOR, "service_tier": None, "cache_read_tokens": 0, "cache_write_tokens": 0,
-                      "cache_write_1h_tokens": 0, "agent_seconds": None}
-            for name, requests in by_model.items():
-                records.append({**common, "model": f"{MODEL}/{name}", "input_tokens": 0, "output_tokens": 0,
-                                "requests": requests, "cost_usd": None, "cost_basis": None})
-            records.append({
-                **common,
-                "model": MODEL,
-                "input_tokens": count(get(row, "totals_by_cli.token_usage.prompt_tokens_sum"),
-                                      what="totals_by_cli.token_usage.prompt_tokens_sum"),
-                "output_tokens": count(get(row, "totals_by_cli.token_usage.output_tokens_sum"),
-                                       what="totals_by_cli.token_usage.output_tokens_sum"),
-                "requests": rest + count(get(row, "totals_by_cli.request_count"), what="totals_by_cli.request_count"),
-                "cost_usd": None if rate is None or credits is None else credits * rate,
-                "cost_basis": "reported",
-            })
-            # Value signals beside activity: suggestions accepted and the lines they added. Not
-            # changes landed (an accepted suggestion is not a merged change).
-            outcomes.append({
-                "week_start": week_start(day), "identity_kind": kind, "identity": identity,
-                "changes_landed": None, "agent_assisted_changes": None, "reviews_done": None, "commits": None,
-                "lines_added": None, "lines_removed": None, "tool_actions_accepted": None,
-                "tool_actions_rejected": None,
-                "suggestions_accepted": count(row.get("code_acceptance_activity_count"),
-                                              what="code_acceptance_activity_count"),
-                "lines_accepted": count(row.get("loc_added_sum"), what="loc_added_sum"),
-            })
-        except AdapterError as exc:
-            problems.append(Problem(file, n, "record", str(exc), ""))
-    return AdapterResult(SOURCE, usage_frame(records), outcomes=outcomes_frame(outcomes), problems=problems,
-                         source_rows=len(rows))
+    return read_records(SOURCE, enumerate(rows, start=1), lambda row: _rows(row, rate), file=file, column="record",
+                        source_rows=len(rows), tables=("token_usage", "outcomes"))
+
+
+def _rows(row: Any, rate: float | None) -> Rows:
+    if not isinstance(row, Mapping):
+        raise AdapterError("each line must be a JSON object")
+    if row.get("user_login"):
+        kind, identity = "github:user_login", str(row["user_login"]).strip().lower()
+    elif row.get("user_id") is not None:
+        kind, identity = "github:user_id", str(row["user_id"])
+    else:
+        raise AdapterError("user_login or user_id is required (user-level report)")
+    ide = row.get("user_initiated_interaction_count")
+    if ide is None:
+        ide = sum(count(i.get("user_initiated_interaction_count"), what="user_initiated_interaction_count")
+                  for i in row.get("totals_by_ide") or [] if isinstance(i, Mapping))
+    credits = money(row.get("ai_credits_used"), what="ai_credits_used")
+    day = utc_date(row.get("day"), what="day")
+    ide = count(ide, what="user_initiated_interaction_count")
+    by_model = _by_model(row)
+    # IDE interactions per model where the report splits them; what it does not split,
+    # the CLI's requests and tokens, and the credits stay on model "copilot".
+    rest = max(ide - sum(by_model.values()), 0)
+    common = {"usage_date": day, "identity_kind": kind, "identity": identity, "tool": TOOL, "vendor": VENDOR}
+    usage = [{**common, "model": f"{MODEL}/{name}", "requests": requests} for name, requests in by_model.items()]
+    usage.append({
+        **common,
+        "model": MODEL,
+        "input_tokens": count(get(row, "totals_by_cli.token_usage.prompt_tokens_sum"),
+                              what="totals_by_cli.token_usage.prompt_tokens_sum"),
+        "output_tokens": count(get(row, "totals_by_cli.token_usage.output_tokens_sum"),
+                               what="totals_by_cli.token_usage.output_tokens_sum"),
+        "requests": rest + count(get(row, "totals_by_cli.request_count"), what="totals_by_cli.request_count"),
+        "cost_usd": None if rate is None or credits is None else credits * rate,
+        "cost_basis": "reported",
+    })
+    # Value signals beside activity: suggestions accepted and the lines they added. Not
+    # changes landed (an accepted suggestion is not a merged change).
+    outcome = {
+        "week_start": week_start(day), "identity_kind": kind, "identity": identity,
+        "suggestions_accepted": count(row.get("code_acceptance_activity_count"), what="code_acceptance_activity_count"),
+        "lines_accepted": count(row.get("loc_added_sum"), what="loc_added_sum"),
+    }
+    return Rows(usage=usage, outcomes=[outcome])
 
 
 # --- the older organisation-level metrics (`GET /orgs/{org}/copilot/metrics`) -----------------

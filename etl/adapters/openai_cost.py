@@ -16,17 +16,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import pandas as pd
-
 from etl.adapters.base import (
-    COST_COLUMNS,
     AdapterError,
     AdapterResult,
-    Problem,
     bucket_results,
-    empty_usage,
     get,
     money,
+    read_cost_report,
     service_tier,
     utc_date,
 )
@@ -55,32 +51,24 @@ def split_line_item(line_item: Any) -> tuple[str | None, str | None, str]:
 
 
 def to_contract(obj: Any, *, file: str = "") -> AdapterResult:
-    rows, problems, n = [], [], 0
-    for bucket, result in bucket_results(obj):
-        n += 1
-        try:
-            if not isinstance(result, Mapping):
-                raise AdapterError("each result must be an object")
-            currency = str(get(result, "amount.currency", "usd")).upper()
-            if currency != "USD":
-                problems.append(Problem(file, n, "amount.currency", "only USD cost reports are read", currency))
-                continue
-            model, kind, tier = split_line_item(result.get("line_item"))
-            rows.append({
-                "cost_date": utc_date(bucket.get("start_time"), what="start_time"),
-                "vendor": VENDOR,
-                "workspace_id": result.get("project_id"),
-                "model": model,
-                "cost_type": "tokens" if model else (kind or "unspecified"),
-                "token_type": kind if model else None,
-                "description": result.get("line_item"),
-                "amount_usd": money(get(result, "amount.value"), what="amount.value"),
-                "service_tier": service_tier(result.get("service_tier"), batch=tier == "batch"),
-            })
-        except AdapterError as exc:
-            problems.append(Problem(file, n, "amount", str(exc), ""))
-    costs = pd.DataFrame(rows, columns=COST_COLUMNS)
-    if not costs.empty:
-        costs["cost_date"] = pd.to_datetime(costs["cost_date"]).dt.date
-        costs["amount_usd"] = costs["amount_usd"].astype("float64")
-    return AdapterResult(SOURCE, empty_usage(), costs=costs, problems=problems, source_rows=n)
+    return read_cost_report(SOURCE, obj, _row, file=file)
+
+
+def _row(bucket: Mapping[str, Any], result: Any) -> dict[str, Any]:
+    if not isinstance(result, Mapping):
+        raise AdapterError("each result must be an object")
+    currency = str(get(result, "amount.currency", "usd")).upper()
+    if currency != "USD":
+        raise AdapterError("only USD cost reports are read", column="amount.currency", value=currency)
+    model, kind, tier = split_line_item(result.get("line_item"))
+    return {
+        "cost_date": utc_date(bucket.get("start_time"), what="start_time"),
+        "vendor": VENDOR,
+        "workspace_id": result.get("project_id"),
+        "model": model,
+        "cost_type": "tokens" if model else (kind or "unspecified"),
+        "token_type": kind if model else None,
+        "description": result.get("line_item"),
+        "amount_usd": money(get(result, "amount.value"), what="amount.value"),
+        "service_tier": service_tier(result.get("service_tier"), batch=tier == "batch"),
+    }

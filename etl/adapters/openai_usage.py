@@ -24,13 +24,11 @@ from typing import Any
 from etl.adapters.base import (
     AdapterError,
     AdapterResult,
-    Problem,
     bucket_results,
     count,
     first_identity,
-    model_results,
+    read_usage_report,
     service_tier,
-    usage_frame,
     utc_date,
 )
 
@@ -49,46 +47,30 @@ def detect(obj: Any) -> bool:
     return False
 
 
-def identity_of(result: Mapping[str, Any]) -> tuple[str, str]:
-    return first_identity(result, IDENTITY_FIELDS, "openai")
-
-
 def to_contract(obj: Any, *, file: str = "") -> AdapterResult:
-    records, problems = [], []
-    for n, bucket, result in model_results(obj, file, problems):
-        model = result["model"]
-        try:
-            total_in = count(result.get("input_tokens"), what="input_tokens")
-            cached = count(result.get("input_cached_tokens"), what="input_cached_tokens")
-            written = count(result.get("input_cache_write_tokens"), what="input_cache_write_tokens")
-            if cached + written > total_in:
-                problems.append(
-                    Problem(file, n, "input_cached_tokens",
-                            "input_tokens includes cached tokens, so cached tokens cannot exceed it",
-                            f"{cached + written} > {total_in}")
-                )
-                continue
-            requests = count(result.get("num_model_requests"), what="num_model_requests")
-            kind, identity = identity_of(result)
-            records.append(
-                {
-                    "usage_date": utc_date(bucket.get("start_time"), what="start_time"),
-                    "identity_kind": kind,
-                    "identity": identity,
-                    "tool": TOOL,
-                    "vendor": VENDOR,
-                    "model": str(model),
-                    "service_tier": service_tier(result.get("service_tier"), batch=result.get("batch")),
-                    "input_tokens": total_in - cached - written,
-                    "output_tokens": count(result.get("output_tokens"), what="output_tokens"),
-                    "cache_read_tokens": cached,
-                    "cache_write_tokens": written,
-                    "requests": requests,
-                    "agent_seconds": None,
-                    "cost_usd": None,
-                }
-            )
-        except AdapterError as exc:
-            problems.append(Problem(file, n, "result", str(exc), ""))
-    return AdapterResult(SOURCE, usage_frame(records), problems=problems,
-                         source_rows=sum(1 for _ in bucket_results(obj)))
+    return read_usage_report(SOURCE, obj, _row, file=file)
+
+
+def _row(bucket: Mapping[str, Any], result: Mapping[str, Any]) -> dict[str, Any]:
+    total_in = count(result.get("input_tokens"), what="input_tokens")
+    cached = count(result.get("input_cached_tokens"), what="input_cached_tokens")
+    written = count(result.get("input_cache_write_tokens"), what="input_cache_write_tokens")
+    if cached + written > total_in:
+        raise AdapterError("input_tokens includes cached tokens, so cached tokens cannot exceed it",
+                           column="input_cached_tokens", value=f"{cached + written} > {total_in}")
+    requests = count(result.get("num_model_requests"), what="num_model_requests")
+    kind, identity = first_identity(result, IDENTITY_FIELDS, VENDOR)
+    return {
+        "usage_date": utc_date(bucket.get("start_time"), what="start_time"),
+        "identity_kind": kind,
+        "identity": identity,
+        "tool": TOOL,
+        "vendor": VENDOR,
+        "model": str(result["model"]),
+        "service_tier": service_tier(result.get("service_tier"), batch=result.get("batch")),
+        "input_tokens": total_in - cached - written,
+        "output_tokens": count(result.get("output_tokens"), what="output_tokens"),
+        "cache_read_tokens": cached,
+        "cache_write_tokens": written,
+        "requests": requests,
+    }

@@ -10,8 +10,10 @@ budgets from early spend, and write every table (`writer`). Each stage draws fro
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -138,6 +140,27 @@ def _pick_tokenmaxxers(rng, sim: Simulation, cal: spec.Calendar) -> np.ndarray:
     return np.where(chosen, begin, NEVER).astype(np.int64)
 
 
+def _stream_of(seed: int, key: int) -> np.random.Generator:
+    """The random stream `key` of a generation: each part of the company draws from its own."""
+    return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(key,)))
+
+
+def _simulated(employees: int, months: int, seed: int, end_date: date, mandates: MandateScenario
+               ) -> tuple[spec.Calendar, Callable[[int], np.random.Generator], Simulation]:
+    """The calendar, the generation's streams and the company simulated over the window: what
+    `generate` and `simulate_survey` share, so that the same arguments give the same company."""
+    cal = spec.Calendar.build(end_date, months, spec.org_wide_mandates(mandates.schedule)
+                              if mandates.schedule is not None else spec.MANDATES)
+    stream = partial(_stream_of, seed)
+    company = build_company(stream(11), employees, cal)
+    shocks = None
+    if mandates.org_wave_shock_sd > 0:  # its own stream: the other draws stay as without shocks
+        shocks = stream(23).normal(0, mandates.org_wave_shock_sd, (len(spec.ORG_NAMES), len(cal.wave_ids)))
+    sim = Simulation(stream(13), cal, company, scenario=mandates, org_wave_shock=shocks)
+    sim.run()
+    return cal, stream, sim
+
+
 def generate(out_dir: Path, employees: int, months: int, seed: int, fmt: str = "parquet",
              end_date: date = date(2026, 10, 31), mandates: MandateScenario = DEFAULT_MANDATES) -> GenerationResult:
     """Write the 11 contract tables for a synthetic company to `out_dir` as `fmt` files.
@@ -154,18 +177,7 @@ def generate(out_dir: Path, employees: int, months: int, seed: int, fmt: str = "
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     writer.clear_tables(out_dir, TABLES)
-    cal = spec.Calendar.build(end_date, months, spec.org_wide_mandates(mandates.schedule)
-                              if mandates.schedule is not None else spec.MANDATES)
-
-    def stream(key: int) -> np.random.Generator:
-        return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(key,)))
-
-    company = build_company(stream(11), employees, cal)
-    shocks = None
-    if mandates.org_wave_shock_sd > 0:  # its own stream: the other draws stay as without shocks
-        shocks = stream(23).normal(0, mandates.org_wave_shock_sd, (len(spec.ORG_NAMES), len(cal.wave_ids)))
-    sim = Simulation(stream(13), cal, company, scenario=mandates, org_wave_shock=shocks)
-    sim.run()
+    cal, stream, sim = _simulated(employees, months, seed, end_date, mandates)
     n = sim.n
     ids = pa.array([f"E{i + 1:06d}" for i in range(n)])
     id_list = ids.to_pylist()
@@ -269,18 +281,7 @@ def simulate_survey(employees: int, months: int, seed: int, end_date: date = dat
     """The org, the simulation and the survey answers of `generate()` with the same arguments (the
     same streams, so the same `morale_design`), skipping usage, outcomes and files: a morale-only
     company in about a second at 2,500 employees, for simulation studies of the mandate estimator."""
-    cal = spec.Calendar.build(end_date, months, spec.org_wide_mandates(mandates.schedule)
-                              if mandates.schedule is not None else spec.MANDATES)
-
-    def stream(key: int) -> np.random.Generator:
-        return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(key,)))
-
-    company = build_company(stream(11), employees, cal)
-    shocks = None
-    if mandates.org_wave_shock_sd > 0:
-        shocks = stream(23).normal(0, mandates.org_wave_shock_sd, (len(spec.ORG_NAMES), len(cal.wave_ids)))
-    sim = Simulation(stream(13), cal, company, scenario=mandates, org_wave_shock=shocks)
-    sim.run()
+    cal, _stream, sim = _simulated(employees, months, seed, end_date, mandates)
     n = sim.n
     ids = pa.array([f"E{i + 1:06d}" for i in range(n)])
     surveyed = survey.generate_surveys(sim.snapshots, cal, sim.exit[:n].astype(np.int64), ids,

@@ -12,6 +12,8 @@ import calendar as _cal
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from etl.contract import SurveyQuestion as Question
+
 # --- organisation ------------------------------------------------------------------------
 
 CORPORATE = "Corporate"
@@ -168,14 +170,6 @@ MODEL_PRICES: dict[str, tuple[PriceStep, ...]] = {
 """`at_fraction` None: the price holds from before the window; -1: from the model's introduction."""
 
 # --- surveys -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Question:
-    question_id: str
-    text: str
-    kind: str
-    theme: str
 
 
 QUESTIONS: tuple[Question, ...] = (

@@ -21,7 +21,7 @@ from etl.load import load_folder, rebuild_marts
 from etl.loading.problems import LoadRejected
 from etl.loading.vendor import ensure_tables, rebuild_vendor_marts
 from workforce import audit, identity
-from workforce.db import default_key_path, table_exists
+from workforce.db import default_key_path, table_exists, transaction
 
 Progress = Callable[[str, float], None]
 
@@ -103,36 +103,34 @@ def _append(con: duckdb.DuckDBPyConnection, ready: list[Ready], user: str, progr
     ensure_tables(con)
     load_id = datetime.now(UTC).strftime("%Y%m%d%H%M%S") + "-" + uuid.uuid4().hex[:6]
     total = 0
-    con.execute("BEGIN TRANSACTION")
     try:
-        if replacing is not None:
-            _delete_replaced(con, replacing)
-        for index, item in enumerate(ready):
-            if progress:
-                progress(f"Loading {item.report.name}", 0.5 + 0.4 * index / max(len(ready), 1))
-            source = item.report.source if item.report.kind == "vendor" else f"contract:{item.report.source}"
-            common = {"load_id": load_id, "source": source, "file_name": item.report.name, "employee_id": None}
-            added = _insert(con, "stg_vendor_usage", USAGE_COLUMNS,
-                            item.usage.assign(**common) if item.usage is not None else None)
-            added += _insert(con, "stg_vendor_outcomes", OUTCOME_COLUMNS,
-                             item.outcomes.assign(**common) if item.outcomes is not None else None)
-            added += _insert(con, "stg_vendor_cost", COST_COLUMNS,
-                             item.costs.assign(**{k: v for k, v in common.items() if k != "employee_id"})
-                             if item.costs is not None else None)
-            item.report.rows_added, item.report.status = added, "loaded"
-            total += added
-            con.execute("INSERT INTO app_load_files VALUES (?, ?, ?, ?, ?, ?)",
-                        [load_id, item.report.name, item.input.sha256, item.report.kind, source, added])
-        identity.apply_mapping(con)
-        files = [{"name": i.report.name, "sha256": i.input.sha256, "kind": i.report.kind, "source": i.report.source,
-                  "rows_added": i.report.rows_added} for i in ready]
-        con.execute("INSERT INTO app_load_history (load_id, loaded_by, loaded_at, files, rows_added, status) "
-                    "VALUES (?, ?, ?, ?, ?, 'loaded')",
-                    [load_id, user, datetime.now(UTC).replace(tzinfo=None), json.dumps(files), total])
-        bump_data_version(con, user)
-        con.execute("COMMIT")
+        with transaction(con):
+            if replacing is not None:
+                _delete_replaced(con, replacing)
+            for index, item in enumerate(ready):
+                if progress:
+                    progress(f"Loading {item.report.name}", 0.5 + 0.4 * index / max(len(ready), 1))
+                source = item.report.source if item.report.kind == "vendor" else f"contract:{item.report.source}"
+                common = {"load_id": load_id, "source": source, "file_name": item.report.name, "employee_id": None}
+                added = _insert(con, "stg_vendor_usage", USAGE_COLUMNS,
+                                item.usage.assign(**common) if item.usage is not None else None)
+                added += _insert(con, "stg_vendor_outcomes", OUTCOME_COLUMNS,
+                                 item.outcomes.assign(**common) if item.outcomes is not None else None)
+                added += _insert(con, "stg_vendor_cost", COST_COLUMNS,
+                                 item.costs.assign(**{k: v for k, v in common.items() if k != "employee_id"})
+                                 if item.costs is not None else None)
+                item.report.rows_added, item.report.status = added, "loaded"
+                total += added
+                con.execute("INSERT INTO app_load_files VALUES (?, ?, ?, ?, ?, ?)",
+                            [load_id, item.report.name, item.input.sha256, item.report.kind, source, added])
+            identity.apply_mapping(con)
+            files = [{"name": i.report.name, "sha256": i.input.sha256, "kind": i.report.kind, "source": i.report.source,
+                      "rows_added": i.report.rows_added} for i in ready]
+            con.execute("INSERT INTO app_load_history (load_id, loaded_by, loaded_at, files, rows_added, status) "
+                        "VALUES (?, ?, ?, ?, ?, 'loaded')",
+                        [load_id, user, datetime.now(UTC).replace(tzinfo=None), json.dumps(files), total])
+            bump_data_version(con, user)
     except Exception:
-        con.execute("ROLLBACK")
         for item in ready:
             item.report.rows_added, item.report.status = 0, "rejected"
         raise
@@ -154,8 +152,7 @@ def record_snapshot(con: duckdb.DuckDBPyConnection, files: Sequence[tuple[str, s
     (new employees may now match vendor emails) and rebuild the vendor mart. Returns its load_id."""
     ensure_tables(con)
     load_id = datetime.now(UTC).strftime("%Y%m%d%H%M%S") + "-" + uuid.uuid4().hex[:6]
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         for name, sha, table, rows in files:
             con.execute("INSERT INTO app_load_files VALUES (?, ?, ?, 'contract', ?, ?)", [load_id, name, sha, table, rows])
         listed = [{"name": n, "sha256": h, "kind": "contract", "source": t, "rows_added": r} for n, h, t, r in files]
@@ -164,10 +161,6 @@ def record_snapshot(con: duckdb.DuckDBPyConnection, files: Sequence[tuple[str, s
                     [load_id, user, datetime.now(UTC).replace(tzinfo=None), json.dumps(listed),
                      sum(f[3] for f in files)])
         identity.apply_mapping(con)
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     rebuild_vendor_marts(con)
     return load_id
 

@@ -12,7 +12,7 @@ from etl.ingest.append import bump_data_version, rebuild_after_change
 from etl.ingest.reports import RollbackReport
 from etl.loading.vendor import ensure_tables
 from workforce import audit
-from workforce.db import sql
+from workforce.db import sql, transaction
 
 SQL = Path(__file__).resolve().parent.parent / "sql" / "ingest"
 
@@ -35,18 +35,13 @@ def rollback_last_load(con: duckdb.DuckDBPyConnection, user: str) -> RollbackRep
     if status == "snapshot":
         return RollbackReport(False, f"The last load ({load_id}) replaced the whole contract snapshot; it cannot be "
                               "rolled back here. Load the previous folder again with `python -m etl load`.", load_id)
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         removed = 0
         for table in ("stg_vendor_usage", "stg_vendor_outcomes", "stg_vendor_cost"):
             removed += con.execute(f"DELETE FROM {table} WHERE load_id = ?", [load_id]).fetchall()[0][0]
         con.execute("UPDATE app_load_history SET status = 'rolled_back', rolled_back_by = ?, rolled_back_at = ? "
                     "WHERE load_id = ?", [user, datetime.now(UTC).replace(tzinfo=None), load_id])
         bump_data_version(con, user)
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     rebuild_after_change(con)
     audit.record(con, user, "load_rollback", load_id, {"rows_removed": removed})
     return RollbackReport(True, f"Load {load_id} rolled back: {removed:,} rows removed.", load_id, removed)

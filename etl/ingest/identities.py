@@ -16,6 +16,7 @@ from etl.ingest.append import bump_data_version, connect, rebuild_after_change
 from etl.ingest.guards import formula_cells
 from etl.loading.vendor import ensure_tables
 from workforce import audit, identity
+from workforce.db import transaction
 
 
 def save_identity_map(con: duckdb.DuckDBPyConnection, edited: pd.DataFrame, user: str) -> int:
@@ -69,15 +70,10 @@ def import_member_lists(files: Iterable[InputFile | Path | str], db: duckdb.Duck
             return MembersReport(False, f"Rejected: {len(problems)} problem(s); nothing was imported.",
                                  problems=problems)
         ensure_tables(con)
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(con):
             rows = sum(identity.store_directory(con, frame, user=user) for frame in frames)
             identity.apply_mapping(con)
             bump_data_version(con, user)
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
         rebuild_after_change(con)
         audit.record(con, user, "admin_change", "app_identity_directory",
                      {"files": [f.name for f in inputs], "rows": rows})

@@ -46,7 +46,7 @@ from etl.loading.rules import validate_table
 from etl.loading.sqlfiles import MARTS_DIR, build_order, mentions, model_files, read_sql, staging_sql
 from etl.loading.write import PLAIN_STAGING, build_model
 from etl.pricing import build_price_book
-from workforce.db import query, render
+from workforce.db import query, render, transaction
 
 INGEST_SQL = Path(__file__).resolve().parent.parent / "sql" / "ingest"
 APPENDABLE = {"token_usage": "stg_token_usage", "outcomes": "stg_outcomes"}
@@ -255,8 +255,7 @@ def _content_hash(found: dict) -> str:
 def _write(con: duckdb.DuckDBPyConnection, spans: dict[str, tuple], content: str, step: Progress,
            timings: dict[str, float]) -> AppendReport:
     """Inside one transaction on the target (`USE target`): rows, marts, steps, alerts, meta."""
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         t = time.perf_counter()
         step("appending rows", 0.3)
         for table in spans:
@@ -277,14 +276,7 @@ def _write(con: duckdb.DuckDBPyConnection, spans: dict[str, tuple], content: str
         timings["derived steps"] = time.perf_counter() - t
         version = _meta(con, spans, content)
         t = time.perf_counter()
-        con.execute("COMMIT")
-        timings["commit"] = time.perf_counter() - t
-    except BaseException:
-        try:
-            con.execute("ROLLBACK")
-        except duckdb.Error:
-            pass
-        raise
+    timings["commit"] = time.perf_counter() - t
     return AppendReport(
         source_dir=Path(), db_path=Path(), rows={table: int(span[2]) for table, span in spans.items()},
         days=(usage[0], usage[1]) if usage is not None else None, updated=updated, alerts_added=added,

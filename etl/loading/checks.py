@@ -36,7 +36,7 @@ def load_checks(folder: Path = CHECKS_DIR) -> list[CheckFile]:
     checks = []
     for path in sorted(folder.glob("*.sql")):
         sql = read_sql(path)
-        meta = header(sql)
+        meta = header(path.read_text(encoding="utf-8"))  # the file's own header: relations go in front
         missing = {"table", "severity", "rule", "message"} - set(meta)
         if missing:
             raise ValueError(f"{path.name}: header lacks {', '.join(sorted(missing))}")

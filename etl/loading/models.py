@@ -13,6 +13,29 @@ import duckdb
 
 from etl.loading.problems import MartBuildError
 
+# What a day of usage measures, in the order both daily usage marts list it.
+USAGE_MEASURES: dict[str, str] = {
+    "input_tokens": "BIGINT",
+    "output_tokens": "BIGINT",
+    "cache_read_tokens": "BIGINT",
+    "cache_write_tokens": "BIGINT",
+    "total_tokens": "BIGINT",
+    "requests": "BIGINT",
+    "agent_seconds": "BIGINT",
+    "cost_usd": "DOUBLE",
+}
+
+TENURE_BAND = "ENUM('<1y', '1-2y', '2-5y', '5y+')"
+# A survey response and the placement stored with it, first in both survey marts.
+RESPONSE_PLACEMENT: dict[str, str] = {
+    "wave_id": "VARCHAR",
+    "response_id": "VARCHAR",
+    "org": "VARCHAR",
+    "team": "VARCHAR",
+    "level": "VARCHAR",
+    "tenure_band": TENURE_BAND,
+}
+
 COLUMNS: dict[str, dict[str, str]] = {
     "int_assignments": {
         "employee_id": "VARCHAR",
@@ -42,7 +65,7 @@ COLUMNS: dict[str, dict[str, str]] = {
         "hire_date": "DATE",
         "exit_date": "DATE",
         "exit_type": "ENUM('voluntary', 'layoff', 'involuntary', 'retirement')",
-        "tenure_band": "ENUM('<1y', '1-2y', '2-5y', '5y+')",
+        "tenure_band": TENURE_BAND,
         "manager_span": "INTEGER",
         "depth": "INTEGER",
     },
@@ -68,22 +91,12 @@ COLUMNS: dict[str, dict[str, str]] = {
         "lines_accepted": "BIGINT",
     },
     "mart_survey_respondent_wave": {
-        "wave_id": "VARCHAR",
-        "response_id": "VARCHAR",
-        "org": "VARCHAR",
-        "team": "VARCHAR",
-        "level": "VARCHAR",
-        "tenure_band": "ENUM('<1y', '1-2y', '2-5y', '5y+')",
+        **RESPONSE_PLACEMENT,
         "morale_index": "DOUBLE",
         "enps_value": "DOUBLE",
     },
     "mart_survey_responses": {
-        "wave_id": "VARCHAR",
-        "response_id": "VARCHAR",
-        "org": "VARCHAR",
-        "team": "VARCHAR",
-        "level": "VARCHAR",
-        "tenure_band": "ENUM('<1y', '1-2y', '2-5y', '5y+')",
+        **RESPONSE_PLACEMENT,
         "score_morale": "DOUBLE",
         "score_manager": "DOUBLE",
         "score_ai_tools": "DOUBLE",
@@ -120,14 +133,7 @@ COLUMNS: dict[str, dict[str, str]] = {
         "tool": "VARCHAR",
         "vendor": "VARCHAR",
         "model": "VARCHAR",
-        "input_tokens": "BIGINT",
-        "output_tokens": "BIGINT",
-        "cache_read_tokens": "BIGINT",
-        "cache_write_tokens": "BIGINT",
-        "total_tokens": "BIGINT",
-        "requests": "BIGINT",
-        "agent_seconds": "BIGINT",
-        "cost_usd": "DOUBLE",
+        **USAGE_MEASURES,
         "cost_source": "VARCHAR",
     },
     "mart_usage_day": {
@@ -138,14 +144,7 @@ COLUMNS: dict[str, dict[str, str]] = {
         "vendor": "VARCHAR",
         "tool": "VARCHAR",
         "model": "VARCHAR",
-        "input_tokens": "BIGINT",
-        "output_tokens": "BIGINT",
-        "cache_read_tokens": "BIGINT",
-        "cache_write_tokens": "BIGINT",
-        "total_tokens": "BIGINT",
-        "requests": "BIGINT",
-        "agent_seconds": "BIGINT",
-        "cost_usd": "DOUBLE",
+        **USAGE_MEASURES,
         "list_price_cost_usd": "DOUBLE",
     },
     "mart_usage_cohort_thresholds": {

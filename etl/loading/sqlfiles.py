@@ -12,19 +12,39 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from workforce.db import render
+
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 CHECKS_DIR = SQL_DIR / "checks"
 INTERMEDIATE_DIR = SQL_DIR / "intermediate"
 MARTS_DIR = SQL_DIR / "marts"
 STAGING_DIR = SQL_DIR / "staging"
+# Shared SELECTs that are no table of their own: put in front of the files that read them as CTEs.
+RELATIONS_DIR = SQL_DIR / "relations"
+
+# Where a person sat on a day (etl/sql/relations/placed_on_days.sql), over the days a file asks
+# about (`days`): the relations the day-placement readers run with, in order.
+PLACED_ON = {"placed": RELATIONS_DIR / "placed_on_days"}
+# The declared relations of the loader's own files, by file name (workforce.db.render).
+RELATIONS: dict[str, dict[str, Path]] = {
+    "job_history_manager_left": {"spans": RELATIONS_DIR / "job_history_spans"},
+    "job_history_no_management_cycles": {"spans": RELATIONS_DIR / "job_history_spans"},
+    "mart_employee_month": {"days": RELATIONS_DIR / "month_grid", **PLACED_ON},
+    # a scratch view, built before int_assignments: it reads the same SQL as a relation
+    "stg_survey_submissions": {"days": RELATIONS_DIR / "survey_answer_days",
+                               "int_assignments": INTERMEDIATE_DIR / "int_assignments", **PLACED_ON},
+}
 
 _HEADER = re.compile(r"^--\s*([a-z_]+):\s*(.+?)\s*$")
 _COMMENT = re.compile(r"--[^\n]*")
 
 
 def read_sql(path: Path) -> str:
-    """The statement of a file, without a trailing semicolon (it is wrapped in CREATE ... AS)."""
-    return path.read_text(encoding="utf-8").strip().rstrip(";").strip()
+    """The statement of a file with its declared relations (RELATIONS) in front, without a trailing
+    semicolon (it is wrapped in CREATE ... AS)."""
+    relations = RELATIONS.get(path.stem)
+    text = render(path.stem, folder=path.parent, relations=relations) if relations else path.read_text(encoding="utf-8")
+    return text.strip().rstrip(";").strip()
 
 
 def staging_sql(name: str) -> str:

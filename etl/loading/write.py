@@ -40,7 +40,7 @@ from etl.loading.sqlfiles import (
 )
 from etl.loading.vendor import rebuild_vendor_marts
 from etl.pseudonym import KeyProblem, key_fingerprint, open_key, respondent_key
-from workforce.db import keep_private
+from workforce.db import keep_private, transaction
 from workforce.privacy import current_rules
 
 # Plain staging tables: replaced whole by every load. (stg_ name -> contract table)
@@ -305,8 +305,7 @@ def write_target(
     target = _Target(scratch, db_path)
     con = target.con
     try:
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(con):
             started = time.perf_counter()
             _run_script(con, "ddl_app_meta")
             rebuilt = schema.rebuild_if_stale(con)
@@ -334,14 +333,7 @@ def write_target(
             con.executemany("INSERT OR REPLACE INTO app_meta VALUES (?, ?)", [[k, v] for k, v in values.items()])
             started = time.perf_counter()
             step("committing", 0.98)
-            con.execute("COMMIT")
-            timings["commit"] = time.perf_counter() - started
-        except BaseException:
-            try:
-                con.execute("ROLLBACK")
-            except duckdb.Error:
-                pass  # a failed statement may already have aborted the transaction
-            raise
+        timings["commit"] = time.perf_counter() - started
     finally:
         target.close()
     return WriteResult(marts, timings)

@@ -12,11 +12,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -25,6 +21,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from bench.server import ServerError, streamlit_server
 from tests.browser import helpers
 from workforce import auth, surveys
 from workforce.viewer import Role, Viewer
@@ -71,12 +68,6 @@ class TestServer:
             return self.log_path.read_text(encoding="utf-8", errors="replace")[-chars:]
         except OSError:
             return "(no server log)"
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _add_survey_accounts(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, str], list[str]]:
@@ -154,56 +145,15 @@ def company_orgs(sample_db_path) -> list[str]:
 
 @pytest.fixture(scope="session")
 def server(browser_db, tmp_path_factory) -> Iterator[TestServer]:
-    """`streamlit run app.py` on a free loopback port against the test database."""
+    """`streamlit run app.py` on a free loopback port against the test database (bench.server)."""
     db_path, accounts, wave_id, _ = browser_db
-    port = _free_port()
     log_path = tmp_path_factory.mktemp("server") / "streamlit.log"
-    env = {
-        **os.environ,
-        "WORKFORCE_DB": str(db_path),
-        "WORKFORCE_KEY_FILE": str(db_path.parent / "pseudonym.key"),
-        "PYTHONUNBUFFERED": "1",
-    }
-    command = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
-        "--server.port", str(port),
-        "--server.address", "127.0.0.1",
-        "--server.headless", "true",
-        "--server.runOnSave", "false",
-        "--server.fileWatcherType", "none",
-        "--browser.gatherUsageStats", "false",
-    ]  # .streamlit/config.toml hides the Deploy button and developer menu (a test checks it)
-    with log_path.open("w", encoding="utf-8") as log:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    srv = TestServer(
-        f"http://127.0.0.1:{port}", db_path, log_path, process, accounts,
-        wave_id=wave_id, hr_org_respondents=SEEDED_RESPONDENTS,
-    )
     try:
-        _wait_healthy(srv)
-        yield srv
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=15)
-
-
-def _wait_healthy(srv: TestServer) -> None:
-    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if srv.process.poll() is not None:
-            pytest.fail(f"streamlit exited with code {srv.process.returncode} before answering:\n{srv.log_tail()}")
-        try:
-            with urllib.request.urlopen(f"{srv.base_url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.25)
-    pytest.fail(f"streamlit did not answer /_stcore/health within {SERVER_START_TIMEOUT_S} s:\n{srv.log_tail()}")
+        with streamlit_server(db_path, db_path.parent / "pseudonym.key", log_path, SERVER_START_TIMEOUT_S) as running:
+            yield TestServer(running.base_url, db_path, log_path, running.process, accounts,
+                             wave_id=wave_id, hr_org_respondents=SEEDED_RESPONDENTS)
+    except ServerError as exc:
+        pytest.fail(str(exc))
 
 
 @pytest.fixture(scope="session")

@@ -5,18 +5,9 @@ Ids are stable: results of different waves that asked the same bank question can
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from etl.contract import SurveyQuestion as Question
 
 COMMENT_MAX = 2000
-
-
-@dataclass(frozen=True)
-class Question:
-    question_id: str
-    text: str
-    kind: Literal["likert5", "enps", "text"]
-    theme: str
 
 
 # Two questions per theme, the eNPS question and an optional comment. Ids are stable: results

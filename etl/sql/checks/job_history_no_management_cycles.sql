@@ -8,18 +8,8 @@
 -- severity: error
 -- rule: no_management_cycle
 -- message: the manager chain comes back to this employee (a management cycle)
-WITH RECURSIVE spans AS (
-    SELECT j._row, j.employee_id, j.manager_id, j.effective_date AS valid_from,
-           least(
-               coalesce(lead(j.effective_date) OVER (PARTITION BY j.employee_id ORDER BY j.effective_date),
-                        DATE 'infinity'),
-               coalesce(x.exit_date, DATE 'infinity')
-           ) AS valid_to
-    FROM job_history AS j
-    LEFT JOIN exits AS x USING (employee_id)
-    WHERE j.employee_id IS NOT NULL AND j.effective_date IS NOT NULL
-),
-held AS (
+-- Reads the relation `spans` (etl/sql/relations/job_history_spans.sql).
+WITH RECURSIVE held AS (
     SELECT * FROM spans WHERE manager_id IS NOT NULL AND valid_from < valid_to
 ),
 walk AS (

@@ -6,11 +6,13 @@
 -- the org rows (some 26 thousand at company scale) when no team filter or split applies, the
 -- team rows (some 6 million) otherwise. Org rows come first, so reading them skips the team
 -- rows' blocks. Built after mart_usage_daily.
-WITH team_rows AS MATERIALIZED (
+SELECT * FROM (
     SELECT
         usage_date,
         org,
         team,
+        -- the org row of each (day, org, vendor, tool, model) is its grouping set without team
+        grouping(team) = 1 AS whole_org,
         vendor,
         tool,
         model,
@@ -25,24 +27,6 @@ WITH team_rows AS MATERIALIZED (
         -- the part priced from model_prices because the source gave no cost
         coalesce(sum(cost_usd) FILTER (WHERE cost_source = 'list_price'), 0) AS list_price_cost_usd
     FROM mart_usage_daily
-    GROUP BY ALL
-)
-SELECT * FROM (
-    SELECT usage_date, org, NULL::VARCHAR AS team, true AS whole_org, vendor, tool, model,
-        sum(input_tokens)::BIGINT AS input_tokens,
-        sum(output_tokens)::BIGINT AS output_tokens,
-        sum(cache_read_tokens)::BIGINT AS cache_read_tokens,
-        sum(cache_write_tokens)::BIGINT AS cache_write_tokens,
-        sum(total_tokens)::BIGINT AS total_tokens,
-        sum(requests)::BIGINT AS requests,
-        sum(agent_seconds)::BIGINT AS agent_seconds,
-        sum(cost_usd) AS cost_usd,
-        sum(list_price_cost_usd) AS list_price_cost_usd
-    FROM team_rows
-    GROUP BY usage_date, org, vendor, tool, model
-    UNION ALL
-    SELECT usage_date, org, team, false AS whole_org, vendor, tool, model, input_tokens, output_tokens,
-        cache_read_tokens, cache_write_tokens, total_tokens, requests, agent_seconds, cost_usd, list_price_cost_usd
-    FROM team_rows
+    GROUP BY GROUPING SETS ((usage_date, org, team, vendor, tool, model), (usage_date, org, vendor, tool, model))
 )
 ORDER BY whole_org DESC, usage_date, org

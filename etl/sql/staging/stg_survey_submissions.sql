@@ -4,7 +4,8 @@
 -- generalised cell and the time by the day (write_survey_submissions.sql), so neither the
 -- employee id nor the exact placement reaches the database file.
 -- The checks guarantee one employee, wave and submitted_at per response_id, and that the
--- person was employed on the day (so an assignment is in effect).
+-- person was employed on the day (so an assignment is in effect). The placement on the day is
+-- the relation `placed` over the answer days (etl/loading/sqlfiles.py RELATIONS).
 WITH responses AS (
     SELECT
         response_id,
@@ -16,38 +17,18 @@ WITH responses AS (
     GROUP BY response_id
 ),
 
-placed AS (
-    SELECT r.*, a.org, a.team, a.level, e.hire_date
-    FROM responses AS r
-    ASOF JOIN job_history AS a
-        ON a.employee_id = r.employee_id AND r.answered_on >= a.effective_date
-    JOIN employees AS e ON e.employee_id = r.employee_id
-),
-
 final AS (
     SELECT
-        p.response_id,
-        p.wave_id,
-        p.employee_id,
-        p.submitted_at,
+        r.response_id,
+        r.wave_id,
+        r.employee_id,
+        r.submitted_at,
         p.org,
         p.team,
         p.level,
-        -- completed years of service on the day (an anniversary starts the next band), as
-        -- etl.contract.tenure_band computes it
-        CAST(CASE
-            WHEN tenure_years < 1 THEN '<1y'
-            WHEN tenure_years < 2 THEN '1-2y'
-            WHEN tenure_years < 5 THEN '2-5y'
-            ELSE '5y+'
-        END AS ENUM('<1y', '1-2y', '2-5y', '5y+')) AS tenure_band
-    FROM (
-        SELECT *,
-               year(answered_on) - year(hire_date)
-               - CASE WHEN month(answered_on) * 100 + day(answered_on) < month(hire_date) * 100 + day(hire_date)
-                      THEN 1 ELSE 0 END AS tenure_years
-        FROM placed
-    ) AS p
+        CAST(p.tenure_band AS ENUM('<1y', '1-2y', '2-5y', '5y+')) AS tenure_band
+    FROM responses AS r
+    JOIN placed AS p ON p.employee_id = r.employee_id AND p.day = r.answered_on
 )
 
 SELECT * FROM final
