@@ -18,6 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from etl import schema
 from tests import privacy_attack as attack
 from workforce import overview, privacy, surveys
 from workforce.privacy import PrivacyRules, Selection, build_lattice
@@ -190,11 +191,16 @@ def test_released_means_are_rounded_and_small_counts_banded():
         assert value == round(value)
 
 
-def test_no_lattice_is_written_to_the_database():
+def test_a_lattice_an_earlier_version_stored_is_dropped_by_the_rebuild():
     con = attack.survey_db(TREE)
-    con.execute("CREATE TABLE mart_survey_lattice (counts BLOB)")  # as an earlier version left it
-    assert privacy.drop_stored_lattices(con) == 0
-    assert not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'mart_survey_lattice'").fetchall()[0][0]
+    con.execute("CREATE TABLE mart_survey_lattice (counts BLOB)")  # as schema 2 left it
+    con.execute("CREATE OR REPLACE TABLE app_meta AS SELECT * FROM (VALUES ('schema_version', '2'), "
+                "('data_version', 'loaded by schema 2')) AS t(key, value)")
+    privacy.survey_groups(con, ADMIN, "w1", by="team")  # reading figures writes no lattice
+    lattices = "SELECT table_name FROM duckdb_tables() WHERE table_name LIKE '%lattice%'"
+    assert con.execute(lattices).fetchall() == [("mart_survey_lattice",)]
+    assert schema.rebuild_if_stale(con) is not None
+    assert con.execute(lattices).fetchall() == []
 
 
 def test_a_withheld_team_counts_in_its_org_and_is_never_a_cell():

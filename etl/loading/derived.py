@@ -45,10 +45,6 @@ class DerivedStep:
 
 # In the order they run; a step may read the tables of the steps before it.
 STEPS: tuple[DerivedStep, ...] = (
-    # No survey lattice is stored (it holds hidden cells' counts): this drops the table earlier
-    # versions wrote. Lattices are built per call from mart_survey_responses (workforce/privacy/store.py).
-    DerivedStep("workforce.privacy:drop_stored_lattices",
-                needs=frozenset({"mart_survey_respondent_wave", "mart_survey_responses"})),
     # Cost-alert detection, so the first view after a load does not run it (after an append, for
     # the new days only).
     DerivedStep("workforce.alerts:detect_at_load",

@@ -37,12 +37,12 @@ from workforce.privacy.rules import (
     participation_band,
     round_measure,
 )
-from workforce.privacy.store import drop_stored_lattices, wave_lattice, wave_lattices
+from workforce.privacy.store import wave_lattice, wave_lattices
 
 __all__ = [
     "ALL", "BY_CHOICES", "DEFAULT_MIN_COMMENTS", "DEFAULT_MIN_SCORES", "DIMS", "LIVE_MIN", "MEASURES", "NOT_RELEASED", "SUPPRESSED_LABEL",
     "THEMES", "Lattice", "Line", "PrivacyRules", "Selection", "build_lattice", "closed_survey_rows",
-    "company_cell", "complementary", "count_band", "current_rules", "drop_stored_lattices", "live_participation",
+    "company_cell", "complementary", "count_band", "current_rules", "live_participation",
     "participation_band", "pooled_team_figures", "release_distribution", "round_measure", "suppress",
     "survey_groups", "visible_comments", "wave_lattice", "wave_lattices",
 ]

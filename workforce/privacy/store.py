@@ -7,8 +7,8 @@ relation as the figures it clears (`mart_survey_responses`, which the load build
 in-app submission keeps current in its own transaction), so a figure and its lattice always
 count the same people. The page's cache (`ui.session.cached`) is the only cache in front of it.
 
-`drop_stored_lattices` is a step of the load: it drops `mart_survey_lattice`, the table earlier
-versions stored with the counts of every hidden cell.
+A database from the versions that stored one (`mart_survey_lattice`) records an older schema
+version, so the next load drops every mart_ table before building (etl/schema.py).
 """
 
 from __future__ import annotations
@@ -36,9 +36,3 @@ def wave_lattice(con: duckdb.DuckDBPyConnection, wave_id: str, min_n: int) -> La
     """The suppressed lattice of one wave (see `wave_lattices`)."""
     return wave_lattices(con, [wave_id], min_n)[wave_id]
 
-
-def drop_stored_lattices(con: duckdb.DuckDBPyConnection) -> int:
-    """Derived step of the load: no lattice is stored; a table an earlier version left, holding
-    hidden cells' counts, is dropped. Returns 0 rows written."""
-    query(con, "surveys/drop_stored_lattices")
-    return 0
