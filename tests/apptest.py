@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import duckdb
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
@@ -28,3 +29,13 @@ def chart_title(spec: dict) -> str:
     title = spec.get("title", "")
     title = title.get("text", "") if isinstance(title, dict) else title
     return " ".join(title) if isinstance(title, list) else title
+
+
+def query_db(path, sql: str, params=()) -> list[tuple]:
+    """The rows of one query on the database file the app uses, opened and closed again so that
+    the app can open it next."""
+    con = duckdb.connect(str(path))
+    try:
+        return con.execute(sql, list(params)).fetchall()
+    finally:
+        con.close()
