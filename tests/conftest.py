@@ -6,12 +6,12 @@ then copied per test that needs to write to it.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from tests.apptest import copy_db, point_app
 from workforce import auth
 from workforce.db import SAMPLE_DATA_DIR
 
@@ -35,10 +35,7 @@ def sample_db_path(tmp_path_factory) -> Path:
 @pytest.fixture
 def writable_db(sample_db_path, tmp_path) -> Path:
     """A private copy of the sample database (and its key) a test may change."""
-    target = tmp_path / "workforce.duckdb"
-    shutil.copy(sample_db_path, target)
-    shutil.copy(sample_db_path.parent / "pseudonym.key", tmp_path / "pseudonym.key")
-    return target
+    return copy_db(sample_db_path, tmp_path)
 
 
 @pytest.fixture
@@ -51,9 +48,7 @@ def sample_con(sample_db_path):
 @pytest.fixture
 def app_db(monkeypatch, writable_db) -> Path:
     """Point the app (AppTest runs in this process) at a private copy of the sample database."""
-    monkeypatch.setenv("WORKFORCE_DB", str(writable_db))
-    monkeypatch.setenv("WORKFORCE_KEY_FILE", str(writable_db.parent / "pseudonym.key"))
-    return writable_db
+    return point_app(writable_db, monkeypatch)
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.apptest import app_as, assert_no_exception, query_db
+from tests.apptest import app_as, assert_no_exception, copy_db, point_app, query_db
 from tests.conftest import ROOT
 from ui.navigation import PAGES, pages_for
 from workforce import auth, surveys
@@ -28,9 +28,7 @@ def role_db(sample_db_path, tmp_path_factory):
     """A module-wide copy of the sample database with today's demo wave and a Beta-style wave
     for an org the HR partner does not support."""
     folder = tmp_path_factory.mktemp("access_db")
-    db_path = folder / "workforce.duckdb"
-    shutil.copy(sample_db_path, db_path)
-    shutil.copy(sample_db_path.parent / "pseudonym.key", folder / "pseudonym.key")
+    db_path = copy_db(sample_db_path, folder)
     con = duckdb.connect(str(db_path))
     surveys.ensure_demo_wave(con, date.today())
     hr = auth.viewer_for(con, "hr")
@@ -42,8 +40,7 @@ def role_db(sample_db_path, tmp_path_factory):
                                question_ids=["qb_morale_1", "qb_enps"], today=date.today())
     con.close()
     mp = pytest.MonkeyPatch()
-    mp.setenv("WORKFORCE_DB", str(db_path))
-    mp.setenv("WORKFORCE_KEY_FILE", str(folder / "pseudonym.key"))
+    point_app(db_path, mp)
     yield {"path": db_path, "hr_orgs": set(hr.orgs), "other_org": other, "other_wave": wave.wave_id}
     mp.undo()
 
@@ -205,10 +202,7 @@ def test_admin_audit_log_shows_sign_ins_views_and_downloads(role_db):
 
 def test_admin_changes_scope_and_it_takes_effect_at_once(role_db, tmp_path, monkeypatch):
     # a private copy: this test changes accounts
-    db_path = tmp_path / "workforce.duckdb"
-    shutil.copy(role_db["path"], db_path)
-    shutil.copy(role_db["path"].parent / "pseudonym.key", tmp_path / "pseudonym.key")
-    monkeypatch.setenv("WORKFORCE_DB", str(db_path))
+    db_path = point_app(copy_db(role_db["path"], tmp_path), monkeypatch)
     at = page_as("admin", "access_admin")
     assert_no_exception(at)
     at.selectbox(key="access_user").set_value("hr").run()
@@ -268,11 +262,7 @@ def test_oidc_email_maps_to_an_account_or_person(role_db, tmp_path, monkeypatch)
 
 
 def test_pulse_form_keeps_answers_on_error_then_submits_once(role_db, tmp_path, monkeypatch):
-    db_path = tmp_path / "workforce.duckdb"
-    shutil.copy(role_db["path"], db_path)
-    shutil.copy(role_db["path"].parent / "pseudonym.key", tmp_path / "pseudonym.key")
-    monkeypatch.setenv("WORKFORCE_DB", str(db_path))
-    monkeypatch.setenv("WORKFORCE_KEY_FILE", str(tmp_path / "pseudonym.key"))
+    db_path = point_app(copy_db(role_db["path"], tmp_path), monkeypatch)
     at = app_as("employee", "pulse_survey")
     assert_no_exception(at)
     assert "coded key" in " ".join(str(i.value) for i in at.info)  # confidentiality, said plainly

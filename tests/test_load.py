@@ -319,15 +319,22 @@ def test_rejected_folder_never_creates_the_database(tmp_path: Path) -> None:
     assert not (tmp_path / "db").exists()
 
 
-def test_a_failing_mart_rolls_everything_back(tmp_path: Path, monkeypatch) -> None:
+@pytest.fixture
+def own_marts(tmp_path: Path, monkeypatch) -> tuple[Path, Path, dict[str, str], Path]:
+    """The valid folder loaded: (folder, database, its fingerprint, a private copy of the mart
+    SQL that the next load runs, for a test to break)."""
     folder = write_folder(tmp_path / "in")
     db = tmp_path / "db.duckdb"
     load_folder(folder, db)
-    before = db_state(db)
     marts = tmp_path / "marts"
     shutil.copytree(sqlfiles.MARTS_DIR, marts)
-    (marts / "mart_zz_broken.sql").write_text("SELECT no_such_column FROM mart_usage_daily")
     monkeypatch.setattr(sqlfiles, "MARTS_DIR", marts)
+    return folder, db, db_state(db), marts
+
+
+def test_a_failing_mart_rolls_everything_back(tmp_path: Path, own_marts) -> None:
+    _, db, before, marts = own_marts
+    (marts / "mart_zz_broken.sql").write_text("SELECT no_such_column FROM mart_usage_daily")
     tables = base_tables()
     tables["budgets"][0]["budget_usd"] = "2000"
     with pytest.raises(MartBuildError, match="mart_zz_broken.sql"):
@@ -335,17 +342,11 @@ def test_a_failing_mart_rolls_everything_back(tmp_path: Path, monkeypatch) -> No
     assert db_state(db) == before
 
 
-def test_a_mart_built_with_other_columns_than_declared_fails_the_load(tmp_path: Path, monkeypatch) -> None:
-    folder = write_folder(tmp_path / "in")
-    db = tmp_path / "db.duckdb"
-    load_folder(folder, db)
-    before = db_state(db)
-    marts = tmp_path / "marts"
-    shutil.copytree(sqlfiles.MARTS_DIR, marts)
+def test_a_mart_built_with_other_columns_than_declared_fails_the_load(own_marts) -> None:
+    folder, db, before, marts = own_marts
     text = (marts / "mart_usage_team_day_people.sql").read_text()
     (marts / "mart_usage_team_day_people.sql").write_text(
         text.replace("count(DISTINCT employee_id) AS people", "CAST(count(DISTINCT employee_id) AS VARCHAR) AS people"))
-    monkeypatch.setattr(sqlfiles, "MARTS_DIR", marts)
     with pytest.raises(MartBuildError, match=r"mart_usage_team_day_people\.people: built as VARCHAR, declared BIGINT"):
         load_folder(folder, db)
     assert db_state(db) == before
