@@ -23,26 +23,8 @@ from datetime import date, datetime
 
 import duckdb
 
-from tests.survey_helpers import build_survey_marts
+from tests.survey_helpers import build_survey_marts, create_staging
 
-DDL = [
-    "CREATE TABLE stg_employees (employee_id VARCHAR, full_name VARCHAR, email VARCHAR, job_family VARCHAR, "
-    "location VARCHAR, hire_date DATE)",
-    "CREATE TABLE stg_job_history (employee_id VARCHAR, effective_date DATE, org VARCHAR, team VARCHAR, "
-    "manager_id VARCHAR, level VARCHAR, reason VARCHAR, forced BOOLEAN)",
-    "CREATE TABLE stg_exits (employee_id VARCHAR, exit_date DATE, exit_type VARCHAR, layoff_wave VARCHAR, "
-    "regretted BOOLEAN)",
-    "CREATE TABLE stg_ai_mandates (mandate_id VARCHAR, org VARCHAR, team VARCHAR, announced_date DATE, "
-    "effective_date DATE, kind VARCHAR, target DOUBLE, description VARCHAR)",
-    "CREATE TABLE stg_survey_waves (wave_id VARCHAR, title VARCHAR, opens_on DATE, closes_on DATE, "
-    "audience_orgs VARCHAR[], source VARCHAR, created_by VARCHAR, created_at TIMESTAMP)",
-    "CREATE TABLE stg_survey_questions (wave_id VARCHAR, question_id VARCHAR, text VARCHAR, kind VARCHAR, "
-    "theme VARCHAR, position INTEGER)",
-    # no employee or manager on a submission: a per-wave pseudonym and the stored placement
-    "CREATE TABLE stg_survey_submissions (response_id VARCHAR, wave_id VARCHAR, respondent_key VARCHAR, "
-    "submitted_at TIMESTAMP, org VARCHAR, team VARCHAR, level VARCHAR, tenure_band VARCHAR, source VARCHAR)",
-    "CREATE TABLE stg_survey_answers (response_id VARCHAR, question_id VARCHAR, value DOUBLE, comment VARCHAR)",
-]
 HIRE = date(2020, 1, 1)
 KEY = b"analytics-test-secret-0123456789abcdef"
 END = date(2026, 4, 30)
@@ -134,8 +116,7 @@ MART_SQL = [
 def build(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     from etl.pseudonym import respondent_key
 
-    for statement in DDL:
-        con.execute(statement)
+    create_staging(con, ("employees", "job_history", "exits", "ai_mandates"))
     con.executemany(
         "INSERT INTO stg_employees VALUES (?, ?, ?, ?, ?, ?)",
         [(e, e, f"{e.lower()}@example.com", fam, loc, h) for e, h, fam, loc in EMPLOYEES],

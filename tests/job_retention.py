@@ -20,31 +20,18 @@ The mapping, so the product sees what the book's Cox model sees:
 
 from __future__ import annotations
 
-import csv
 from importlib.util import find_spec
 from pathlib import Path
 
 import pandas as pd
 
+from etl.contract import OPTIONAL_TABLES, TABLES
+from tests.fixtures.contract_folder import COLUMNS, write_folder
+
 HIRE = "2022-06-15"
 SURVEY_DAY = "2024-12-03T10:00:00"
 YEAR = 2025
 QUESTIONS = ["MOR1", "MOR2", "MOR3", "MOR4"]
-
-HEADERS = {
-    "employees": ["employee_id", "full_name", "email", "job_family", "location", "hire_date"],
-    "job_history": ["employee_id", "effective_date", "org", "team", "manager_id", "level", "reason", "forced"],
-    "exits": ["employee_id", "exit_date", "exit_type", "layoff_wave", "regretted"],
-    "token_usage": ["usage_date", "employee_id", "tool", "vendor", "model", "input_tokens", "output_tokens",
-                    "cache_read_tokens", "cache_write_tokens", "requests", "agent_seconds", "cost_usd"],
-    "model_prices": ["model", "vendor", "effective_from", "input_per_mtok", "output_per_mtok",
-                     "cache_read_per_mtok", "cache_write_per_mtok"],
-    "ai_mandates": ["mandate_id", "org", "team", "announced_date", "effective_date", "kind", "target", "description"],
-    "budgets": ["org", "month", "budget_usd"],
-    "survey_waves": ["wave_id", "title", "opens_on", "closes_on"],
-    "survey_questions": ["wave_id", "question_id", "text", "kind", "theme"],
-    "survey_responses": ["response_id", "wave_id", "employee_id", "submitted_at", "question_id", "value", "comment"],
-}
 
 
 def job_retention() -> pd.DataFrame:
@@ -71,7 +58,7 @@ def write_contract_folder(folder: Path) -> pd.DataFrame:
     data["employee_id"] = [f"J{i + 1:04d}" for i in range(len(data))]
     fields = sorted(data["field"].unique())
     managers = {f: f"JM{i + 1:02d}" for i, f in enumerate(fields)}
-    tables: dict[str, list[list[str]]] = {name: [] for name in HEADERS}
+    tables: dict[str, list[list[str]]] = {name: [] for name in TABLES if name not in OPTIONAL_TABLES}
     people = [("J0000", "Company", "Office", "", "Executive")]
     people += [(managers[f], f, "Leadership", "J0000", "Manager") for f in fields]
     people += list(zip(data["employee_id"], data["field"], data["field"], data["field"].map(managers), data["level"],
@@ -94,10 +81,6 @@ def write_contract_folder(folder: Path) -> pd.DataFrame:
         for question, value in zip(QUESTIONS, items(int(row.sentiment)), strict=True):
             tables["survey_responses"].append([f"R{row.employee_id}", "W2024-12", row.employee_id, SURVEY_DAY,
                                                question, str(value), ""])
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, header in HEADERS.items():
-        with (folder / f"{name}.csv").open("w", newline="", encoding="utf-8") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(header)
-            writer.writerows(tables[name])
+    write_folder(folder, {name: [dict(zip(COLUMNS[name], row, strict=True)) for row in rows]
+                          for name, rows in tables.items()})
     return data

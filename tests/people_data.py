@@ -28,31 +28,10 @@ from datetime import date, datetime
 import duckdb
 
 from etl.loading.sqlfiles import model_files, read_sql
+from tests.survey_helpers import create_staging
 
 HIRE = date(2020, 1, 1)
 
-DDL = [
-    "CREATE TABLE stg_employees (employee_id VARCHAR, full_name VARCHAR, email VARCHAR, job_family VARCHAR, "
-    "location VARCHAR, hire_date DATE)",
-    "CREATE TABLE stg_job_history (employee_id VARCHAR, effective_date DATE, org VARCHAR, team VARCHAR, "
-    "manager_id VARCHAR, level VARCHAR, reason VARCHAR, forced BOOLEAN)",
-    "CREATE TABLE stg_exits (employee_id VARCHAR, exit_date DATE, exit_type VARCHAR, layoff_wave VARCHAR, "
-    "regretted BOOLEAN)",
-    "CREATE TABLE stg_ai_mandates (mandate_id VARCHAR, org VARCHAR, team VARCHAR, announced_date DATE, "
-    "effective_date DATE, kind VARCHAR, target DOUBLE, description VARCHAR)",
-    "CREATE TABLE stg_survey_waves (wave_id VARCHAR, title VARCHAR, opens_on DATE, closes_on DATE, "
-    "audience_orgs VARCHAR[], source VARCHAR, created_by VARCHAR, created_at TIMESTAMP)",
-    "CREATE TABLE stg_survey_questions (wave_id VARCHAR, question_id VARCHAR, text VARCHAR, kind VARCHAR, "
-    "theme VARCHAR, position INTEGER)",
-    "CREATE TABLE stg_survey_submissions (response_id VARCHAR, wave_id VARCHAR, respondent_key VARCHAR, "
-    "submitted_at TIMESTAMP, org VARCHAR, team VARCHAR, manager_id VARCHAR, level VARCHAR, tenure_band VARCHAR, "
-    "source VARCHAR)",
-    "CREATE TABLE stg_survey_answers (response_id VARCHAR, question_id VARCHAR, value DOUBLE, comment VARCHAR)",
-    # no AI usage nor outcomes here: the tables the month grid reads exist, empty
-    "CREATE TABLE stg_token_usage (usage_date DATE, vendor VARCHAR, tool VARCHAR)",
-    "CREATE TABLE stg_outcomes (employee_id VARCHAR, week_start DATE)",
-    "CREATE TABLE app_meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
-]
 # The marts the people and survey figures read, built with the loader's SQL after the tables.
 MARTS = ("int_assignments", "mart_employee_month", "mart_survey_responses", "mart_survey_respondent_wave")
 
@@ -135,8 +114,9 @@ def respondent_means(wave: str, org: str) -> list[float]:
 
 
 def build(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
-    for statement in DDL:
-        con.execute(statement)
+    # no AI usage nor outcomes here: the tables the month grid reads exist, empty
+    create_staging(con, ("employees", "job_history", "exits", "ai_mandates", "token_usage", "outcomes"))
+    con.execute("CREATE TABLE app_meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
     con.executemany(
         "INSERT INTO stg_employees VALUES (?, ?, ?, 'Engineering', 'Remote', ?)",
         [(e, n, f"{e.lower()}@example.com", h) for e, n, h in EMPLOYEES],
@@ -156,9 +136,9 @@ def build(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     for (wave, org), rows in ANSWERS.items():
         for i, (q1, q2, q3, q4, q6, comment) in enumerate(rows):
             rid = f"{wave}-{org}-{i}"
-            submitted = datetime.combine(opens[wave], datetime.min.time()).replace(hour=10)
+            submitted = datetime.combine(opens[wave], datetime.min.time())  # stored as the day
             con.execute(
-                "INSERT INTO stg_survey_submissions VALUES (?, ?, ?, ?, ?, ?, 'M1', 'IC4', '5y+', 'file')",
+                "INSERT INTO stg_survey_submissions VALUES (?, ?, ?, ?, ?, ?, 'IC4', '5y+', 'file')",
                 [rid, wave, f"key-{org}-{i}", submitted, org, TEAM_OF[org]],
             )
             answers = [(rid, "q1", q1, None), (rid, "q2", q2, None), (rid, "q3", q3, None),

@@ -24,7 +24,7 @@ import argparse
 import itertools
 import random
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 
 import duckdb
@@ -300,26 +300,36 @@ def _cell_of(group: str, by: str, sel: Selection) -> Selection:
     return Selection((org,), ((org, team),))
 
 
-def db_hidden_recovered(con: duckdb.DuckDBPyConnection, viewer, min_n: int) -> list[tuple[str, int]]:
-    """Groups of 1 to min_n − 1 respondents (any wave × org, team, withheld team, or a team pooled
-    over any waves) whose count follows from what the pages release."""
-    atoms = db_atoms(con)
-    span = Span([v for _, v, _ in page_releases(con, viewer, min_n)], len(atoms))
-    counts = atoms["n"].to_numpy(np.int64)
-    found = []
+def db_groups(atoms: pd.DataFrame) -> Iterator[tuple[str, np.ndarray]]:
+    """Every group an attacker may aim at, as (label, mask over the atoms): in any wave or all
+    waves pooled, each org, each of its teams and its withheld team."""
     for wave in [None, *sorted(atoms["wave_id"].unique())]:
         in_wave = np.ones(len(atoms), bool) if wave is None else (atoms["wave_id"] == wave).to_numpy()
         for org in sorted(atoms["org"].dropna().unique()):
             in_org = in_wave & (atoms["org"] == org).to_numpy()
-            groups = [(f"{wave} {org}", in_org)]
+            yield f"{wave} {org}", in_org
             for team in sorted({t for t in atoms.loc[in_org, "team"] if t is not None}):
-                groups.append((f"{wave} {org}/{team}", in_org & (atoms["team"] == team).to_numpy()))
-            groups.append((f"{wave} {org}/(withheld)", in_org & atoms["team"].isna().to_numpy()))
-            for label, mask in groups:
-                n = int(counts[mask].sum())
-                if 0 < n < min_n and span.contains(mask.astype(np.int64)):
-                    found.append((label, n))
+                yield f"{wave} {org}/{team}", in_org & (atoms["team"] == team).to_numpy()
+            yield f"{wave} {org}/(withheld)", in_org & atoms["team"].isna().to_numpy()
+
+
+def recovered_groups(atoms: pd.DataFrame, releases: list[tuple], min_n: int) -> list[tuple[str, int]]:
+    """The groups of `db_groups` with 1 to min_n − 1 respondents whose count follows from the
+    releases (label, vector over the atoms, value)."""
+    span = Span([v for _, v, _ in releases], len(atoms))
+    counts = atoms["n"].to_numpy(np.int64)
+    found = []
+    for label, mask in db_groups(atoms):
+        n = int(counts[mask].sum())
+        if 0 < n < min_n and span.contains(mask.astype(np.int64)):
+            found.append((label, n))
     return found
+
+
+def db_hidden_recovered(con: duckdb.DuckDBPyConnection, viewer, min_n: int) -> list[tuple[str, int]]:
+    """Groups of 1 to min_n − 1 respondents (any wave × org, team, withheld team, or a team pooled
+    over any waves) whose count follows from what the pages release."""
+    return recovered_groups(db_atoms(con), page_releases(con, viewer, min_n), min_n)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import duckdb
 
+from etl.loading.columns import column_specs, quote_ident
 from workforce import auth, surveys
 from workforce.db import ROOT, sql
 from workforce.viewer import Role, Viewer
@@ -33,15 +34,20 @@ def people() -> list[tuple[str, str, str, str, date]]:
     return rows
 
 
+def create_staging(con: duckdb.DuckDBPyConnection, tables: tuple[str, ...]) -> None:
+    """Empty staging tables as a load leaves them: stg_<table> for each contract table in
+    `tables`, with the contract's columns and SQL types, and the survey tables with the
+    loader's DDL. Identifiers come from the contract, never from data."""
+    for table in tables:
+        columns = ", ".join(f"{quote_ident(spec.name)} {spec.sql_type}" for spec in column_specs(table))
+        con.execute(f"CREATE TABLE stg_{table} ({columns})")
+    surveys.ensure_tables(con)
+
+
 def build_company(path: Path) -> duckdb.DuckDBPyConnection:
     """The database file with employees, job history, exits, marts and empty survey tables."""
     con = duckdb.connect(str(path))
-    con.execute("CREATE TABLE stg_employees (employee_id VARCHAR, full_name VARCHAR, email VARCHAR, "
-                "job_family VARCHAR, location VARCHAR, hire_date DATE)")
-    con.execute("CREATE TABLE stg_job_history (employee_id VARCHAR, effective_date DATE, org VARCHAR, team VARCHAR, "
-                "manager_id VARCHAR, level VARCHAR, reason VARCHAR, forced BOOLEAN)")
-    con.execute("CREATE TABLE stg_exits (employee_id VARCHAR, exit_date DATE, exit_type VARCHAR, "
-                "layoff_wave VARCHAR, regretted BOOLEAN)")
+    create_staging(con, ("employees", "job_history", "exits"))
     con.executemany("INSERT INTO stg_employees VALUES (?, ?, ?, 'Engineering', 'Austin', ?)", [
         ("M1", "Mia Manager", "mia@example.com", date(2015, 1, 1)),
         ("M2", "Max Manager", "max@example.com", date(2015, 1, 1)),

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.apptest import app_as, assert_no_exception
+from tests.apptest import app_as, assert_no_exception, copy_db, point_app, query_db
 from tests.conftest import ROOT
 from ui.navigation import PAGES, pages_for
 from workforce import auth, surveys
@@ -28,9 +28,7 @@ def role_db(sample_db_path, tmp_path_factory):
     """A module-wide copy of the sample database with today's demo wave and a Beta-style wave
     for an org the HR partner does not support."""
     folder = tmp_path_factory.mktemp("access_db")
-    db_path = folder / "workforce.duckdb"
-    shutil.copy(sample_db_path, db_path)
-    shutil.copy(sample_db_path.parent / "pseudonym.key", folder / "pseudonym.key")
+    db_path = copy_db(sample_db_path, folder)
     con = duckdb.connect(str(db_path))
     surveys.ensure_demo_wave(con, date.today())
     hr = auth.viewer_for(con, "hr")
@@ -42,18 +40,9 @@ def role_db(sample_db_path, tmp_path_factory):
                                question_ids=["qb_morale_1", "qb_enps"], today=date.today())
     con.close()
     mp = pytest.MonkeyPatch()
-    mp.setenv("WORKFORCE_DB", str(db_path))
-    mp.setenv("WORKFORCE_KEY_FILE", str(folder / "pseudonym.key"))
+    point_app(db_path, mp)
     yield {"path": db_path, "hr_orgs": set(hr.orgs), "other_org": other, "other_wave": wave.wave_id}
     mp.undo()
-
-
-def _query(path, sql, params=()):
-    con = duckdb.connect(str(path))
-    try:
-        return con.execute(sql, list(params)).fetchall()
-    finally:
-        con.close()
 
 
 def _viewer(path, username):
@@ -144,7 +133,7 @@ def _arrow_frame(blob: bytes) -> pd.DataFrame:
 def test_hr_partner_never_sees_another_org_on_any_page(role_db):
     """Every page the HR partner may open: no table cell, chart value or filter option names an org
     outside their scope (team labels "Org / team" included), not even as the other end of a move."""
-    outside = set(r[0] for r in _query(role_db["path"], "SELECT DISTINCT org FROM stg_job_history")) - role_db["hr_orgs"]
+    outside = set(r[0] for r in query_db(role_db["path"], "SELECT DISTINCT org FROM stg_job_history")) - role_db["hr_orgs"]
     viewer = _viewer(role_db["path"], "hr")
     for spec in pages_for(viewer):
         if not (ROOT / spec.path).exists():
@@ -182,11 +171,11 @@ def test_hr_response_rate_download_is_scoped_and_audited(role_db):
     rates = at.dataframe[1].value
     assert set(rates[label_for("org")]) <= role_db["hr_orgs"]
     assert at.download_button, "the response rates can be downloaded"
-    before = _query(role_db["path"], "SELECT count(*) FROM app_audit_log WHERE action = 'download' AND username = 'hr'")
+    before = query_db(role_db["path"], "SELECT count(*) FROM app_audit_log WHERE action = 'download' AND username = 'hr'")
     at.download_button[0].click().run()
-    after = _query(role_db["path"], "SELECT detail FROM app_audit_log WHERE action = 'download' AND username = 'hr' "
+    after = query_db(role_db["path"], "SELECT detail FROM app_audit_log WHERE action = 'download' AND username = 'hr' "
                                     "ORDER BY \"at\" DESC LIMIT 1")
-    assert before[0][0] + 1 == _query(role_db["path"], "SELECT count(*) FROM app_audit_log WHERE action = 'download' "
+    assert before[0][0] + 1 == query_db(role_db["path"], "SELECT count(*) FROM app_audit_log WHERE action = 'download' "
                                                        "AND username = 'hr'")[0][0]
     assert json.loads(after[0][0])["rows"] == len(rates)
 
@@ -204,19 +193,16 @@ def test_admin_audit_log_shows_sign_ins_views_and_downloads(role_db):
     filtered = at.dataframe[0].value
     assert len(filtered) > 0 and set(filtered[label_for("action")]) == {"download"}
     at.download_button[0].click().run()
-    rows = _query(role_db["path"], "SELECT target FROM app_audit_log WHERE action = 'download' AND username = 'admin'")
+    rows = query_db(role_db["path"], "SELECT target FROM app_audit_log WHERE action = 'download' AND username = 'admin'")
     assert ("audit_log/audit_log.csv",) in rows
     # the audit log never holds survey answers
-    details = " ".join(str(d) for (d,) in _query(role_db["path"], "SELECT detail FROM app_audit_log"))
+    details = " ".join(str(d) for (d,) in query_db(role_db["path"], "SELECT detail FROM app_audit_log"))
     assert "qb_morale_1" not in details
 
 
 def test_admin_changes_scope_and_it_takes_effect_at_once(role_db, tmp_path, monkeypatch):
     # a private copy: this test changes accounts
-    db_path = tmp_path / "workforce.duckdb"
-    shutil.copy(role_db["path"], db_path)
-    shutil.copy(role_db["path"].parent / "pseudonym.key", tmp_path / "pseudonym.key")
-    monkeypatch.setenv("WORKFORCE_DB", str(db_path))
+    db_path = point_app(copy_db(role_db["path"], tmp_path), monkeypatch)
     at = page_as("admin", "access_admin")
     assert_no_exception(at)
     at.selectbox(key="access_user").set_value("hr").run()
@@ -225,8 +211,8 @@ def test_admin_changes_scope_and_it_takes_effect_at_once(role_db, tmp_path, monk
     orgs.set_value(new_scope)
     _button(at, "Save access").click().run()
     assert_no_exception(at)
-    assert sorted(r[0] for r in _query(db_path, "SELECT org FROM app_user_scopes WHERE username = 'hr'")) == new_scope
-    change = _query(db_path, "SELECT detail FROM app_audit_log WHERE action = 'admin_change' AND target = 'hr'")
+    assert sorted(r[0] for r in query_db(db_path, "SELECT org FROM app_user_scopes WHERE username = 'hr'")) == new_scope
+    change = query_db(db_path, "SELECT detail FROM app_audit_log WHERE action = 'admin_change' AND target = 'hr'")
     assert change and json.loads(change[-1][0])["after"]["orgs"] == new_scope
     hr = page_as("hr", "survey_waves")
     assert role_db["other_wave"] in set(hr.dataframe[0].value[label_for("wave_id")])
@@ -250,7 +236,7 @@ def test_oidc_email_maps_to_an_account_or_person(role_db, tmp_path, monkeypatch)
     db_path = tmp_path / "workforce.duckdb"
     shutil.copy(role_db["path"], db_path)
     monkeypatch.setenv("WORKFORCE_DB", str(db_path))
-    email = _query(db_path, "SELECT e.email FROM stg_employees e JOIN int_assignments a USING (employee_id) "
+    email = query_db(db_path, "SELECT e.email FROM stg_employees e JOIN int_assignments a USING (employee_id) "
                             "WHERE a.valid_to IS NULL AND e.email NOT IN (SELECT email FROM app_users "
                             "WHERE email IS NOT NULL) ORDER BY 1 LIMIT 1")[0][0]
     secrets = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
@@ -265,9 +251,9 @@ def test_oidc_email_maps_to_an_account_or_person(role_db, tmp_path, monkeypatch)
     at.user = {"is_logged_in": True, "email": email.upper(), "name": "Someone"}
     at.run()
     assert_no_exception(at)
-    row = _query(db_path, "SELECT role, password_hash FROM app_users WHERE lower(email) = lower(?)", [email])
+    row = query_db(db_path, "SELECT role, password_hash FROM app_users WHERE lower(email) = lower(?)", [email])
     assert row == [("employee", None)]  # a person gets an employee account, never more
-    assert _query(db_path, "SELECT count(*) FROM app_audit_log WHERE action = 'sign_in' AND detail LIKE '%oidc%'")[0][0]
+    assert query_db(db_path, "SELECT count(*) FROM app_audit_log WHERE action = 'sign_in' AND detail LIKE '%oidc%'")[0][0]
     stranger = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     stranger.secrets = secrets
     stranger.user = {"is_logged_in": True, "email": "nobody@elsewhere.example"}
@@ -276,11 +262,7 @@ def test_oidc_email_maps_to_an_account_or_person(role_db, tmp_path, monkeypatch)
 
 
 def test_pulse_form_keeps_answers_on_error_then_submits_once(role_db, tmp_path, monkeypatch):
-    db_path = tmp_path / "workforce.duckdb"
-    shutil.copy(role_db["path"], db_path)
-    shutil.copy(role_db["path"].parent / "pseudonym.key", tmp_path / "pseudonym.key")
-    monkeypatch.setenv("WORKFORCE_DB", str(db_path))
-    monkeypatch.setenv("WORKFORCE_KEY_FILE", str(tmp_path / "pseudonym.key"))
+    db_path = point_app(copy_db(role_db["path"], tmp_path), monkeypatch)
     at = app_as("employee", "pulse_survey")
     assert_no_exception(at)
     assert "coded key" in " ".join(str(i.value) for i in at.info)  # confidentiality, said plainly
@@ -290,14 +272,14 @@ def test_pulse_form_keeps_answers_on_error_then_submits_once(role_db, tmp_path, 
     _button(at, "Submit answers").click().run()  # every other answer missing
     assert "Question 2" in " ".join(str(t.value) for t in at.text)
     assert at.radio[0].value == 4 and at.text_area[0].value == "Mostly fine."  # kept
-    assert _query(db_path, "SELECT count(*) FROM stg_survey_submissions WHERE source = 'app'")[0][0] == 0
+    assert query_db(db_path, "SELECT count(*) FROM stg_survey_submissions WHERE source = 'app'")[0][0] == 0
     for radio in at.radio[1:]:
         radio.set_value(9 if len(radio.options) == 11 else 3)
     _button(at, "Submit answers").click().run()
     assert_no_exception(at)
     assert "received" in " ".join(str(s.value) for s in at.success)
-    assert _query(db_path, "SELECT count(*) FROM stg_survey_submissions WHERE source = 'app'")[0][0] == 1
-    assert _query(db_path, "SELECT count(*) FROM mart_survey_respondent_wave WHERE response_id IN "
+    assert query_db(db_path, "SELECT count(*) FROM stg_survey_submissions WHERE source = 'app'")[0][0] == 1
+    assert query_db(db_path, "SELECT count(*) FROM mart_survey_respondent_wave WHERE response_id IN "
                            "(SELECT response_id FROM stg_survey_submissions WHERE source = 'app')")[0][0] == 1
     again = app_as("employee", "pulse_survey")
     assert "already received" in " ".join(str(s.value) for s in again.success)

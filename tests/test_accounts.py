@@ -13,17 +13,9 @@ import bcrypt
 import duckdb
 import pytest
 
-from tests.apptest import app_as, assert_no_exception
+from tests.apptest import app_as, assert_no_exception, query_db
 from ui import session
 from workforce import auth
-
-
-def _query(path, text, params=()):
-    con = duckdb.connect(str(path))
-    try:
-        return con.execute(text, list(params)).fetchall()
-    finally:
-        con.close()
 
 
 def _sign_in(at, username: str, password: str):
@@ -56,12 +48,12 @@ def test_demo_accounts_retire_on_real_data_and_a_first_admin_gets_a_one_time_pas
     for username, password in auth.DEMO_PASSWORDS.items():
         _sign_in(at, username, password)
         assert "username" not in at.session_state, username
-    assert _query(app_db, "SELECT username FROM app_users WHERE employee_id IS NOT NULL AND active") == []
+    assert query_db(app_db, "SELECT username FROM app_users WHERE employee_id IS NOT NULL AND active") == []
     printed = capfd.readouterr()
     found = re.search(r"username: (\S+)\s+one-time password: (\S+)", printed.out + printed.err)
     assert found, "the first admin's one-time password is printed in the terminal"
     username, password = found.groups()
-    audit = " ".join(str(r) for r in _query(app_db, "SELECT * FROM app_audit_log"))
+    audit = " ".join(str(r) for r in query_db(app_db, "SELECT * FROM app_audit_log"))
     assert password not in audit
     signed = _sign_in(at, username, password)
     assert_no_exception(signed)
@@ -174,7 +166,7 @@ def test_sign_in_time_does_not_tell_whether_a_username_exists(writable_db, monke
 def test_long_usernames_and_passwords(app_db):
     at = _sign_in(app_as(None), "u" * 10_000, "x")
     assert_no_exception(at)
-    stored = _query(app_db, "SELECT max(length(username)) FROM app_audit_log WHERE action = 'sign_in_failed'")[0][0]
+    stored = query_db(app_db, "SELECT max(length(username)) FROM app_audit_log WHERE action = 'sign_in_failed'")[0][0]
     assert stored <= auth.MAX_USERNAME + 1
     at = _sign_in(app_as(None), "admin", "p" * 100)  # over bcrypt's 72 bytes: a failure, not a crash
     assert_no_exception(at)

@@ -223,16 +223,21 @@ def test_adverse_impact_ratios_and_suppression():
     assert level["impact_ratio"] == 1.0 and pd.isna(level["rest_ratio"]) and not level["flagged"]
 
 
-def test_layoff_odds_ratio_equals_statsmodels():
-    rng = np.random.default_rng(2)
-    n = 4000
+def _layoff_frame(seed: int, n: int, levels: list[str], selected_share: float) -> pd.DataFrame:
+    """n random people with the layoff model's covariates, each selected with `selected_share`."""
+    rng = np.random.default_rng(seed)
     frame = pd.DataFrame({
         "layoff_wave": rng.choice(["R1", "R2"], n), "tenure_band": rng.choice(["<1y", "1-2y", "5y+"], n),
-        "level": rng.choice(["IC3", "IC4", "M1"], n), "job_family": rng.choice(["Eng", "Sales"], n),
+        "level": rng.choice(levels, n), "job_family": rng.choice(["Eng", "Sales"], n),
         "location": rng.choice(["HQ", "Remote"], n), "org": rng.choice(["A", "B", "C"], n),
         "token_z": rng.normal(size=n),
     })
-    frame["selected"] = rng.random(n) < 0.1
+    frame["selected"] = rng.random(n) < selected_share
+    return frame
+
+
+def test_layoff_odds_ratio_equals_statsmodels():
+    frame = _layoff_frame(2, 4000, ["IC3", "IC4", "M1"], 0.1)
     # an exempt level: nobody selected; those rows are left out of the fit (perfect separation)
     exempt = pd.DataFrame({**{c: frame[c].iloc[:50].to_numpy() for c in frame.columns}})
     exempt = exempt.assign(level="VP", selected=False)
@@ -243,7 +248,7 @@ def test_layoff_odds_ratio_equals_statsmodels():
     ).fit(disp=0)
     assert effect.estimate == pytest.approx(math.exp(direct.params["token_z"]), rel=1e-8)
     assert effect.ci_low == pytest.approx(math.exp(direct.conf_int().loc["token_z", 0]), rel=1e-8)
-    assert effect.n == n and effect.covers(1.0)
+    assert effect.n == len(frame) == 4000 and effect.covers(1.0)
 
 
 def test_fisher_z_interval_by_hand():
@@ -316,14 +321,8 @@ def test_the_batch_cox_fit_is_lifelines_row_by_row_fit(person_months):
 
 
 def test_the_logit_design_is_the_one_patsy_builds():
-    rng = np.random.default_rng(4)
-    n = 500
-    frame = pd.DataFrame({
-        "layoff_wave": rng.choice(["R1", "R2"], n), "tenure_band": rng.choice(["<1y", "1-2y", "5y+"], n),
-        "level": rng.choice(["IC10", "IC3", "M1"], n), "job_family": rng.choice(["Eng", "Sales"], n),
-        "location": rng.choice(["HQ", "Remote"], n), "org": rng.choice(["A", "B", "C"], n),
-        "token_z": rng.normal(size=n), "selected": (rng.random(n) < 0.2).astype(float),
-    })
+    frame = _layoff_frame(4, 500, ["IC10", "IC3", "M1"], 0.2)
+    frame["selected"] = frame["selected"].astype(float)
     patsy = smf.logit(layoffs.LOGIT_FORMULA, data=frame)
     design = layoffs.logit_design(frame)
     assert list(design.columns) == patsy.exog_names

@@ -14,6 +14,7 @@ must cover the planted 0.6, and the headline must lie between the two.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -86,13 +87,18 @@ def test_planted_effects_are_recovered_in_four_of_five_seeds(seed_one, tmp_path_
     assert not short, f"covered fewer than 4 of 5 seeds: {short}\n{table}"
 
 
-def test_morale_estimates_equal_statsmodels_on_the_prepared_frame(seed_one):
+def _prepared(seed_one, frame: Callable[[Analysis], pd.DataFrame]) -> pd.DataFrame:
+    """One of the analysis frames of the seed-1 database, as the product prepares it."""
     db_path, key = seed_one
     con = duckdb.connect(str(db_path), read_only=True)
     try:
-        frame = Analysis(con, key).respondent_wave()
+        return frame(Analysis(con, key))
     finally:
         con.close()
+
+
+def test_morale_estimates_equal_statsmodels_on_the_prepared_frame(seed_one):
+    frame = _prepared(seed_one, Analysis.respondent_wave)
     result = morale.fit_morale(frame)
     data = frame.assign(mandate_in_force=frame["mandate_in_force"].astype(float),
                         forced_180d=frame["forced_180d"].astype(float))
@@ -110,12 +116,7 @@ def test_cox_estimates_equal_lifelines_on_the_prepared_frame(seed_one):
     """The product's fit against lifelines on a design built here from the person-month frame:
     month strata, dummies of tenure band, level and org (categories with fewer than 5 exits pooled
     with the most common one, as the product documents)."""
-    db_path, key = seed_one
-    con = duckdb.connect(str(db_path), read_only=True)
-    try:
-        frame = Analysis(con, key).person_month()
-    finally:
-        con.close()
+    frame = _prepared(seed_one, Analysis.person_month)
     result = attrition.fit_cox(frame, ph_test=False)
     data = frame.dropna(subset=attrition.COVARIATES)
     data = data[data["duration_days"] > 0].assign(

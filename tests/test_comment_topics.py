@@ -164,22 +164,7 @@ def topic_releases(con, viewer) -> list[tuple[str, np.ndarray, int]]:
 
 def small_groups_recovered(con, releases) -> list[tuple[str, int]]:
     """Groups of 1–9 respondents, in one wave or pooled over all, whose comments follow from releases."""
-    atoms = attack.db_atoms(con)
-    span = attack.Span([v for _, v, _ in releases], len(atoms))
-    counts = atoms["n"].to_numpy(np.int64)
-    found = []
-    for wave in [None, *sorted(atoms["wave_id"].unique())]:
-        in_wave = np.ones(len(atoms), bool) if wave is None else (atoms["wave_id"] == wave).to_numpy()
-        for org in sorted(atoms["org"].dropna().unique()):
-            in_org = in_wave & (atoms["org"] == org).to_numpy()
-            groups = [(f"{wave} {org}", in_org), (f"{wave} {org}/(withheld)", in_org & atoms["team"].isna().to_numpy())]
-            groups += [(f"{wave} {org}/{t}", in_org & (atoms["team"] == t).to_numpy())
-                       for t in sorted({t for t in atoms.loc[in_org, "team"] if t is not None})]
-            for label, mask in groups:
-                n = int(counts[mask].sum())
-                if 0 < n < RULES.min_comments and span.contains(mask.astype(np.int64)):
-                    found.append((label, n))
-    return found
+    return attack.recovered_groups(attack.db_atoms(con), releases, RULES.min_comments)
 
 
 HARD = {

@@ -18,11 +18,7 @@ HR = Viewer("hr", Role.HR_PARTNER, frozenset({"Alpha"}))
 JUNE = Filters(end=date(2026, 6, 30))
 
 
-@pytest.fixture(scope="module")
-def con():
-    c = people_data.connect()
-    yield c
-    c.close()
+con = pytest.fixture(scope="module", name="con")(people_data.connection)
 
 
 def test_breakdown_adds_up_to_the_headcount_at_every_level(con):

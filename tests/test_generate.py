@@ -89,22 +89,23 @@ def _digest(folder: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
 
 
-@pytest.fixture(scope="module")
-def small(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("small")
-    result = generate(folder, employees=400, months=6, seed=5, end_date=END)
+def _company(tmp_path_factory, name: str, **size):
+    """A generated company in its own folder: (folder, result, connection over its files)."""
+    folder = tmp_path_factory.mktemp(name)
+    result = generate(folder, end_date=END, **size)
     con = _connect(folder)
     yield folder, result, con
     con.close()
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory):
+    yield from _company(tmp_path_factory, "small", employees=400, months=6, seed=5)
 
 
 @pytest.fixture(scope="module")
 def medium(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("medium")
-    result = generate(folder, employees=2500, months=12, seed=11, end_date=END)
-    con = _connect(folder)
-    yield folder, result, con
-    con.close()
+    yield from _company(tmp_path_factory, "medium", employees=2500, months=12, seed=11)
 
 
 # --- determinism and formats -----------------------------------------------------------------

@@ -11,17 +11,9 @@ from datetime import date, timedelta
 import duckdb
 import pytest
 
-from tests.apptest import app_as, assert_no_exception
+from tests.apptest import app_as, assert_no_exception, copy_db, point_app
 from tests.ingest_helpers import FIXTURES
-from tests.survey_helpers import (
-    ADMIN,
-    HR_ALPHA,
-    TODAY,
-    add_wave,
-    full_answers,
-    people,
-    person,
-)
+from tests.survey_helpers import ADMIN, HR_ALPHA, TODAY, add_wave, full_answers, people, person
 from workforce import access_admin, auth, privacy, surveys
 from workforce.viewer import Role, ScopeError, Viewer
 
@@ -112,11 +104,7 @@ def test_sql_metacharacters_in_wave_and_account_inputs_are_plain_text(company):
 @pytest.fixture
 def hostile_app(sample_db_path, tmp_path, monkeypatch):
     """The sample database with today's wave answered by 12 people whose comments are hostile."""
-    db_path = tmp_path / "workforce.duckdb"
-    shutil.copy(sample_db_path, db_path)
-    shutil.copy(sample_db_path.parent / "pseudonym.key", tmp_path / "pseudonym.key")
-    monkeypatch.setenv("WORKFORCE_DB", str(db_path))
-    monkeypatch.setenv("WORKFORCE_KEY_FILE", str(tmp_path / "pseudonym.key"))
+    db_path = point_app(copy_db(sample_db_path, tmp_path), monkeypatch)
     con = duckdb.connect(str(db_path))
     wave_id = surveys.ensure_demo_wave(con, date.today())
     rows = con.execute(

@@ -26,14 +26,10 @@ SURVEY_TABLES = ("stg_survey_waves", "stg_survey_questions", "stg_survey_submiss
                  "mart_survey_respondent_wave")
 
 
-@pytest.fixture(scope="module")
-def loaded(tmp_path_factory) -> tuple[Path, Path]:
+@pytest.fixture
+def loaded(contract_db) -> tuple[Path, Path]:
     """(database, source folder) of one good CSV load; treat as read-only."""
-    root = tmp_path_factory.mktemp("loaded")
-    folder = write_folder(root / "in")
-    db = root / "db" / "workforce.duckdb"
-    load_folder(folder, db)
-    return db, folder
+    return contract_db, contract_db.parent.parent / "in"
 
 
 def _rows(db: Path, sql: str, params: list | None = None) -> list[tuple]:
@@ -241,10 +237,9 @@ def test_a_changed_file_changes_the_data_version(tmp_path: Path) -> None:
     assert first.data_version != second.data_version
 
 
-def test_csv_and_parquet_load_the_same_data(tmp_path: Path) -> None:
-    csv_db, pq_db = tmp_path / "csv.duckdb", tmp_path / "pq.duckdb"
-    load_folder(write_folder(tmp_path / "csv"), csv_db)
-    shutil.copy(tmp_path / "pseudonym.key", tmp_path / "pq.key")
+def test_csv_and_parquet_load_the_same_data(contract_db: Path, tmp_path: Path) -> None:
+    csv_db, pq_db = contract_db, tmp_path / "pq.duckdb"
+    shutil.copy(contract_db.parent / "pseudonym.key", tmp_path / "pq.key")
     report = load_folder(write_folder(tmp_path / "pq", fmt="parquet"), pq_db, key_path=tmp_path / "pq.key")
     assert report.tables["token_usage"].file == "token_usage.parquet"
     a, b = db_state(csv_db, skip_run_times=True), db_state(pq_db, skip_run_times=True)
@@ -319,15 +314,20 @@ def test_rejected_folder_never_creates_the_database(tmp_path: Path) -> None:
     assert not (tmp_path / "db").exists()
 
 
-def test_a_failing_mart_rolls_everything_back(tmp_path: Path, monkeypatch) -> None:
-    folder = write_folder(tmp_path / "in")
-    db = tmp_path / "db.duckdb"
-    load_folder(folder, db)
-    before = db_state(db)
+@pytest.fixture
+def own_marts(contract_copy: Path, tmp_path: Path, monkeypatch) -> tuple[Path, Path, dict[str, str], Path]:
+    """The valid folder loaded: (folder, database, its fingerprint, a private copy of the mart
+    SQL that the next load runs, for a test to break)."""
+    folder, db = tmp_path / "in", contract_copy
     marts = tmp_path / "marts"
     shutil.copytree(sqlfiles.MARTS_DIR, marts)
-    (marts / "mart_zz_broken.sql").write_text("SELECT no_such_column FROM mart_usage_daily")
     monkeypatch.setattr(sqlfiles, "MARTS_DIR", marts)
+    return folder, db, db_state(db), marts
+
+
+def test_a_failing_mart_rolls_everything_back(tmp_path: Path, own_marts) -> None:
+    _, db, before, marts = own_marts
+    (marts / "mart_zz_broken.sql").write_text("SELECT no_such_column FROM mart_usage_daily")
     tables = base_tables()
     tables["budgets"][0]["budget_usd"] = "2000"
     with pytest.raises(MartBuildError, match="mart_zz_broken.sql"):
@@ -335,26 +335,18 @@ def test_a_failing_mart_rolls_everything_back(tmp_path: Path, monkeypatch) -> No
     assert db_state(db) == before
 
 
-def test_a_mart_built_with_other_columns_than_declared_fails_the_load(tmp_path: Path, monkeypatch) -> None:
-    folder = write_folder(tmp_path / "in")
-    db = tmp_path / "db.duckdb"
-    load_folder(folder, db)
-    before = db_state(db)
-    marts = tmp_path / "marts"
-    shutil.copytree(sqlfiles.MARTS_DIR, marts)
+def test_a_mart_built_with_other_columns_than_declared_fails_the_load(own_marts) -> None:
+    folder, db, before, marts = own_marts
     text = (marts / "mart_usage_team_day_people.sql").read_text()
     (marts / "mart_usage_team_day_people.sql").write_text(
         text.replace("count(DISTINCT employee_id) AS people", "CAST(count(DISTINCT employee_id) AS VARCHAR) AS people"))
-    monkeypatch.setattr(sqlfiles, "MARTS_DIR", marts)
     with pytest.raises(MartBuildError, match=r"mart_usage_team_day_people\.people: built as VARCHAR, declared BIGINT"):
         load_folder(folder, db)
     assert db_state(db) == before
 
 
-def test_a_different_key_file_is_refused(tmp_path: Path) -> None:
-    folder = write_folder(tmp_path / "in")
-    db = tmp_path / "db.duckdb"
-    load_folder(folder, db)
+def test_a_different_key_file_is_refused(contract_copy: Path, tmp_path: Path) -> None:
+    folder, db = tmp_path / "in", contract_copy
     before = db_state(db)
     other = tmp_path / "other.key"
     other.write_bytes(b"x" * 32)
@@ -362,10 +354,10 @@ def test_a_different_key_file_is_refused(tmp_path: Path) -> None:
         load_folder(folder, db, key_path=other)
     assert [p.rule for p in caught.value.problems] == ["pseudonym_key"]
     assert db_state(db) == before
-    (tmp_path / "pseudonym.key").unlink()
+    (db.parent / "pseudonym.key").unlink()
     with pytest.raises(LoadRejected, match="is missing"):
         load_folder(folder, db)
-    assert not (tmp_path / "pseudonym.key").exists()
+    assert not (db.parent / "pseudonym.key").exists()
     assert db_state(db) == before
 
 
@@ -389,10 +381,8 @@ def _add_app_submission(db: Path, employee_id: str, wave_id: str, response_id: s
         con.close()
 
 
-def test_reload_keeps_rows_written_by_the_app(tmp_path: Path) -> None:
-    folder = write_folder(tmp_path / "in")
-    db = tmp_path / "db.duckdb"
-    load_folder(folder, db)
+def test_reload_keeps_rows_written_by_the_app(contract_copy: Path, tmp_path: Path) -> None:
+    folder, db = tmp_path / "in", contract_copy
     _add_app_submission(db, "E2", "APP1", "APP-R1")
     assert _rows(db, "SELECT morale_index FROM mart_survey_respondent_wave WHERE response_id = 'APP-R1'") == [(2.0,)]
     load_folder(folder, db)
@@ -403,10 +393,8 @@ def test_reload_keeps_rows_written_by_the_app(tmp_path: Path) -> None:
     assert _rows(db, "SELECT count(*) FROM mart_survey_respondent_wave") == [(4,)]
 
 
-def test_file_rows_colliding_with_app_rows_are_rejected(tmp_path: Path) -> None:
-    folder = write_folder(tmp_path / "in")
-    db = tmp_path / "db.duckdb"
-    load_folder(folder, db)
+def test_file_rows_colliding_with_app_rows_are_rejected(contract_copy: Path, tmp_path: Path) -> None:
+    db = contract_copy
     _add_app_submission(db, "E1", "W2", "APP-R2")  # E1 answered W2 in the app
     tables = base_tables()
     for row in tables["survey_responses"][10:]:
@@ -419,11 +407,9 @@ def test_file_rows_colliding_with_app_rows_are_rejected(tmp_path: Path) -> None:
     assert db_state(db) == before
 
 
-def test_loading_while_this_process_holds_the_database(tmp_path: Path) -> None:
+def test_loading_while_this_process_holds_the_database(contract_copy: Path, tmp_path: Path) -> None:
     """The app keeps a connection open; an in-process load still works and is seen by it."""
-    folder = write_folder(tmp_path / "in")
-    db = tmp_path / "db.duckdb"
-    load_folder(folder, db)
+    db = contract_copy
     con = duckdb.connect(str(db))
     try:
         tables = base_tables()

@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 from html import escape
 
-import duckdb
 import pytest
 
 from analytics import findings, stored
@@ -20,16 +19,9 @@ from workforce.viewer import Role, Viewer
 EXEC = Viewer("exec", Role.EXECUTIVE)
 
 
-@pytest.fixture(scope="module")
-def con(sample_db_path):
-    c = duckdb.connect(str(sample_db_path), read_only=True)
-    yield c
-    c.close()
-
-
-@pytest.fixture(scope="module")
-def model(con):
-    return stored.read_mandate(con)
+@pytest.fixture
+def model(sample_con):
+    return stored.read_mandate(sample_con)
 
 
 def test_the_sample_has_a_gated_staggered_estimate(model):
@@ -39,8 +31,8 @@ def test_the_sample_has_a_gated_staggered_estimate(model):
     assert list(model.by_months["months"]) == list(range(-3, 7))
 
 
-def test_executive_summary_finding_equals_the_model(con, model):
-    result = executive.executive_summary(con, EXEC, Filters(), pages={p.key for p in pages_for(EXEC)})
+def test_executive_summary_finding_equals_the_model(sample_con, model):
+    result = executive.executive_summary(sample_con, EXEC, Filters(), pages={p.key for p in pages_for(EXEC)})
     finding = next(f for f in result.findings if f.key == "mandate")
     assert finding is result.findings[0]  # the one clear, large finding of the sample ranks first
     assert finding.clear == (model.effect.excludes_null and not model.pretrends_rejected
@@ -57,11 +49,11 @@ def test_executive_summary_finding_equals_the_model(con, model):
     assert "Terms used" in html
 
 
-def test_drivers_page_and_json_show_the_same_numbers(con, model, sample_db_path):
-    page = drivers_report(con, EXEC)
+def test_drivers_page_and_json_show_the_same_numbers(sample_con, model, sample_db_path):
+    page = drivers_report(sample_con, EXEC)
     assert page.findings["morale.mandate_effect"] == findings.mandate_sentence(model)
     assert page.models.morale.effects["mandate_effect"] == model.effect
-    payload = summary_json(stored.with_company_audit(stored.read_models(con), 5, con))
+    payload = summary_json(stored.with_company_audit(stored.read_models(sample_con), 5, sample_con))
     shown = payload["morale"]["mandate_effect"]
     assert (shown["estimate"], shown["ci_low"], shown["ci_high"], shown["n"]) == (
         model.effect.estimate, model.effect.ci_low, model.effect.ci_high, model.effect.n)

@@ -9,7 +9,6 @@ sample database when the loader and sample data are there.
 from __future__ import annotations
 
 import json
-import shutil
 
 import duckdb
 import pytest
@@ -18,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 from etl.pseudonym import key_fingerprint, load_or_create_key
 from etl.schema import SCHEMA_VERSION
 from tests import people_data
-from tests.apptest import app_as, assert_no_exception
+from tests.apptest import app_as, assert_no_exception, copy_db, point_app
 from tests.conftest import ROOT
 from workforce import auth
 from workforce.viewer import Role
@@ -49,12 +48,7 @@ def _people_app_template(tmp_path_factory):
 @pytest.fixture
 def people_app(monkeypatch, tmp_path, _people_app_template):
     """A private copy of that database, with the app pointed at it."""
-    path = tmp_path / "workforce.duckdb"
-    shutil.copy(_people_app_template, path)
-    shutil.copy(_people_app_template.parent / "pseudonym.key", tmp_path / "pseudonym.key")
-    monkeypatch.setenv("WORKFORCE_DB", str(path))
-    monkeypatch.setenv("WORKFORCE_KEY_FILE", str(tmp_path / "pseudonym.key"))
-    return path
+    return point_app(copy_db(_people_app_template, tmp_path), monkeypatch)
 
 
 def _everything_shown(at) -> str:

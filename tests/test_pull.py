@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import threading
 import urllib.parse
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -87,10 +89,19 @@ def _serve(answer, check_headers):
     return httpd, stopper
 
 
-def _stop(httpd, stopper):
-    stopper.cancel()
-    httpd.shutdown()
-    httpd.server_close()
+@contextmanager
+def _serving(answer, check_headers, monkeypatch, url_variable: str) -> Iterator[str]:
+    """`_serve` for the length of the block, its base URL in the environment variable the
+    puller reads (and yielded); stopped however the block ends."""
+    httpd, stopper = _serve(answer, check_headers)
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    monkeypatch.setenv(url_variable, base)
+    try:
+        yield base
+    finally:
+        stopper.cancel()
+        httpd.shutdown()
+        httpd.server_close()
 
 
 @pytest.fixture
@@ -100,11 +111,9 @@ def server(monkeypatch):
     def check(headers):
         assert headers["Authorization"] == "Bearer test-key"
 
-    httpd, stopper = _serve(fake.answer, check)
-    monkeypatch.setenv("WORKFORCE_OPENAI_API_URL", f"http://127.0.0.1:{httpd.server_address[1]}")
     monkeypatch.setenv("OPENAI_ADMIN_KEY", "test-key")
-    yield fake
-    _stop(httpd, stopper)
+    with _serving(fake.answer, check, monkeypatch, "WORKFORCE_OPENAI_API_URL"):
+        yield fake
 
 
 @pytest.fixture
@@ -202,13 +211,9 @@ def test_anthropic_pull_reads_usage_cost_and_claude_code_day_by_day_from_the_mon
     def check(headers):
         assert headers["x-api-key"] == "ant-test" and headers["anthropic-version"] == "2023-06-01"
 
-    httpd, stopper = _serve(answer, check)
-    monkeypatch.setenv("WORKFORCE_ANTHROPIC_API_URL", f"http://127.0.0.1:{httpd.server_address[1]}")
     monkeypatch.setenv("ANTHROPIC_ADMIN_KEY", "ant-test")
-    try:
+    with _serving(answer, check, monkeypatch, "WORKFORCE_ANTHROPIC_API_URL"):
         report = pull("anthropic", db, since=date(2026, 10, 6), until=date(2026, 10, 8))
-    finally:
-        _stop(httpd, stopper)
     assert report.ingest.status == "loaded", report.ingest.problems
     usage = next(q for p, q in requests if p.endswith("/messages"))
     assert usage["starting_at"] == ["2026-10-06T00:00:00Z"] and "service_tier" in usage["group_by[]"]
@@ -242,15 +247,10 @@ def test_github_pull_follows_the_report_links_without_sending_the_token(monkeypa
     def check(headers):
         seen.append(headers.get("Authorization"))
 
-    httpd, stopper = _serve(answer, check)
-    base = f"http://127.0.0.1:{httpd.server_address[1]}"
-    monkeypatch.setenv("WORKFORCE_GITHUB_API_URL", base)
     monkeypatch.setenv("WORKFORCE_GITHUB_ORG", "acme")
     monkeypatch.setenv("GITHUB_TOKEN", "gh-test")
-    try:
+    with _serving(answer, check, monkeypatch, "WORKFORCE_GITHUB_API_URL") as base:
         report = pull("github", db, since=date(2026, 10, 6), until=date(2026, 10, 7))
-    finally:
-        _stop(httpd, stopper)
     assert report.ingest.status == "loaded", report.ingest.problems
     # API calls carry the token (Monday 5 and Tuesday 6 October); the signed report files never do
     assert seen == ["Bearer gh-test", None, "Bearer gh-test", None]

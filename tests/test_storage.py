@@ -4,7 +4,6 @@ schema version and what happens to a database written by other code."""
 from __future__ import annotations
 
 import os
-import shutil
 import stat
 from datetime import datetime
 from pathlib import Path
@@ -17,7 +16,6 @@ from hypothesis import strategies as st
 from etl import placement, pseudonym, schema
 from etl.load import LoadRejected, load_folder
 from tests.apptest import app_as
-from tests.fixtures.contract_folder import write_folder
 from workforce.db import connect
 
 
@@ -25,23 +23,10 @@ def _mode(path: Path) -> int:
     return stat.S_IMODE(os.stat(path).st_mode)
 
 
-@pytest.fixture(scope="module")
-def pristine(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("storage")
-    db = root / "db" / "workforce.duckdb"
-    load_folder(write_folder(root / "in"), db)
-    return db
-
-
 @pytest.fixture
-def loaded(pristine, tmp_path) -> Path:
+def loaded(contract_copy) -> Path:
     """A private copy of the loaded contract folder (database and key); its source folder is tmp_path/in."""
-    db = tmp_path / "db" / "workforce.duckdb"
-    db.parent.mkdir()
-    shutil.copy(pristine, db)
-    shutil.copy(pristine.parent / "pseudonym.key", db.parent / "pseudonym.key")
-    shutil.copytree(pristine.parent.parent / "in", tmp_path / "in")
-    return db
+    return contract_copy
 
 
 def test_the_database_its_log_and_the_key_are_private(loaded, tmp_path):

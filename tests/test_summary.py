@@ -27,11 +27,7 @@ def pages(viewer: Viewer) -> set[str]:
     return {p.key for p in pages_for(viewer)}
 
 
-@pytest.fixture(scope="module")
-def con():
-    c = people_data.connect()
-    yield c
-    c.close()
+con = pytest.fixture(scope="module", name="con")(people_data.connection)
 
 
 @pytest.fixture(scope="module")

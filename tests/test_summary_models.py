@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from html import escape
 
-import duckdb
 import pytest
 
 from analytics.report import drivers_report, summary
@@ -17,17 +16,10 @@ from workforce.viewer import Role, Viewer
 EXEC = Viewer("exec", Role.EXECUTIVE)
 
 
-@pytest.fixture(scope="module")
-def con(sample_db_path):
-    c = duckdb.connect(str(sample_db_path), read_only=True)
-    yield c
-    c.close()
-
-
-def test_the_executive_summary_says_what_the_drivers_page_says(con, sample_db_path):
-    report_ = drivers_report(con, EXEC)
+def test_the_executive_summary_says_what_the_drivers_page_says(sample_con, sample_db_path):
+    report_ = drivers_report(sample_con, EXEC)
     page = report_.findings
-    candidates = {f.key: f for f in executive.model_findings(con)}
+    candidates = {f.key: f for f in executive.model_findings(sample_con)}
     for key, effect in report_.models.cox.hazard_ratios.items():
         finding = candidates[f"attrition.{key}"]
         assert finding.detail == page[f"attrition.{key}"]  # the page's sentence, word for word
@@ -38,15 +30,15 @@ def test_the_executive_summary_says_what_the_drivers_page_says(con, sample_db_pa
     layoffs = candidates["layoffs"]
     assert layoffs.detail == page["layoffs"]
     assert ("showed no clear relation" in page["layoffs"]) == layoffs.sentence.startswith("No clear")
-    result = executive.executive_summary(con, EXEC, Filters(), pages={p.key for p in pages_for(EXEC)})
+    result = executive.executive_summary(sample_con, EXEC, Filters(), pages={p.key for p in pages_for(EXEC)})
     assert 3 <= len(result.findings) <= 5
     html = report.summary_html(result)
     for finding in result.findings:
         assert escape(finding.sentence) in html and escape(finding.detail) in html
 
 
-def test_the_command_line_gives_the_figures_the_sentences_quote(con, sample_db_path):
-    page = drivers_report(con, EXEC)
+def test_the_command_line_gives_the_figures_the_sentences_quote(sample_con, sample_db_path):
+    page = drivers_report(sample_con, EXEC)
     fresh = summary(sample_db_path, sample_db_path.parent / "pseudonym.key", ph_test=False)
     morale = fresh["attrition"]["hazard_ratio"]["morale_per_point"]
     stored = page.models.cox.hazard_ratios["morale_per_point"]

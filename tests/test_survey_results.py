@@ -18,11 +18,7 @@ EXEC = Viewer("exec", Role.EXECUTIVE)
 ALL = Filters()
 
 
-@pytest.fixture(scope="module")
-def con():
-    c = people_data.connect()
-    yield c
-    c.close()
+con = pytest.fixture(scope="module", name="con")(people_data.connection)
 
 
 def test_morale_index_and_enps_by_org(con):

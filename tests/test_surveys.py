@@ -11,15 +11,7 @@ import pandas as pd
 import pytest
 
 from etl import pseudonym
-from tests.survey_helpers import (
-    ADMIN,
-    HR_ALPHA,
-    TODAY,
-    add_wave,
-    full_answers,
-    people,
-    person,
-)
+from tests.survey_helpers import ADMIN, HR_ALPHA, TODAY, add_wave, full_answers, people, person
 from workforce import auth, surveys
 from workforce.db import default_key_path
 from workforce.viewer import Role, ScopeError, Viewer
