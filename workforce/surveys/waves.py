@@ -140,7 +140,9 @@ def _validate_wave(
     audience_orgs: Iterable[str] | None,
     question_ids: Iterable[str],
     today: date,
-) -> tuple[dict[str, str], tuple[str, ...] | None, list[str]]:
+) -> tuple[dict[str, str], dict[str, object], list[str]]:
+    """The form's errors by field, the wave's row as stored (title, dates, audience) and the
+    chosen question ids in order; the row is to be written only when there are no errors."""
     errors: dict[str, str] = {}
     title = (title or "").strip()
     if not title:
@@ -178,7 +180,14 @@ def _validate_wave(
         errors["questions"] = f"Questions: not in the question bank: {', '.join(unknown)}."
     elif not any(BANK_BY_ID[q].kind != "text" for q in chosen):
         errors["questions"] = "Questions: pick at least one scored question (a comment alone is not a pulse)."
-    return errors, audience, chosen
+    row = {"title": title, "opens_on": opens_on, "closes_on": closes_on,
+           "audience_orgs": list(audience) if audience is not None else None}
+    return errors, row, chosen
+
+
+def _save_wave(con: duckdb.DuckDBPyConnection, statement: str, row: dict[str, object], question_ids: list[str]) -> None:
+    """Write a validated wave's row (`statement`: insert or update) and its questions in one transaction."""
+    _in_transaction(con, lambda c: query(c, statement, row), lambda c: _write_questions(c, str(row["wave_id"]), question_ids))
 
 
 def _write_questions(con: duckdb.DuckDBPyConnection, wave_id: str, question_ids: list[str]) -> None:
@@ -217,13 +226,11 @@ def create_wave(
     """Create a pulse wave from the question bank. `audience_orgs` None: the whole company (admins)."""
     require_role(viewer, Role.ADMIN, Role.HR_PARTNER)
     ensure_tables(con)
-    errors, audience, chosen = _validate_wave(con, viewer, title, opens_on, closes_on, audience_orgs, question_ids, today)
+    errors, row, chosen = _validate_wave(con, viewer, title, opens_on, closes_on, audience_orgs, question_ids, today)
     if errors:
         return WaveResult(False, errors=errors)
     wave_id = f"app-{opens_on:%Y%m%d}-{uuid.uuid4().hex[:8]}"
-    row = {"wave_id": wave_id, "title": title.strip(), "opens_on": opens_on, "closes_on": closes_on,
-           "audience_orgs": list(audience) if audience is not None else None, "created_by": viewer.username}
-    _in_transaction(con, lambda c: query(c, "surveys/insert_wave", row), lambda c: _write_questions(c, wave_id, chosen))
+    _save_wave(con, "surveys/insert_wave", row | {"wave_id": wave_id, "created_by": viewer.username}, chosen)
     return WaveResult(True, wave_id=wave_id)
 
 
@@ -248,12 +255,10 @@ def update_wave(
         raise ScopeError(f"{viewer.username} may not change wave {wave_id}")
     if wave.status(today) != "scheduled":
         return WaveResult(False, wave_id, {FORM_ERROR: "A wave can be edited only until it opens."})
-    errors, audience, chosen = _validate_wave(con, viewer, title, opens_on, closes_on, audience_orgs, question_ids, today)
+    errors, row, chosen = _validate_wave(con, viewer, title, opens_on, closes_on, audience_orgs, question_ids, today)
     if errors:
         return WaveResult(False, wave_id, errors)
-    row = {"wave_id": wave_id, "title": title.strip(), "opens_on": opens_on, "closes_on": closes_on,
-           "audience_orgs": list(audience) if audience is not None else None}
-    _in_transaction(con, lambda c: query(c, "surveys/update_wave", row), lambda c: _write_questions(c, wave_id, chosen))
+    _save_wave(con, "surveys/update_wave", row | {"wave_id": wave_id}, chosen)
     return WaveResult(True, wave_id)
 
 
