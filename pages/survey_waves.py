@@ -90,7 +90,7 @@ with create_tab:
         audience=None if is_admin else [], question_ids=list(bank), submit="Create wave",
     )
     if submitted:
-        result = surveys.create_wave(con, viewer, today=today, **values)
+        result = surveys.create_wave(con, viewer, surveys.WaveForm(**values), today=today)
         if result.ok:
             st.session_state["survey_waves_flash"] = "Wave created."
             st.rerun()
@@ -112,7 +112,7 @@ with edit_tab:
                 submit="Save changes",
             )
             if submitted:
-                result = surveys.update_wave(con, viewer, wave_id, today=today, **values)
+                result = surveys.update_wave(con, viewer, wave_id, surveys.WaveForm(**values), today=today)
                 if result.ok:
                     st.session_state["survey_waves_flash"] = "Wave saved."
                     st.rerun()

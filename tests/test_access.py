@@ -37,9 +37,9 @@ def role_db(sample_db_path, tmp_path_factory):
     other = next(o for (o,) in con.execute("SELECT DISTINCT org FROM stg_job_history ORDER BY 1").fetchall()
                  if o not in hr.orgs)
     admin = auth.viewer_for(con, "admin")
-    wave = surveys.create_wave(con, admin, title="Other org pulse", opens_on=date.today(),
-                               closes_on=date.today() + timedelta(days=7), audience_orgs=[other],
-                               question_ids=["qb_morale_1", "qb_enps"], today=date.today())
+    form = surveys.WaveForm(title="Other org pulse", opens_on=date.today(), closes_on=date.today() + timedelta(days=7),
+                            audience_orgs=[other], question_ids=["qb_morale_1", "qb_enps"])
+    wave = surveys.create_wave(con, admin, form, today=date.today())
     con.close()
     mp = pytest.MonkeyPatch()
     mp.setenv("WORKFORCE_DB", str(db_path))

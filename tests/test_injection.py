@@ -83,11 +83,11 @@ def test_sql_metacharacters_in_survey_filters_return_nothing_extra(company):
 
 def test_sql_metacharacters_in_wave_and_account_inputs_are_plain_text(company):
     title = "Pulse'); DROP TABLE stg_survey_waves; -- <b>x</b>"
-    created = surveys.create_wave(company, ADMIN, title=title, opens_on=TODAY, closes_on=TODAY + timedelta(days=3),
-                                  audience_orgs=None, question_ids=["qb_morale_1"], today=TODAY)
+    created = surveys.create_wave(company, ADMIN, surveys.WaveForm(title=title, opens_on=TODAY, closes_on=TODAY + timedelta(days=3),
+                                                                   audience_orgs=None, question_ids=["qb_morale_1"]), today=TODAY)
     assert created.ok and surveys.get_wave(company, created.wave_id).title == title.strip()
-    bad_org = surveys.create_wave(company, ADMIN, title="t", opens_on=TODAY, closes_on=TODAY,
-                                  audience_orgs=["Alpha' OR '1'='1"], question_ids=["qb_morale_1"], today=TODAY)
+    bad_org = surveys.create_wave(company, ADMIN, surveys.WaveForm(title="t", opens_on=TODAY, closes_on=TODAY,
+                                                                   audience_orgs=["Alpha' OR '1'='1"], question_ids=["qb_morale_1"]), today=TODAY)
     assert "Alpha' OR '1'='1" in bad_org.errors["audience"]
     with pytest.raises(auth.AccessChangeError, match="Username"):
         auth.create_account(company, ADMIN, username="x'; DROP TABLE app_users; --", display_name="x",
