@@ -232,6 +232,33 @@ def test_admin_changes_scope_and_it_takes_effect_at_once(role_db, tmp_path, monk
     assert role_db["other_wave"] in set(hr.dataframe[0].value[label_for("wave_id")])
 
 
+def test_admin_creates_and_edits_a_wave_on_the_page(role_db, tmp_path, monkeypatch):
+    # a private copy: this test adds a wave
+    db_path = tmp_path / "workforce.duckdb"
+    shutil.copy(role_db["path"], db_path)
+    shutil.copy(role_db["path"].parent / "pseudonym.key", tmp_path / "pseudonym.key")
+    monkeypatch.setenv("WORKFORCE_DB", str(db_path))
+    at = page_as("admin", "survey_waves")
+    tomorrow = date.today() + timedelta(days=1)  # scheduled, so it can still be edited
+    next(t for t in at.text_input if t.label == "Title").input("Spring pulse")
+    next(d for d in at.date_input if d.label == "Opens on").set_value(tomorrow)
+    next(d for d in at.date_input if d.label == "Closes on").set_value(tomorrow + timedelta(days=6))
+    _button(at, "Create wave").click().run()
+    assert_no_exception(at)
+    assert [s.value for s in at.success] == ["Wave created."]
+    created = _query(db_path, "SELECT wave_id, audience_orgs FROM stg_survey_waves WHERE title = 'Spring pulse'")
+    assert len(created) == 1 and created[0][1] is None  # the admin's default: the whole company
+    at.selectbox(key="edit_wave_id").set_value(created[0][0]).run()
+    titles = [t for t in at.text_input if t.label == "Title"]
+    assert len(titles) == 2, "the new wave is scheduled, so the edit form offers it"
+    titles[1].input("Spring pulse, edited")
+    _button(at, "Save changes").click().run()
+    assert_no_exception(at)
+    assert [s.value for s in at.success] == ["Wave saved."]
+    assert _query(db_path, "SELECT title FROM stg_survey_waves WHERE wave_id = ?", [created[0][0]]) == [
+        ("Spring pulse, edited",)]
+
+
 def test_last_admin_cannot_lock_everyone_out(role_db, tmp_path):
     db_path = tmp_path / "w.duckdb"
     shutil.copy(role_db["path"], db_path)
