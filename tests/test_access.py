@@ -211,12 +211,19 @@ def test_admin_audit_log_shows_sign_ins_views_and_downloads(role_db):
     assert "qb_morale_1" not in details
 
 
-def test_admin_changes_scope_and_it_takes_effect_at_once(role_db, tmp_path, monkeypatch):
-    # a private copy: this test changes accounts
+@pytest.fixture
+def private_db(role_db, tmp_path, monkeypatch):
+    """A copy of the role database (and its key) that the app opens, for a test that changes it."""
     db_path = tmp_path / "workforce.duckdb"
     shutil.copy(role_db["path"], db_path)
     shutil.copy(role_db["path"].parent / "pseudonym.key", tmp_path / "pseudonym.key")
     monkeypatch.setenv("WORKFORCE_DB", str(db_path))
+    monkeypatch.setenv("WORKFORCE_KEY_FILE", str(tmp_path / "pseudonym.key"))
+    return db_path
+
+
+def test_admin_changes_scope_and_it_takes_effect_at_once(role_db, private_db):
+    db_path = private_db  # this test changes accounts
     at = page_as("admin", "access_admin")
     assert_no_exception(at)
     at.selectbox(key="access_user").set_value("hr").run()
@@ -232,12 +239,8 @@ def test_admin_changes_scope_and_it_takes_effect_at_once(role_db, tmp_path, monk
     assert role_db["other_wave"] in set(hr.dataframe[0].value[label_for("wave_id")])
 
 
-def test_admin_creates_and_edits_a_wave_on_the_page(role_db, tmp_path, monkeypatch):
-    # a private copy: this test adds a wave
-    db_path = tmp_path / "workforce.duckdb"
-    shutil.copy(role_db["path"], db_path)
-    shutil.copy(role_db["path"].parent / "pseudonym.key", tmp_path / "pseudonym.key")
-    monkeypatch.setenv("WORKFORCE_DB", str(db_path))
+def test_admin_creates_and_edits_a_wave_on_the_page(private_db):
+    db_path = private_db  # this test adds a wave
     at = page_as("admin", "survey_waves")
     tomorrow = date.today() + timedelta(days=1)  # scheduled, so it can still be edited
     next(t for t in at.text_input if t.label == "Title").input("Spring pulse")
@@ -302,12 +305,8 @@ def test_oidc_email_maps_to_an_account_or_person(role_db, tmp_path, monkeypatch)
     assert "No access is set up" in _errors(stranger)
 
 
-def test_pulse_form_keeps_answers_on_error_then_submits_once(role_db, tmp_path, monkeypatch):
-    db_path = tmp_path / "workforce.duckdb"
-    shutil.copy(role_db["path"], db_path)
-    shutil.copy(role_db["path"].parent / "pseudonym.key", tmp_path / "pseudonym.key")
-    monkeypatch.setenv("WORKFORCE_DB", str(db_path))
-    monkeypatch.setenv("WORKFORCE_KEY_FILE", str(tmp_path / "pseudonym.key"))
+def test_pulse_form_keeps_answers_on_error_then_submits_once(private_db):
+    db_path = private_db
     at = app_as("employee", "pulse_survey")
     assert_no_exception(at)
     assert "coded key" in " ".join(str(i.value) for i in at.info)  # confidentiality, said plainly
