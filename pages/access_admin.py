@@ -1,6 +1,8 @@
 """Access: who has which role and org scope, new accounts, password resets, and the survey
 minimum group sizes. Every change is checked and audited by workforce.auth / access_admin."""
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from ui.session import cached, db, log_view, require_page
@@ -24,9 +26,20 @@ accounts = auth.list_accounts(con, viewer)
 show_table(accounts, labels={"orgs": "Orgs (HR partners)"})
 
 
-def refused(exc: AccessChangeError) -> None:
-    st.error("Nothing was changed.")
-    st.text(str(exc))  # may quote what was typed: plain text
+def apply(change: Callable[[], object], done: str, *, reload: bool = True) -> None:
+    """Run one checked, audited change. Refused: say nothing was changed and why. Done: say `done`,
+    after reloading the page (so the tables show the change) unless `reload` is False."""
+    try:
+        change()
+    except AccessChangeError as exc:
+        st.error("Nothing was changed.")
+        st.text(str(exc))  # may quote what was typed: plain text
+        return
+    if not reload:
+        st.success(done)
+        return
+    st.session_state["access_flash"] = done
+    st.rerun()
 
 
 change_tab, new_tab, password_tab, privacy_tab = st.tabs(
@@ -42,13 +55,8 @@ with change_tab:
                               default=[o for o in current["orgs"] if o in org_choices])
         active = st.checkbox("May sign in", value=bool(current["active"]))
         if st.form_submit_button("Save access"):
-            try:
-                auth.update_access(con, viewer, username, role=role, orgs=orgs, active=active)
-            except AccessChangeError as exc:
-                refused(exc)
-            else:
-                st.session_state["access_flash"] = "Access saved."
-                st.rerun()
+            apply(lambda: auth.update_access(con, viewer, username, role=role, orgs=orgs, active=active),
+                  "Access saved.")
 
 with new_tab:
     with st.form("new_account"):
@@ -62,25 +70,14 @@ with new_tab:
             "password": st.text_input("Temporary password (empty: single sign-on only)", type="password"),
         }
         if st.form_submit_button("Create account"):
-            try:
-                auth.create_account(con, viewer, **fields)
-            except AccessChangeError as exc:
-                refused(exc)
-            else:
-                st.session_state["access_flash"] = "Account created."
-                st.rerun()
+            apply(lambda: auth.create_account(con, viewer, **fields), "Account created.")
 
 with password_tab:
     with st.form("reset_password"):
         target = st.selectbox("Account", list(accounts["username"]))
         new_password = st.text_input("New password", type="password")
         if st.form_submit_button("Set password"):
-            try:
-                auth.reset_password(con, viewer, target, new_password)
-            except AccessChangeError as exc:
-                refused(exc)
-            else:
-                st.success("Password set.")
+            apply(lambda: auth.reset_password(con, viewer, target, new_password), "Password set.", reload=False)
 
 with privacy_tab:
     rules = privacy.current_rules(con)
@@ -92,11 +89,8 @@ with privacy_tab:
         min_comments = st.number_input("Minimum respondents for comments", min_value=3, max_value=200,
                                        value=rules.min_comments, step=1)
         if st.form_submit_button("Save minimums"):
-            try:
+            def save_minimums() -> None:
                 access_admin.set_privacy_rules(con, viewer, int(min_scores), int(min_comments))
-            except AccessChangeError as exc:
-                refused(exc)
-            else:
                 st.cache_data.clear()  # cached survey figures were computed under the old minimums
-                st.session_state["access_flash"] = "Survey minimum group sizes saved."
-                st.rerun()
+
+            apply(save_minimums, "Survey minimum group sizes saved.")

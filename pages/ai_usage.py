@@ -8,7 +8,7 @@ import streamlit as st
 from ui.downloads import csv_download
 from ui.filters import sidebar_filters
 from ui.session import cached, db, log_view, require_page
-from ui.tables import show_table
+from ui.tables import show_table, table_section
 from workforce import alerts, forecast, tokenmaxxing, usage, vendor_outcomes
 from workforce.charts import usage as charts
 
@@ -136,9 +136,7 @@ with abnormal_tab:
                "28 days (robust z-score on median and MAD). Admins review individual alerts on Cost alerts.")
     team_rows = cached(alerts.team_alerts, viewer, filters)
     if not team_rows.empty:
-        st.subheader("Team-days above their baseline")
-        show_table(team_rows)
-        csv_download(team_rows, "team alerts", viewer, PAGE)
+        table_section(team_rows, "Team-days above their baseline", "team alerts", viewer, PAGE)
 
 with value_tab:
     by_cohort = cached(tokenmaxxing.cost_per_change, viewer, filters, by="cohort")
@@ -149,16 +147,12 @@ with value_tab:
     csv_download(by_cohort, "cost per change by cohort", viewer, PAGE)
     csv_download(by_org, "cost per change by org", viewer, PAGE)
     st.caption("Over people whose work is measured in changes landed (outcomes). Cohort per person-month.")
-    flags = cached(tokenmaxxing.flags_by_org, viewer, filters)
-    st.subheader("Usage far above peers without more delivered work")
-    show_table(flags)
-    csv_download(flags, "tokenmaxxing flags by org", viewer, PAGE)
-    st.caption("Counted per org. Flag: tokens and agent time at least 6× the job family's median in 4 or more "
-               "weeks, sustained (60% of the weeks since it began), with no rise in changes landed.")
+    table_section(cached(tokenmaxxing.flags_by_org, viewer, filters),
+                  "Usage far above peers without more delivered work", "tokenmaxxing flags by org", viewer, PAGE,
+                  caption="Counted per org. Flag: tokens and agent time at least 6× the job family's median in 4 "
+                          "or more weeks, sustained (60% of the weeks since it began), with no rise in changes landed.")
     delivered = cached(vendor_outcomes.vendor_outcomes_by_org, viewer, filters)
     if not delivered.empty:
-        st.subheader("What the tools report as delivered")
-        show_table(delivered)
-        csv_download(delivered, "vendor outcomes by org", viewer, PAGE)
-        st.caption("Claude Code: pull requests, commits and lines it helped create, and edit-tool proposals "
-                   "accepted; Copilot: suggestions accepted and their lines. See docs/usage.md.")
+        table_section(delivered, "What the tools report as delivered", "vendor outcomes by org", viewer, PAGE,
+                      caption="Claude Code: pull requests, commits and lines it helped create, and edit-tool "
+                              "proposals accepted; Copilot: suggestions accepted and their lines. See docs/usage.md.")

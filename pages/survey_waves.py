@@ -90,7 +90,7 @@ with create_tab:
         audience=None if is_admin else [], question_ids=list(bank), submit="Create wave",
     )
     if submitted:
-        result = surveys.create_wave(con, viewer, today=today, **values)
+        result = surveys.create_wave(con, viewer, surveys.WaveForm(**values), today=today)
         if result.ok:
             st.session_state["survey_waves_flash"] = "Wave created."
             st.rerun()
@@ -112,7 +112,7 @@ with edit_tab:
                 submit="Save changes",
             )
             if submitted:
-                result = surveys.update_wave(con, viewer, wave_id, today=today, **values)
+                result = surveys.update_wave(con, viewer, wave_id, surveys.WaveForm(**values), today=today)
                 if result.ok:
                     st.session_state["survey_waves_flash"] = "Wave saved."
                     st.rerun()
@@ -130,12 +130,18 @@ closed = cached(favourability.closed_waves, today)
 min_scores = privacy.current_rules(con).min_scores
 closed_titles = dict(zip(closed["wave_id"], closed["title"], strict=True))
 
-with favourable_tab:
+
+def closed_wave_choice(key: str) -> str | None:
+    """The closed wave the viewer picks (newest first); None, saying so, while none has closed."""
     if closed.empty:
         st.write("No survey has closed yet.")
-    else:
-        wave_id = st.selectbox("Wave", list(closed["wave_id"])[::-1], format_func=closed_titles.get,
-                               key="favourable_wave_id")
+        return None
+    return st.selectbox("Wave", list(closed["wave_id"])[::-1], format_func=closed_titles.get, key=key)
+
+
+with favourable_tab:
+    wave_id = closed_wave_choice("favourable_wave_id")
+    if wave_id is not None:
         by = st.radio("Show", list(favourability.BY_CHOICES), horizontal=True, key="favourable_by",
                       format_func={"all": "My scope as a whole", "org": "Each org", "team": "Each team"}.get)
         against = st.radio("Compare with", list(favourability.AGAINST_CHOICES), horizontal=True,
@@ -173,11 +179,8 @@ with favourable_tab:
             csv_download(table, f"favourability {wave_id}", viewer, "survey_waves")
 
 with focus_tab:
-    if closed.empty:
-        st.write("No survey has closed yet.")
-    else:
-        wave_id = st.selectbox("Wave", list(closed["wave_id"])[::-1], format_func=closed_titles.get,
-                               key="focus_wave_id")
+    wave_id = closed_wave_choice("focus_wave_id")
+    if wave_id is not None:
         group = st.selectbox("Group", cached(focus_areas.focus_groups, viewer), key="focus_group")
         outcome = st.radio("Outcome", list(focus_areas.OUTCOMES), horizontal=True, key="focus_outcome",
                            format_func=focus_areas.OUTCOMES.get)

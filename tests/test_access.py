@@ -35,9 +35,9 @@ def role_db(sample_db_path, tmp_path_factory):
     other = next(o for (o,) in con.execute("SELECT DISTINCT org FROM stg_job_history ORDER BY 1").fetchall()
                  if o not in hr.orgs)
     admin = auth.viewer_for(con, "admin")
-    wave = surveys.create_wave(con, admin, title="Other org pulse", opens_on=date.today(),
-                               closes_on=date.today() + timedelta(days=7), audience_orgs=[other],
-                               question_ids=["qb_morale_1", "qb_enps"], today=date.today())
+    form = surveys.WaveForm(title="Other org pulse", opens_on=date.today(), closes_on=date.today() + timedelta(days=7),
+                            audience_orgs=[other], question_ids=["qb_morale_1", "qb_enps"])
+    wave = surveys.create_wave(con, admin, form, today=date.today())
     con.close()
     mp = pytest.MonkeyPatch()
     point_app(db_path, mp)
@@ -200,9 +200,14 @@ def test_admin_audit_log_shows_sign_ins_views_and_downloads(role_db):
     assert "qb_morale_1" not in details
 
 
-def test_admin_changes_scope_and_it_takes_effect_at_once(role_db, tmp_path, monkeypatch):
-    # a private copy: this test changes accounts
-    db_path = point_app(copy_db(role_db["path"], tmp_path), monkeypatch)
+@pytest.fixture
+def private_db(role_db, tmp_path, monkeypatch):
+    """A copy of the role database (and its key) that the app opens, for a test that changes it."""
+    return point_app(copy_db(role_db["path"], tmp_path), monkeypatch)
+
+
+def test_admin_changes_scope_and_it_takes_effect_at_once(role_db, private_db):
+    db_path = private_db  # this test changes accounts
     at = page_as("admin", "access_admin")
     assert_no_exception(at)
     at.selectbox(key="access_user").set_value("hr").run()
@@ -216,6 +221,29 @@ def test_admin_changes_scope_and_it_takes_effect_at_once(role_db, tmp_path, monk
     assert change and json.loads(change[-1][0])["after"]["orgs"] == new_scope
     hr = page_as("hr", "survey_waves")
     assert role_db["other_wave"] in set(hr.dataframe[0].value[label_for("wave_id")])
+
+
+def test_admin_creates_and_edits_a_wave_on_the_page(private_db):
+    db_path = private_db  # this test adds a wave
+    at = page_as("admin", "survey_waves")
+    tomorrow = date.today() + timedelta(days=1)  # scheduled, so it can still be edited
+    next(t for t in at.text_input if t.label == "Title").input("Spring pulse")
+    next(d for d in at.date_input if d.label == "Opens on").set_value(tomorrow)
+    next(d for d in at.date_input if d.label == "Closes on").set_value(tomorrow + timedelta(days=6))
+    _button(at, "Create wave").click().run()
+    assert_no_exception(at)
+    assert [s.value for s in at.success] == ["Wave created."]
+    created = query_db(db_path, "SELECT wave_id, audience_orgs FROM stg_survey_waves WHERE title = 'Spring pulse'")
+    assert len(created) == 1 and created[0][1] is None  # the admin's default: the whole company
+    at.selectbox(key="edit_wave_id").set_value(created[0][0]).run()
+    titles = [t for t in at.text_input if t.label == "Title"]
+    assert len(titles) == 2, "the new wave is scheduled, so the edit form offers it"
+    titles[1].input("Spring pulse, edited")
+    _button(at, "Save changes").click().run()
+    assert_no_exception(at)
+    assert [s.value for s in at.success] == ["Wave saved."]
+    assert query_db(db_path, "SELECT title FROM stg_survey_waves WHERE wave_id = ?", [created[0][0]]) == [
+        ("Spring pulse, edited",)]
 
 
 def test_last_admin_cannot_lock_everyone_out(role_db, tmp_path):
@@ -261,8 +289,8 @@ def test_oidc_email_maps_to_an_account_or_person(role_db, tmp_path, monkeypatch)
     assert "No access is set up" in _errors(stranger)
 
 
-def test_pulse_form_keeps_answers_on_error_then_submits_once(role_db, tmp_path, monkeypatch):
-    db_path = point_app(copy_db(role_db["path"], tmp_path), monkeypatch)
+def test_pulse_form_keeps_answers_on_error_then_submits_once(private_db):
+    db_path = private_db
     at = app_as("employee", "pulse_survey")
     assert_no_exception(at)
     assert "coded key" in " ".join(str(i.value) for i in at.info)  # confidentiality, said plainly

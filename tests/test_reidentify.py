@@ -46,10 +46,9 @@ def hard_company(tmp_path_factory):
     load_folder(folder / "src", db_path, key_path=key_path)
     con = duckdb.connect(str(db_path))
     day = END - timedelta(days=2)
-    wave = surveys.create_wave(
-        con, Viewer("system", Role.ADMIN), title="In-app pulse", opens_on=day, closes_on=day + timedelta(days=6),
-        audience_orgs=None, question_ids=[q.question_id for q in surveys.QUESTION_BANK], today=day,
-    ).wave_id
+    form = surveys.WaveForm(title="In-app pulse", opens_on=day, closes_on=day + timedelta(days=6), audience_orgs=None,
+                            question_ids=[q.question_id for q in surveys.QUESTION_BANK])
+    wave = surveys.create_wave(con, Viewer("system", Role.ADMIN), form, today=day).wave_id
     people = [r[0] for r in con.execute(
         "SELECT employee_id FROM int_assignments WHERE valid_from <= ? AND (valid_to IS NULL OR ? < valid_to) "
         "ORDER BY hash(employee_id) LIMIT 12", [day, day]).fetchall()]

@@ -125,9 +125,9 @@ def test_the_cache_version_moves_with_submissions_and_wave_changes_only(surveyed
                                    today=TODAY).status == "accepted"
     second = surveys.cache_version(surveyed)
     assert second != first
-    created = surveys.create_wave(surveyed, ADMIN, title="Next", opens_on=TODAY + timedelta(days=1),
-                                  closes_on=TODAY + timedelta(days=9), audience_orgs=None,
-                                  question_ids=["qb_morale_1"], today=TODAY)
+    created = surveys.create_wave(surveyed, ADMIN, surveys.WaveForm(title="Next", opens_on=TODAY + timedelta(days=1),
+                                                                    closes_on=TODAY + timedelta(days=9), audience_orgs=None,
+                                                                    question_ids=["qb_morale_1"]), today=TODAY)
     assert created.ok
     third = surveys.cache_version(surveyed)
     assert third not in (first, second)

@@ -193,9 +193,9 @@ def test_simultaneous_double_submit_by_one_person_keeps_exactly_one(company):
 
 def _create(con, viewer, **changes):
     fields = dict(title="November pulse", opens_on=TODAY + timedelta(days=1), closes_on=TODAY + timedelta(days=14),
-                  audience_orgs=None, question_ids=[q.question_id for q in surveys.QUESTION_BANK], today=TODAY)
+                  audience_orgs=None, question_ids=[q.question_id for q in surveys.QUESTION_BANK])
     fields.update(changes)
-    return surveys.create_wave(con, viewer, **fields)
+    return surveys.create_wave(con, viewer, surveys.WaveForm(**fields), today=TODAY)
 
 
 def test_create_edit_until_open_and_close_early(company):
@@ -205,15 +205,16 @@ def test_create_edit_until_open_and_close_early(company):
     assert (wave.source, wave.audience_orgs, wave.status(TODAY)) == ("app", None, "scheduled")
     assert [q.question_id for q in surveys.wave_questions(company, wave.wave_id)] == [
         q.question_id for q in surveys.QUESTION_BANK]
-    edited = surveys.update_wave(company, ADMIN, wave.wave_id, title="Edited", opens_on=TODAY + timedelta(days=1),
-                                 closes_on=TODAY + timedelta(days=5), audience_orgs=["Beta"],
-                                 question_ids=["qb_morale_1", "qb_enps"], today=TODAY)
+    edited = surveys.update_wave(company, ADMIN, wave.wave_id, surveys.WaveForm(
+        title="Edited", opens_on=TODAY + timedelta(days=1), closes_on=TODAY + timedelta(days=5), audience_orgs=["Beta"],
+        question_ids=["qb_morale_1", "qb_enps"]), today=TODAY)
     assert edited.ok
     assert surveys.get_wave(company, wave.wave_id).audience_orgs == ("Beta",)
     assert len(surveys.wave_questions(company, wave.wave_id)) == 2
     opened_day = TODAY + timedelta(days=2)
-    late = surveys.update_wave(company, ADMIN, wave.wave_id, title="Too late", opens_on=opened_day,
-                               closes_on=opened_day, audience_orgs=None, question_ids=["qb_morale_1"], today=opened_day)
+    late = surveys.update_wave(company, ADMIN, wave.wave_id, surveys.WaveForm(
+        title="Too late", opens_on=opened_day, closes_on=opened_day, audience_orgs=None, question_ids=["qb_morale_1"]),
+        today=opened_day)
     assert not late.ok and "until it opens" in late.errors[surveys.FORM_ERROR]
     assert surveys.close_wave(company, ADMIN, wave.wave_id, opened_day).ok
     assert surveys.get_wave(company, wave.wave_id).status(opened_day) == "closed"
@@ -245,8 +246,8 @@ def test_hr_partner_manages_waves_of_their_own_orgs_only(company):
     assert listed.loc[mine.wave_id, "manage"] and not listed.loc[company_wide.wave_id, "manage"]
     with pytest.raises(ScopeError):
         surveys.close_wave(company, HR_ALPHA, company_wide.wave_id, TODAY + timedelta(days=2))
-    assert not surveys.update_wave(company, HR_ALPHA, theirs.wave_id, title="x", opens_on=TODAY, closes_on=TODAY,
-                                   audience_orgs=["Alpha"], question_ids=["qb_morale_1"], today=TODAY).ok
+    assert not surveys.update_wave(company, HR_ALPHA, theirs.wave_id, surveys.WaveForm(
+        title="x", opens_on=TODAY, closes_on=TODAY, audience_orgs=["Alpha"], question_ids=["qb_morale_1"]), today=TODAY).ok
     with pytest.raises(ScopeError):
         surveys.list_waves(company, person("E001"), TODAY)
 

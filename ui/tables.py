@@ -7,7 +7,9 @@ from collections.abc import Mapping
 import pandas as pd
 import streamlit as st
 
+from ui.downloads import csv_download
 from workforce import tables
+from workforce.viewer import Viewer
 
 
 def show_table(
@@ -24,3 +26,13 @@ def show_table(
     view = tables.table_view(frame, labels=labels, kinds=kinds, hide=hide, width=width)
     config = {label: st.column_config.Column(label, width=px, help=label) for label, px in view.widths.items()}
     st.dataframe(view.styler(), hide_index=True, width="stretch", height=height, column_config=config)
+
+
+def table_section(frame: pd.DataFrame, title: str, download: str, viewer: Viewer, page: str, *,
+                  caption: str | None = None) -> None:
+    """A subheaded table with its CSV download (`download` names the file) and an optional caption."""
+    st.subheader(title)
+    show_table(frame)
+    csv_download(frame, download, viewer, page)
+    if caption:
+        st.caption(caption)

@@ -42,6 +42,8 @@ USAGE_SQL = SQL_DIR / "usage"
 GRAINS = ("day", "week", "month", "rolling30")
 GROUP_BYS = ("org", "team", "vendor", "tool", "model")
 MANDATES = {"mandates": "mandate_orgs"}  # the mandates of a kind ($kind) per org in scope they cover
+IN_SCOPE = {"usage_in_scope": "usage_in_scope"}  # the rows of mart_usage_day every filter selects
+HEADCOUNT = {"headcount_in_scope": "headcount_in_scope"}  # the weekly headcount rows the filters select
 # The fewest active people a usage figure may stand for, for every role but admin (the same 5 as
 # the survey's minimum group; docs/usage.md, docs/security.md).
 MIN_ACTIVE_PEOPLE = 5
@@ -108,13 +110,13 @@ def spend_over_time(
 def token_mix(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters, grain: str = "week") -> pd.DataFrame:
     """period, token_kind (uncached input / output / cache read / cache write), tokens, share."""
     params = scope_params(con, viewer, filters) | {"grain": _choice(grain, GRAINS[:3], "grain")}
-    frame = run(con, "token_mix", params)
+    frame = run(con, "token_mix", params, relations=IN_SCOPE)
     return release(viewer, frame, active_people(con, viewer, filters, grain), on=["period"], values=["tokens", "share"])
 
 
 def spend_summary(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters) -> pd.DataFrame:
     """One row: cost_usd, total_tokens, list_price_cost_usd, cache_read_share, last/prior 30 days."""
-    frame = run(con, "spend_summary", scope_params(con, viewer, filters))
+    frame = run(con, "spend_summary", scope_params(con, viewer, filters), relations=IN_SCOPE)
     if frame.empty or minimum_people(viewer) == 0:
         return frame
     row = frame.iloc[0]
@@ -149,20 +151,20 @@ def mandates_in_scope(
 
 def adoption_weekly(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters) -> pd.DataFrame:
     """week, org, active_users, headcount, adoption (= active_users / headcount)."""
-    return release_headcount(viewer, run(con, "adoption_weekly", scope_params(con, viewer, filters)),
+    return release_headcount(viewer, run(con, "adoption_weekly", scope_params(con, viewer, filters), relations=HEADCOUNT),
                              "headcount", ["active_users", "adoption"])
 
 
 def adoption_vs_target(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters) -> pd.DataFrame:
     """Per adoption_target mandate, org and week from its effective date: adoption, target, met."""
     params = scope_params(con, viewer, filters) | {"min_people": minimum_people(viewer), "kind": "adoption_target"}
-    return run(con, "adoption_vs_target", params, relations=MANDATES)
+    return run(con, "adoption_vs_target", params, relations=MANDATES | HEADCOUNT)
 
 
 def adoption_target_status(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters) -> pd.DataFrame:
     """Per adoption_target mandate and org: weeks, weeks met, latest adoption and whether it met."""
     params = scope_params(con, viewer, filters) | {"min_people": minimum_people(viewer), "kind": "adoption_target"}
-    return run(con, "adoption_target_status", params, relations=MANDATES | {"series": "adoption_vs_target"})
+    return run(con, "adoption_target_status", params, relations=MANDATES | HEADCOUNT | {"series": "adoption_vs_target"})
 
 
 def usage_cohorts(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters) -> pd.DataFrame:
@@ -218,8 +220,8 @@ def budget_months(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filte
 
 def daily_spend(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters) -> pd.DataFrame:
     """day, cost_usd for every calendar day of the history up to the end filter: the forecast's input."""
-    frame = run(con, "daily_spend", scope_params(con, viewer, filters))
-    history = dataclasses.replace(filters, start=None)
+    history = dataclasses.replace(filters, start=None)  # the model needs the whole history
+    frame = run(con, "daily_spend", scope_params(con, viewer, history), relations=IN_SCOPE)
     if minimum_people(viewer) and _most_people(con, viewer, history) < minimum_people(viewer):
         return frame.iloc[0:0]  # too few people to project their spend
     return frame

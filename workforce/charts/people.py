@@ -39,17 +39,10 @@ def headcount_chart(frame: pd.DataFrame, events: pd.DataFrame | None = None) -> 
     """People per org each month: the seven largest orgs in colour, the rest grey as Other."""
     theme.check_size(len(frame))
     frame = theme.top_groups(frame, "org", "headcount")
-    line = (
-        alt.Chart(frame)
-        .mark_line(point=True)
-        .encode(
-            x=alt.X("month:T", title="Month (first day)"),
-            y=alt.Y("headcount:Q", title="People employed", scale=alt.Scale(zero=True)),
-            color=theme.group_colour(frame, "Org"),
-            detail="org:N",
-            tooltip=[alt.Tooltip("month:T", title="Date"), alt.Tooltip("org:N", title="Org"),
-                     alt.Tooltip("headcount:Q", title="People", format=",")],
-        )
+    line = theme.org_lines(
+        frame, alt.Y("headcount:Q", title="People employed", scale=alt.Scale(zero=True)),
+        [alt.Tooltip("month:T", title="Date"), alt.Tooltip("org:N", title="Org"),
+         alt.Tooltip("headcount:Q", title="People", format=",")],
     )
     chart = line + event_rules(events) if events is not None and not events.empty else line
     return theme.titled(chart, "Headcount by org (people, first day of each month)",
@@ -110,18 +103,11 @@ def span_trend_chart(frame: pd.DataFrame, threshold: int) -> alt.Chart:
     long = frame.melt(id_vars=["month", "org", "shown"], value_vars=["median_span", "p90_span"], var_name="statistic",
                       value_name="span").dropna()
     long["statistic"] = long["statistic"].map({"median_span": "median", "p90_span": "90th percentile"})
-    lines = (
-        alt.Chart(long)
-        .mark_line(point=True)
-        .encode(
-            x=alt.X("month:T", title="Month (first day)"),
-            y=alt.Y("span:Q", title="Direct reports per manager"),
-            color=theme.group_colour(long, "Org"),
-            detail="org:N",
-            strokeDash=alt.StrokeDash("statistic:N", title="Statistic"),
-            tooltip=[alt.Tooltip("month:T", title="Date"), alt.Tooltip("org:N", title="Org"),
-                     alt.Tooltip("statistic:N", title="Statistic"), alt.Tooltip("span:Q", title="Reports", format=".1f")],
-        )
+    lines = theme.org_lines(
+        long, alt.Y("span:Q", title="Direct reports per manager"),
+        [alt.Tooltip("month:T", title="Date"), alt.Tooltip("org:N", title="Org"),
+         alt.Tooltip("statistic:N", title="Statistic"), alt.Tooltip("span:Q", title="Reports", format=".1f")],
+        strokeDash=alt.StrokeDash("statistic:N", title="Statistic"),
     )
     rule = alt.Chart(pd.DataFrame({"threshold": [threshold]})).mark_rule(color=theme.MARKER_COLOUR).encode(
         y="threshold:Q", tooltip=[alt.Tooltip("threshold:Q", title="Span threshold")]
@@ -158,18 +144,11 @@ def span_histogram(frame: pd.DataFrame, threshold: int) -> alt.Chart:
 def layers_chart(frame: pd.DataFrame) -> alt.Chart:
     theme.check_size(len(frame))
     frame = theme.top_groups(frame, "org")
-    chart = (
-        alt.Chart(frame)
-        .mark_line(point=True)
-        .encode(
-            x=alt.X("month:T", title="Month (first day)"),
-            y=alt.Y("layers:Q", title="Management layers", axis=alt.Axis(tickMinStep=1)),
-            color=theme.group_colour(frame, "Org"),
-            detail="org:N",
-            tooltip=[alt.Tooltip("month:T", title="Date"), alt.Tooltip("org:N", title="Org"),
-                     alt.Tooltip("layers:Q", title="Layers"),
-                     alt.Tooltip("mean_depth:Q", title="Mean managers above a person", format=".2f")],
-        )
+    chart = theme.org_lines(
+        frame, alt.Y("layers:Q", title="Management layers", axis=alt.Axis(tickMinStep=1)),
+        [alt.Tooltip("month:T", title="Date"), alt.Tooltip("org:N", title="Org"),
+         alt.Tooltip("layers:Q", title="Layers"),
+         alt.Tooltip("mean_depth:Q", title="Mean managers above a person", format=".2f")],
     )
     return theme.titled(chart, "Management layers by org (managers above the deepest person)",
                         "Lines of each org's number of management layers on the first day of each month.")

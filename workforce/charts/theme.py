@@ -113,6 +113,26 @@ def group_colour(frame: pd.DataFrame, title: str) -> alt.Color:
     return alt.Color("shown:N", title=title, scale=alt.Scale(domain=domain, range=colours), sort=domain)
 
 
+def org_lines(frame: pd.DataFrame, y: alt.Y, tooltip: list[alt.Tooltip], *, x: alt.X | None = None,
+              detail: alt.Detail | str = "org:N", **encodings: object) -> alt.Chart:
+    """Lines with points of a measure per org over the months, from a frame marked by
+    `top_groups(frame, "org", ...)`: the named orgs in palette colours, the rest grey as Other.
+    Each org stays its own line (`detail`; add keys such as a mandate that split it further), so
+    the orgs under Other are never joined into one zigzag. `x` defaults to the month's first day."""
+    return (
+        alt.Chart(frame)
+        .mark_line(point=True)
+        .encode(
+            x=x if x is not None else alt.X("month:T", title="Month (first day)"),
+            y=y,
+            color=group_colour(frame, "Org"),
+            detail=detail,
+            tooltip=tooltip,
+            **encodings,
+        )
+    )
+
+
 def complete_periods(frame: pd.DataFrame, field: str, grain: str, through: date | None) -> pd.DataFrame:
     """Rows of periods that end on or before `through` (the data's last day): the last, partial
     week or month would otherwise be drawn as a drop."""

@@ -313,23 +313,18 @@ def quota_overages(frame: pd.DataFrame) -> alt.Chart:
     """Share of people above a usage_quota per org and month."""
     theme.check_size(len(frame))
     frame = theme.top_groups(frame, "org", "headcount")
-    chart = (
-        alt.Chart(frame)
-        .mark_line(point=True)
-        .encode(
-            x=alt.X("month:T", title="Month", timeUnit="yearmonth"),
-            y=alt.Y("share_over:Q", title="People above the quota (%)", axis=alt.Axis(format="%")),
-            color=theme.group_colour(frame, "Org"),
-            detail=alt.Detail(["org:N", "mandate_id:N"]),
-            tooltip=[
-                alt.Tooltip("mandate_id:N", title="Mandate"),
-                alt.Tooltip("org:N", title="Org"),
-                alt.Tooltip("month:T", title="Month", timeUnit="yearmonth"),
-                alt.Tooltip("people_over:Q", title="People above", format=","),
-                alt.Tooltip("headcount:Q", title="People", format=","),
-                alt.Tooltip("quota_tokens_per_month:Q", title="Quota (tokens / month)", format=",.0f"),
-            ],
-        )
+    chart = theme.org_lines(
+        frame, alt.Y("share_over:Q", title="People above the quota (%)", axis=alt.Axis(format="%")),
+        [
+            alt.Tooltip("mandate_id:N", title="Mandate"),
+            alt.Tooltip("org:N", title="Org"),
+            alt.Tooltip("month:T", title="Month", timeUnit="yearmonth"),
+            alt.Tooltip("people_over:Q", title="People above", format=","),
+            alt.Tooltip("headcount:Q", title="People", format=","),
+            alt.Tooltip("quota_tokens_per_month:Q", title="Quota (tokens / month)", format=",.0f"),
+        ],
+        x=alt.X("month:T", title="Month", timeUnit="yearmonth"),
+        detail=alt.Detail(["org:N", "mandate_id:N"]),
     )
     return theme.titled(chart, "Usage quotas: people above the monthly token quota per org (%)",
                         "Lines show, per org under a usage-quota mandate, the share of people whose monthly "

@@ -53,12 +53,16 @@ SELECTED = {"selected": "surveys/selected_responses"}
 def _scoped_selection(
     con: duckdb.DuckDBPyConnection,
     viewer: Viewer,
+    by: str | None,
     orgs: Iterable[str] | None,
     teams: Iterable[str] | Iterable[tuple[str, str]] | None,
     levels: Iterable[str] | None,
     tenure_bands: Iterable[str] | None,
 ) -> Selection:
-    """The viewer's request narrowed to their scope. Employees get the company as a whole only."""
+    """The viewer's request narrowed to their scope. Employees get the company as a whole only
+    (no breakdown `by`, no narrower group)."""
+    if viewer.role == Role.EMPLOYEE and by is not None:
+        raise ScopeError(f"{viewer.username} sees company-level survey results only")
     if levels or tenure_bands:
         raise ValueError(NOT_RELEASED)
     if viewer.role == Role.EMPLOYEE:
@@ -152,9 +156,7 @@ def survey_groups(
     column; each wave is judged on its own lattice.
     """
     rules = rules or current_rules(con)
-    if viewer.role == Role.EMPLOYEE and by is not None:
-        raise ScopeError(f"{viewer.username} sees company-level survey results only")
-    sel = _scoped_selection(con, viewer, orgs, teams, levels, tenure_bands)
+    sel = _scoped_selection(con, viewer, by, orgs, teams, levels, tenure_bands)
     several = not isinstance(wave_id, str)
     wave_ids = list(dict.fromkeys(wave_id)) if several else [wave_id]
     lattices = wave_lattices(con, wave_ids, rules.min_scores)
@@ -198,9 +200,7 @@ def visible_comments(
     `limit` per group, under a leading `group` column. Render as plain text only.
     """
     rules = rules or current_rules(con)
-    if viewer.role == Role.EMPLOYEE and by is not None:
-        raise ScopeError(f"{viewer.username} sees company-level survey results only")
-    sel = _scoped_selection(con, viewer, orgs, teams, levels, tenure_bands)
+    sel = _scoped_selection(con, viewer, by, orgs, teams, levels, tenure_bands)
     lattice = wave_lattice(con, wave_id, rules.min_comments)
     if by is None:
         if not lattice.visible(sel):

@@ -29,6 +29,7 @@ from workforce.surveys.waves import (
     MAX_WAVE_DAYS,
     TITLE_MAX,
     Wave,
+    WaveForm,
     WaveResult,
     all_waves,
     cache_version,
@@ -47,7 +48,7 @@ from workforce.surveys.waves import (
 __all__ = [
     "BANK_BY_ID", "COMMENT_MAX", "CONFIDENTIALITY_NOTE", "DEMO_WAVE_DAYS", "FORM_ERROR", "KEY_UNAVAILABLE",
     "LIKERT_LABELS", "MAX_WAVE_DAYS", "QUESTION_BANK", "RESPONDENT_MARTS", "TITLE_MAX", "Question", "SubmitResult",
-    "Wave", "WaveResult", "all_waves", "cache_version", "can_manage", "close_wave", "company_results",
+    "Wave", "WaveForm", "WaveResult", "all_waves", "cache_version", "can_manage", "close_wave", "company_results",
     "create_wave", "ensure_demo_wave", "ensure_tables", "get_wave", "has_submitted", "list_waves",
     "open_waves_for", "sees_wave", "submit_response", "update_wave", "validate_answers", "response_rates",
     "wave_questions",

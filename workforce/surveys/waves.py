@@ -52,6 +52,17 @@ class Wave:
 
 
 @dataclass(frozen=True)
+class WaveForm:
+    """What a wave is created or edited with, as typed in the form; `create_wave` and
+    `update_wave` check it (`WaveResult.errors` names each field that is wrong)."""
+    title: str
+    opens_on: date | None
+    closes_on: date | None
+    audience_orgs: Iterable[str] | None  # None: the whole company (admins only)
+    question_ids: Iterable[str]
+
+
+@dataclass(frozen=True)
 class WaveResult:
     ok: bool
     wave_id: str | None = None
@@ -132,17 +143,13 @@ def wave_questions(con: duckdb.DuckDBPyConnection, wave_id: str) -> list[Questio
 
 
 def _validate_wave(
-    con: duckdb.DuckDBPyConnection,
-    viewer: Viewer,
-    title: str,
-    opens_on: date | None,
-    closes_on: date | None,
-    audience_orgs: Iterable[str] | None,
-    question_ids: Iterable[str],
-    today: date,
-) -> tuple[dict[str, str], tuple[str, ...] | None, list[str]]:
+    con: duckdb.DuckDBPyConnection, viewer: Viewer, form: WaveForm, today: date,
+) -> tuple[dict[str, str], dict[str, object], list[str]]:
+    """The form's errors by field, the wave's row as stored (title, dates, audience) and the
+    chosen question ids in order; the row is to be written only when there are no errors."""
     errors: dict[str, str] = {}
-    title = (title or "").strip()
+    title = (form.title or "").strip()
+    opens_on, closes_on, audience_orgs = form.opens_on, form.closes_on, form.audience_orgs
     if not title:
         errors["title"] = "Title: enter a title."
     elif len(title) > TITLE_MAX:
@@ -172,13 +179,20 @@ def _validate_wave(
             errors["audience"] = "Audience: choose at least one org, or the whole company."
         elif outside:
             errors["audience"] = f"Audience: not an org you may survey: {', '.join(outside)}."
-    chosen = list(dict.fromkeys(question_ids))
+    chosen = list(dict.fromkeys(form.question_ids))
     unknown = [q for q in chosen if q not in BANK_BY_ID]
     if unknown:
         errors["questions"] = f"Questions: not in the question bank: {', '.join(unknown)}."
     elif not any(BANK_BY_ID[q].kind != "text" for q in chosen):
         errors["questions"] = "Questions: pick at least one scored question (a comment alone is not a pulse)."
-    return errors, audience, chosen
+    row = {"title": title, "opens_on": opens_on, "closes_on": closes_on,
+           "audience_orgs": list(audience) if audience is not None else None}
+    return errors, row, chosen
+
+
+def _save_wave(con: duckdb.DuckDBPyConnection, statement: str, row: dict[str, object], question_ids: list[str]) -> None:
+    """Write a validated wave's row (`statement`: insert or update) and its questions in one transaction."""
+    _in_transaction(con, lambda c: query(c, statement, row), lambda c: _write_questions(c, str(row["wave_id"]), question_ids))
 
 
 def _write_questions(con: duckdb.DuckDBPyConnection, wave_id: str, question_ids: list[str]) -> None:
@@ -203,68 +217,55 @@ def _in_transaction(con: duckdb.DuckDBPyConnection, *steps) -> None:
         raise
 
 
-def create_wave(
-    con: duckdb.DuckDBPyConnection,
-    viewer: Viewer,
-    *,
-    title: str,
-    opens_on: date | None,
-    closes_on: date | None,
-    audience_orgs: Iterable[str] | None,
-    question_ids: Iterable[str],
-    today: date,
-) -> WaveResult:
-    """Create a pulse wave from the question bank. `audience_orgs` None: the whole company (admins)."""
+def _wave_to_manage(con: duckdb.DuckDBPyConnection, viewer: Viewer, wave_id: str, verb: str) -> Wave | None:
+    """The wave `viewer` is to `verb` (change, close); None when they cannot see it, which reads
+    as if it did not exist. ScopeError when they see it but may not manage it."""
+    require_role(viewer, Role.ADMIN, Role.HR_PARTNER)
+    wave = get_wave(con, wave_id)
+    if wave is None or not sees_wave(viewer, wave):
+        return None
+    if not can_manage(viewer, wave):
+        raise ScopeError(f"{viewer.username} may not {verb} wave {wave_id}")
+    return wave
+
+
+def _no_such_wave(wave_id: str) -> WaveResult:
+    return WaveResult(False, errors={FORM_ERROR: f"Wave {wave_id!r} does not exist."})
+
+
+def create_wave(con: duckdb.DuckDBPyConnection, viewer: Viewer, form: WaveForm, *, today: date) -> WaveResult:
+    """Create a pulse wave from the question bank. `form.audience_orgs` None: the whole company (admins)."""
     require_role(viewer, Role.ADMIN, Role.HR_PARTNER)
     ensure_tables(con)
-    errors, audience, chosen = _validate_wave(con, viewer, title, opens_on, closes_on, audience_orgs, question_ids, today)
+    errors, row, chosen = _validate_wave(con, viewer, form, today)
     if errors:
         return WaveResult(False, errors=errors)
-    wave_id = f"app-{opens_on:%Y%m%d}-{uuid.uuid4().hex[:8]}"
-    row = {"wave_id": wave_id, "title": title.strip(), "opens_on": opens_on, "closes_on": closes_on,
-           "audience_orgs": list(audience) if audience is not None else None, "created_by": viewer.username}
-    _in_transaction(con, lambda c: query(c, "surveys/insert_wave", row), lambda c: _write_questions(c, wave_id, chosen))
+    wave_id = f"app-{form.opens_on:%Y%m%d}-{uuid.uuid4().hex[:8]}"
+    _save_wave(con, "surveys/insert_wave", row | {"wave_id": wave_id, "created_by": viewer.username}, chosen)
     return WaveResult(True, wave_id=wave_id)
 
 
 def update_wave(
-    con: duckdb.DuckDBPyConnection,
-    viewer: Viewer,
-    wave_id: str,
-    *,
-    title: str,
-    opens_on: date | None,
-    closes_on: date | None,
-    audience_orgs: Iterable[str] | None,
-    question_ids: Iterable[str],
-    today: date,
+    con: duckdb.DuckDBPyConnection, viewer: Viewer, wave_id: str, form: WaveForm, *, today: date,
 ) -> WaveResult:
     """Edit a wave until it opens; afterwards people may already have answered its questions."""
-    require_role(viewer, Role.ADMIN, Role.HR_PARTNER)
-    wave = get_wave(con, wave_id)
-    if wave is None or not sees_wave(viewer, wave):
-        return WaveResult(False, errors={FORM_ERROR: f"Wave {wave_id!r} does not exist."})
-    if not can_manage(viewer, wave):
-        raise ScopeError(f"{viewer.username} may not change wave {wave_id}")
+    wave = _wave_to_manage(con, viewer, wave_id, "change")
+    if wave is None:
+        return _no_such_wave(wave_id)
     if wave.status(today) != "scheduled":
         return WaveResult(False, wave_id, {FORM_ERROR: "A wave can be edited only until it opens."})
-    errors, audience, chosen = _validate_wave(con, viewer, title, opens_on, closes_on, audience_orgs, question_ids, today)
+    errors, row, chosen = _validate_wave(con, viewer, form, today)
     if errors:
         return WaveResult(False, wave_id, errors)
-    row = {"wave_id": wave_id, "title": title.strip(), "opens_on": opens_on, "closes_on": closes_on,
-           "audience_orgs": list(audience) if audience is not None else None}
-    _in_transaction(con, lambda c: query(c, "surveys/update_wave", row), lambda c: _write_questions(c, wave_id, chosen))
+    _save_wave(con, "surveys/update_wave", row | {"wave_id": wave_id}, chosen)
     return WaveResult(True, wave_id)
 
 
 def close_wave(con: duckdb.DuckDBPyConnection, viewer: Viewer, wave_id: str, today: date) -> WaveResult:
     """Close an open wave early: it stops taking answers today (its last day becomes yesterday)."""
-    require_role(viewer, Role.ADMIN, Role.HR_PARTNER)
-    wave = get_wave(con, wave_id)
-    if wave is None or not sees_wave(viewer, wave):
-        return WaveResult(False, errors={FORM_ERROR: f"Wave {wave_id!r} does not exist."})
-    if not can_manage(viewer, wave):
-        raise ScopeError(f"{viewer.username} may not close wave {wave_id}")
+    wave = _wave_to_manage(con, viewer, wave_id, "close")
+    if wave is None:
+        return _no_such_wave(wave_id)
     if wave.status(today) != "open":
         return WaveResult(False, wave_id, {FORM_ERROR: f"Only an open wave can be closed; this one is {wave.status(today)}."})
     last_day = today - timedelta(days=1)
@@ -282,8 +283,7 @@ def ensure_demo_wave(con: duckdb.DuckDBPyConnection, today: date) -> str | None:
     if query(con, "surveys/open_company_waves", {"today": today}).fetchall()[0][0]:
         return None
     system = Viewer("system", Role.ADMIN)
-    result = create_wave(
-        con, system, title=f"Pulse {today:%B %Y}", opens_on=today, closes_on=today + timedelta(days=DEMO_WAVE_DAYS - 1),
-        audience_orgs=None, question_ids=[q.question_id for q in QUESTION_BANK], today=today,
-    )
+    form = WaveForm(title=f"Pulse {today:%B %Y}", opens_on=today, closes_on=today + timedelta(days=DEMO_WAVE_DAYS - 1),
+                    audience_orgs=None, question_ids=[q.question_id for q in QUESTION_BANK])
+    result = create_wave(con, system, form, today=today)
     return result.wave_id

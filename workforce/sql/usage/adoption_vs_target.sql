@@ -6,15 +6,12 @@
 -- for a mandate on one team); with one, the people of those teams counted here from
 -- mart_usage_person_week (a person who moved team mid-week is one person). The branch the
 -- bound $teams rules out reads nothing. Runs over `mandates` (mandate_orgs.sql, $kind =
--- 'adoption_target').
+-- 'adoption_target') and `headcount_in_scope` (headcount_in_scope.sql).
 WITH heads AS (
     SELECT m.mandate_id, m.org, h.week, sum(h.headcount) AS headcount
     FROM mandates AS m
-    JOIN mart_headcount_week AS h
+    JOIN headcount_in_scope AS h
         ON h.org = m.org AND (m.team IS NULL OR h.team = m.team) AND h.week >= m.effective_date
-    WHERE ($teams::VARCHAR[] IS NULL OR list_contains($teams, h.team))
-      AND ($start::DATE IS NULL OR h.week >= date_trunc('week', $start::DATE))
-      AND ($end::DATE IS NULL OR h.week <= $end::DATE)
     GROUP BY ALL
 ),
 active AS (

@@ -1,17 +1,13 @@
 -- Weekly adoption per org: people with at least one usage row in the week ÷ people employed
--- on the week's Monday (mart_headcount_week). Vendor and tool filters do not apply: a person
--- is an active AI user whatever the tool.
+-- on the week's Monday (`headcount_in_scope`: headcount_in_scope.sql). Vendor and tool filters
+-- do not apply: a person is an active AI user whatever the tool.
 -- Active users, by the grain the filter needs: without a team filter the org rows the loader
 -- counted (mart_usage_active_week); with one, the people of those teams counted here from
 -- mart_usage_person_week (a person who moved team mid-week is one person, so team rows of the
 -- mart do not add up). The branch the bound $teams rules out reads nothing.
 WITH heads AS (
     SELECT week, org, sum(headcount) AS headcount
-    FROM mart_headcount_week
-    WHERE list_contains($orgs, org)
-      AND ($teams::VARCHAR[] IS NULL OR list_contains($teams, team))
-      AND ($start::DATE IS NULL OR week >= date_trunc('week', $start::DATE))
-      AND ($end::DATE IS NULL OR week <= $end::DATE)
+    FROM headcount_in_scope
     GROUP BY ALL
 ),
 active AS (

@@ -1,16 +1,10 @@
 -- Daily spend of the scope, every calendar day from the data's first day to $end (or its
--- last), zeros included: the series the forecast is fitted on. The start filter is not
--- applied: the model needs the whole history.
--- Grain: mart_usage_day's org rows without a team filter, its team rows with one.
+-- last), zeros included: the series the forecast is fitted on. Runs over `usage_in_scope`
+-- (usage_in_scope.sql) with no start ($start NULL, usage.daily_spend): the model needs the whole
+-- history.
 WITH filtered AS (
     SELECT usage_date, cost_usd
-    FROM mart_usage_day
-    WHERE whole_org = ($teams::VARCHAR[] IS NULL)
-      AND list_contains($orgs, org)
-      AND ($teams::VARCHAR[] IS NULL OR list_contains($teams, team))
-      AND ($vendors::VARCHAR[] IS NULL OR list_contains($vendors, vendor))
-      AND ($tools::VARCHAR[] IS NULL OR list_contains($tools, tool))
-      AND ($end::DATE IS NULL OR usage_date <= $end::DATE)
+    FROM usage_in_scope
 ),
 days AS (
     SELECT unnest(generate_series(

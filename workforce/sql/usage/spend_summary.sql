@@ -1,16 +1,9 @@
 -- Headline figures for the filters: spend, tokens, the part priced from the list, and the
 -- last 30 days against the 30 before them (ending on the last day with usage in range).
--- Grain: mart_usage_day's org rows without a team filter, its team rows with one.
+-- Runs over `usage_in_scope` (usage_in_scope.sql: the usage rows the filters select).
 WITH filtered AS (
     SELECT usage_date, cost_usd, list_price_cost_usd, total_tokens, cache_read_tokens
-    FROM mart_usage_day
-    WHERE whole_org = ($teams::VARCHAR[] IS NULL)
-      AND list_contains($orgs, org)
-      AND ($teams::VARCHAR[] IS NULL OR list_contains($teams, team))
-      AND ($vendors::VARCHAR[] IS NULL OR list_contains($vendors, vendor))
-      AND ($tools::VARCHAR[] IS NULL OR list_contains($tools, tool))
-      AND ($start::DATE IS NULL OR usage_date >= $start::DATE)
-      AND ($end::DATE IS NULL OR usage_date <= $end::DATE)
+    FROM usage_in_scope
 ),
 last_day AS (SELECT max(usage_date) AS d FROM filtered)
 SELECT

@@ -1,7 +1,7 @@
 -- Tokens per period by kind: uncached input, output, cache read and cache write, in the
 -- viewer's scope. Cache reads are cheap and cache writes dear, so the mix explains spend
 -- that tokens alone do not.
--- Grain: mart_usage_day's org rows without a team filter, its team rows with one.
+-- Runs over `usage_in_scope` (usage_in_scope.sql: the usage rows the filters select).
 WITH filtered AS (
     SELECT
         CASE $grain
@@ -10,14 +10,7 @@ WITH filtered AS (
             ELSE date_trunc('week', usage_date)
         END::DATE AS period,
         input_tokens, output_tokens, cache_read_tokens, cache_write_tokens
-    FROM mart_usage_day
-    WHERE whole_org = ($teams::VARCHAR[] IS NULL)
-      AND list_contains($orgs, org)
-      AND ($teams::VARCHAR[] IS NULL OR list_contains($teams, team))
-      AND ($vendors::VARCHAR[] IS NULL OR list_contains($vendors, vendor))
-      AND ($tools::VARCHAR[] IS NULL OR list_contains($tools, tool))
-      AND ($start::DATE IS NULL OR usage_date >= $start::DATE)
-      AND ($end::DATE IS NULL OR usage_date <= $end::DATE)
+    FROM usage_in_scope
 ),
 totals AS (
     SELECT period,
