@@ -60,9 +60,6 @@ def main(argv: list[str] | None = None) -> int:
     summ = commands.add_parser("summary", help="fit every model and print the effects as JSON")
     add_database(summ)
     summ.add_argument("--no-ph-test", action="store_true", help="skip the proportional-hazards test")
-    summ.add_argument("--uncorrected", action="store_true",
-                      help="accepted for old scripts; the morale hazard ratio is always the uncorrected fit now, "
-                           "with the corrected one beside it")
     summ.set_defaults(func=_summary)
     sim = commands.add_parser("simulate-mandates",
                               help="plant mandate rollouts with the generator and check the mandate estimator over seeds")
