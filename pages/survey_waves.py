@@ -77,12 +77,16 @@ with live_tab:
         rules = privacy.current_rules(con)
         rates = surveys.response_rates(con, viewer, wave_id, today)  # live: not cached
         st.caption(
-            "Participation as a band of the response rate, counted to the end of yesterday, for orgs with at "
-            f"least {max(privacy.LIVE_MIN, rules.min_scores)} answers; no count of answers is shown while a "
-            "wave is open, so no single answer can be spotted."
+            "Participation as a band of the response rate, counted to the end of yesterday, for orgs and teams "
+            f"with at least {max(privacy.LIVE_MIN, rules.min_scores)} answers; no count of answers is shown while "
+            "a wave is open, and a team's band is left out where, with its org's, it would tell whether someone "
+            "answered."
         )
         show_table(rates, labels={"audience": "People in audience", "shown": "Enough answers to show"})
         csv_download(rates, f"response rates {wave_id}", viewer, "survey_waves")
+        st.subheader("Per team")
+        show_table(surveys.team_response_rates(con, viewer, wave_id, today),  # live: not cached
+                   labels={"audience": "People in audience", "shown": "Enough answers to show"})
 
 with create_tab:
     submitted, values = wave_form(

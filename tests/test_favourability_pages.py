@@ -11,7 +11,8 @@ import duckdb
 import pytest
 
 from tests.apptest import app_as, assert_no_exception, chart_title
-from workforce import auth, reminders, surveys, tables
+from workforce import auth, privacy, reminders, surveys, tables
+from workforce.viewer import Role
 
 SPLIT = tables.FAVOURABILITY_LABELS["split"]
 CHANGE = re.compile(r"^[+−]?\d+ \([+−]?\d+ to [+−]?\d+\) (up|down|no clear change)$|^not shown in the previous wave$")
@@ -50,6 +51,26 @@ def test_survey_waves_shows_favourability_and_focus_grid(app_db, user):
     frames = [df.value for df in at.dataframe]  # columns by the labels the page gives them
     favourable = next(f for f in frames if SPLIT in f.columns)
     _reads_as_favourability(favourable)
+    # live participation per team, beside the per-org table: bands only, within the viewer's orgs
+    con = duckdb.connect(str(app_db))
+    viewer = auth.viewer_for(con, user)
+    con.close()
+    org_rates, team_rates = [f for f in frames if "Enough answers to show" in f.columns]
+    assert "Team" not in org_rates.columns and team_rates["Team"].notna().all() and len(team_rates)
+    assert not {c.lower() for c in team_rates.columns} & {"respondents", "answers", "count"}
+    bands = {name for _, name in privacy.rules.PARTICIPATION_BANDS}
+    assert set(team_rates.loc[team_rates["Enough answers to show"], "Participation"]) <= bands
+    assert not set(team_rates.loc[~team_rates["Enough answers to show"], "Participation"]) & bands
+    if viewer.role == Role.HR_PARTNER:
+        assert set(team_rates["Org"]) <= set(viewer.orgs) and set(org_rates["Org"]) <= set(viewer.orgs)
+    else:
+        assert len(set(team_rates["Org"])) > 1
+
+
+@pytest.mark.parametrize("user", ["exec", "employee"])
+def test_live_participation_is_not_offered_to_executives_or_employees(app_db, user):
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        app_as(user, "survey_waves")
 
 
 def test_hr_partner_sees_their_orgs_teams_and_falls_back_with_a_note(app_db):
