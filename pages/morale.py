@@ -8,11 +8,17 @@ import streamlit as st
 from ui.filters import breadcrumb, sidebar_filters
 from ui.session import cached, log_view, require_page
 from ui.tables import show_table
-from workforce import drill, survey_results
+from workforce import drill, survey_results, tables
 from workforce.charts import survey as charts
+from workforce.charts.favourability import favourability_chart
 from workforce.charts.theme import wrap_title
 
 GROUPINGS = {"org": "Org", "team": "Team", "all": "Everything in my selection"}
+FAVOURABILITY_NOTE = (
+    "Favourable = answers of 4–5, neutral = 3, unfavourable = 1–2, as % of the answers. Change: points since the "
+    "previous closed survey, with its 95% interval (“no clear change” when the interval includes 0). Gap: points "
+    "against the company. A theme or question where nearly everyone gave the same kind of answer is not shown."
+)
 
 viewer = require_page("morale")
 st.title("Morale & survey results")
@@ -61,6 +67,13 @@ with themes_tab:
         heatmap = charts.theme_heatmap_chart(heat, shown)
         own = heatmap.title if isinstance(heatmap.title, str) else "Theme scores by group"
         st.altair_chart(heatmap.properties(title=wrap_title(drill.scoped_title(own, level))), width="stretch")
+    themes = cached(survey_results.favourability_of, viewer, filters, wave_id, by, "theme")
+    st.subheader("Favourability per theme")
+    st.caption(FAVOURABILITY_NOTE)
+    if themes.empty:
+        st.info("No theme of a group in this selection can show its favourability for this wave.")
+    else:
+        show_table(**tables.compact_favourability(themes, groups=by != "all"))
 
 with questions_tab:
     answers = cached(survey_results.likert_distribution, viewer, filters, wave_id)
@@ -69,6 +82,15 @@ with questions_tab:
     else:
         st.altair_chart(charts.likert_chart(answers).properties(
             title=wrap_title(drill.scoped_title("Answers per question (% of respondents)", level))), width="stretch")
+    items = cached(survey_results.favourability_of, viewer, filters, wave_id, "all", "item")
+    st.subheader("Favourability per question")
+    st.caption(FAVOURABILITY_NOTE)
+    if items.empty:
+        st.info("No question of this selection can show its favourability for this wave.")
+    else:
+        st.altair_chart(favourability_chart(items).properties(
+            title=wrap_title(drill.scoped_title("Favourability per question (% of answers)", level))), width="stretch")
+        show_table(**tables.compact_favourability(items))
 
 with comments_tab:
     comment_by = st.radio("Comments of", list(GROUPINGS), index=2, format_func=GROUPINGS.get, horizontal=True,

@@ -11,7 +11,7 @@ import streamlit as st
 from ui.session import cached, db, log_view, require_page
 from ui.survey_followup import employee_actions_section
 from ui.tables import show_table
-from workforce import favourability, privacy, surveys
+from workforce import favourability, privacy, surveys, tables
 from workforce.charts.favourability import favourability_chart
 
 # The morale theme's score is the morale index: one column, not two.
@@ -121,12 +121,4 @@ else:
         st.write("This survey's company results cannot be shown.")
     else:
         st.altair_chart(favourability_chart(table), width="stretch")
-        show_table(
-            table[["kind", "text", "favourable", "neutral", "unfavourable", "mean", "change", "change_low",
-                   "change_high", "change_label"]],
-            labels={"kind": "Row", "text": "Item", "favourable": "Favourable %", "neutral": "Neutral %",
-                    "unfavourable": "Unfavourable %", "mean": "Mean (1–5)", "change": "Change (points)",
-                    "change_low": "Change from", "change_high": "Change to", "change_label": "Change"},
-            kinds={"favourable": "number", "neutral": "number", "unfavourable": "number", "change": "number",
-                   "change_low": "number", "change_high": "number"},
-        )
+        show_table(**tables.compact_favourability(table))

@@ -10,7 +10,7 @@ from ui.downloads import csv_download
 from ui.session import cached, db, log_view, require_page
 from ui.survey_followup import action_plans_section, comment_topics_section
 from ui.tables import show_table
-from workforce import favourability, focus_areas, options, privacy, surveys
+from workforce import favourability, focus_areas, options, privacy, surveys, tables
 from workforce.charts.favourability import favourability_chart, focus_chart
 from workforce.inert import markdown_escape
 from workforce.viewer import Role
@@ -77,12 +77,16 @@ with live_tab:
         rules = privacy.current_rules(con)
         rates = surveys.response_rates(con, viewer, wave_id, today)  # live: not cached
         st.caption(
-            "Participation as a band of the response rate, counted to the end of yesterday, for orgs with at "
-            f"least {max(privacy.LIVE_MIN, rules.min_scores)} answers; no count of answers is shown while a "
-            "wave is open, so no single answer can be spotted."
+            "Participation as a band of the response rate, counted to the end of yesterday, for orgs and teams "
+            f"with at least {max(privacy.LIVE_MIN, rules.min_scores)} answers; no count of answers is shown while "
+            "a wave is open, and a team's band is left out where, with its org's, it would tell whether someone "
+            "answered."
         )
         show_table(rates, labels={"audience": "People in audience", "shown": "Enough answers to show"})
         csv_download(rates, f"response rates {wave_id}", viewer, "survey_waves")
+        st.subheader("Per team")
+        show_table(surveys.team_response_rates(con, viewer, wave_id, today),  # live: not cached
+                   labels={"audience": "People in audience", "shown": "Enough answers to show"})
 
 with create_tab:
     submitted, values = wave_form(
@@ -160,22 +164,7 @@ with favourable_tab:
             groups = list(dict.fromkeys(table["group"]))
             group = groups[0] if len(groups) == 1 else st.selectbox("Group", groups, key="favourable_group")
             st.altair_chart(favourability_chart(table[table["group"] == group]), width="stretch")
-            show_table(
-                table,
-                labels={
-                    "group": "Group", "kind": "Row", "theme": "Theme", "text": "Item",
-                    "respondents_band": "Answers", "favourable": "Favourable %", "neutral": "Neutral %",
-                    "unfavourable": "Unfavourable %", "mean": "Mean (1–5)",
-                    "previous_favourable": "Previous favourable %", "change": "Change (points)",
-                    "change_low": "Change from", "change_high": "Change to", "change_label": "Change",
-                    "parent": "Compared with", "parent_favourable": "Their favourable %", "gap": "Gap (points)",
-                },
-                kinds={c: "number" for c in ("favourable", "neutral", "unfavourable", "previous_favourable", "change",
-                                             "change_low", "change_high", "parent_favourable", "gap")},
-                # the CSV download has every column; the page keeps the table within its width
-                hide=("question_id", "kind", "theme", "respondents_band", "previous_favourable", "parent_favourable",
-                      "parent", "mean"),
-            )
+            show_table(**tables.compact_favourability(table))  # every figure, within the page width
             csv_download(table, f"favourability {wave_id}", viewer, "survey_waves")
 
 with focus_tab:

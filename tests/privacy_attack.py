@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import math
 import random
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -202,6 +203,106 @@ def released_below_minimum(atoms: pd.DataFrame, min_n: int) -> list[tuple[Select
     lattice = build_lattice(atoms, min_n)
     counts = atoms["n"].to_numpy(np.int64)
     return [(sel, int(v @ counts)) for sel, v in released_vectors(lattice, atoms) if int(v @ counts) < min_n]
+
+
+# ---------------------------------------------------------------------------------------------
+# Live participation of an open wave: each released band as the respondent counts it allows, the
+# lines of the org tree (company = orgs + the rest, org = teams + the rest) and the days in order
+# (counts only grow) narrowing those ranges until nothing moves. A group of people is given away
+# when its range leaves no doubt about one of them: everyone answered, or no one did.
+
+
+def live_range(participation: str, audience: int, floor: int) -> tuple[int, int]:
+    """The respondent counts one released live row allows: a band's, "too few" (under `floor`),
+    or anything when the row is withheld for another reason."""
+    lows = [low for low, _ in privacy.rules.PARTICIPATION_BANDS]
+    names = [name for _, name in privacy.rules.PARTICIPATION_BANDS]
+    if participation in names:
+        i = names.index(participation)
+        top = audience if i == len(names) - 1 else math.ceil(lows[i + 1] * audience) - 1
+        return max(floor, math.ceil(lows[i] * audience)), top
+    if participation.startswith("too few"):
+        return 0, min(floor - 1, audience)
+    return 0, audience
+
+
+def live_given_away(days: Sequence[pd.DataFrame], floor: int) -> list[tuple[str, int, tuple[int, int]]]:
+    """(group, audience, range) of every group whose members' answering follows from the live rows
+    of these days (oldest first; the admin's view: org rows, team rows, "All orgs")."""
+    ranges: dict[tuple[int, str, str | None], list[int]] = {}
+    sizes: dict[tuple[str, str | None], int] = {}
+    lines: list[tuple[tuple[str, str | None], list[tuple[str, str | None]]]] = []
+    for d, rows in enumerate(days):
+        for r in rows.itertuples(index=False):
+            ranges[(d, r.org, r.team)] = list(live_range(r.participation, int(r.audience), floor))
+            sizes[(r.org, r.team)] = int(r.audience)
+    first = days[0]
+    orgs = [(o, None) for o in first.loc[first["team"].isna() & (first["org"] != "All orgs"), "org"]]
+    lines.append((("All orgs", None), orgs))
+    for org, _ in orgs:
+        lines.append(((org, None), [(org, t) for t in first.loc[first["org"] == org, "team"].dropna()]))
+    for parent, children in lines:  # the people of the parent in none of its listed children
+        rest = (parent[0], f"(rest of {parent[0]})")
+        sizes[rest] = sizes[parent] - sum(sizes[c] for c in children)
+        children.append(rest)
+        for d in range(len(days)):
+            ranges[(d, *rest)] = [0, max(sizes[rest], 0)]
+    changed = True
+    while changed:
+        changed = False
+
+        def narrow(key, low, high):
+            nonlocal changed
+            now = ranges[key]
+            new = [max(now[0], low), min(now[1], high)]
+            if new != now:
+                ranges[key], changed = new, True
+
+        for d in range(len(days)):
+            for parent, children in lines:
+                p = ranges[(d, *parent)]
+                kids = [ranges[(d, *c)] for c in children]
+                narrow((d, *parent), sum(k[0] for k in kids), sum(k[1] for k in kids))
+                for c, k in zip(children, kids, strict=True):
+                    others_low = sum(x[0] for x in kids) - k[0]
+                    others_high = sum(x[1] for x in kids) - k[1]
+                    narrow((d, *c), p[0] - others_high, p[1] - others_low)
+            if d:  # yesterday's respondents are still respondents today
+                for group in sizes:
+                    narrow((d, *group), ranges[(d - 1, *group)][0], sizes[group])
+                    narrow((d - 1, *group), 0, ranges[(d, *group)][1])
+    found = []
+    for (d, org, team), (low, high) in sorted(ranges.items(), key=str):
+        n = sizes[(org, team)]
+        if n >= 1 and (low >= n or high <= 0 or low > high):
+            found.append((f"day {d} {org}" + (f" / {team}" if team else ""), n, (low, high)))
+    return found
+
+
+def live_company(teams: dict[tuple[str, str], tuple[int, int]]) -> duckdb.DuckDBPyConnection:
+    """An open wave "w1" (1–20 January 2026): per (org, team), (people in it, how many answered on
+    5 January). Only what live participation reads (no answers, no marts); add later submissions
+    with `answer_live`."""
+    con = duckdb.connect()
+    surveys.ensure_tables(con)
+    con.execute("INSERT INTO stg_survey_waves VALUES ('w1', 'Wave w1', DATE '2026-01-01', DATE '2026-01-20', NULL, "
+                "'app', NULL, NULL)")
+    con.execute("CREATE TABLE int_assignments (employee_id VARCHAR, org VARCHAR, team VARCHAR, valid_from DATE, "
+                "valid_to DATE)")
+    people = [(f"E{o}{t}{i}", o, t) for (o, t), (n, _) in teams.items() for i in range(n)]
+    con.executemany("INSERT INTO int_assignments VALUES (?, ?, ?, DATE '2020-01-01', NULL)", people)
+    for (org, team), (_, answered) in teams.items():
+        answer_live(con, org, team, answered, date(2026, 1, 5))
+    return con
+
+
+def answer_live(con: duckdb.DuckDBPyConnection, org: str, team: str, n: int, day: date) -> None:
+    start = con.execute("SELECT count(*) FROM stg_survey_submissions").fetchall()[0][0]
+    if n:
+        con.executemany("INSERT INTO stg_survey_submissions (response_id, wave_id, respondent_key, submitted_at, org, team, "
+                        "source) VALUES (?, 'w1', ?, ?, ?, ?, 'app')",
+                        [(f"live{start + i}", f"klive{start + i}", datetime.combine(day, datetime.min.time()), org,
+                          team) for i in range(n)])
 
 
 # ---------------------------------------------------------------------------------------------

@@ -63,18 +63,21 @@ def atom_table(con) -> pd.DataFrame:
 def _mask(atoms: pd.DataFrame, group: str, scope: list[str]) -> np.ndarray:
     if group == "Company":
         return np.ones(len(atoms), bool)
-    if " / " in group:
-        org, team = group.split(" / ", 1)
-        return ((atoms["org"] == org) & (atoms["team"] == team)).to_numpy()
-    if group in scope:
-        return (atoms["org"] == group).to_numpy()
-    return atoms["org"].isin(group.split(", ")).to_numpy()  # a union of the viewer's orgs
+    mask = np.zeros(len(atoms), bool)
+    for part in group.split(", "):  # a union of the viewer's orgs, or of the teams of a filter
+        if " / " in part:
+            org, team = part.split(" / ", 1)
+            mask |= ((atoms["org"] == org) & (atoms["team"] == team)).to_numpy()
+        else:
+            mask |= (atoms["org"] == part).to_numpy()
+    return mask
 
 
 def releases(con, atoms: pd.DataFrame) -> list[tuple[str, str, np.ndarray]]:
     """(wave, item, vector over the wave's atoms of that item) of every group any viewer is shown:
     an admin's whole company, every org and every team (compared with the team's org, so each row
-    also carries its org's figure); an employee's company; an HR partner of two orgs, their union.
+    also carries its org's figure), also under the Morale page's filter of one or two teams; an
+    employee's company; an HR partner of two orgs, their union.
     An HR partner's orgs and teams are the admin's rows of those orgs (checked here): the rules
     never depend on who asks."""
     out = []
@@ -82,18 +85,28 @@ def releases(con, atoms: pd.DataFrame) -> list[tuple[str, str, np.ndarray]]:
     pair = Viewer("hr-pair", Role.HR_PARTNER, orgs=frozenset(orgs[:2]))
     single = Viewer("hr-one", Role.HR_PARTNER, orgs=frozenset(orgs[-1:]))
     for wave in ("w1", "w2"):
-        asked = [(ADMIN, by) for by in favourability.BY_CHOICES] + [(EMPLOYEE, "all"), (pair, "all")]
-        for viewer, by in asked:
-            table = favourability.favourability(con, viewer, wave, by=by, against="org", today=TODAY)
+        # the Morale page's team filter (bare team names, one or two) under each of its groupings
+        # (one team alone is its own cell, as in the breakdown by team: pairs add unions)
+        names = sorted({t for t in atoms.loc[atoms["wave_id"] == wave, "team"] if t is not None})
+        pairs = list(itertools.combinations(names, 2))
+        same_org = [p for p in pairs if p[0][:2] == p[1][:2]][:1]
+        filters = same_org + [p for p in pairs if p not in same_org][:1]
+        asked = [(ADMIN, by, ()) for by in favourability.BY_CHOICES] + [(EMPLOYEE, "all", ()), (pair, "all", ())]
+        asked += [(ADMIN, by, teams) for teams in filters for by in ("all", "org")]
+        for viewer, by, teams in asked:
+            table = favourability.favourability(con, viewer, wave, by=by, teams=teams, against="org", today=TODAY)
             scope = orgs if viewer.whole_company else sorted(viewer.orgs)
             for row in table[table["kind"] == "item"].itertuples():
                 in_wave = atoms[(atoms["wave_id"] == wave) & (atoms["question_id"] == row.question_id)]
-                out.append((wave, row.question_id, _mask(in_wave, row.group, scope).astype(np.int64)))
+                mask = _mask(in_wave, row.group, scope)
+                if teams:  # a group of the filter holds its chosen teams only, whatever its label
+                    mask &= in_wave["team"].isin(teams).to_numpy()
+                out.append((wave, row.question_id, mask.astype(np.int64)))
                 if isinstance(row.parent, str):
                     out.append((wave, row.question_id, _mask(in_wave, row.parent, scope).astype(np.int64)))
                 low = int(str(row.respondents_band).split("–")[0].replace(",", ""))
                 assert low >= privacy.DEFAULT_MIN_SCORES, row
-            if viewer is ADMIN and by == "team":
+            if viewer is ADMIN and by == "team" and not teams:
                 theirs = favourability.favourability(con, single, wave, by="team", against="org", today=TODAY)
                 ours = table[table["group"].str.startswith(f"{orgs[-1]} / ")]
                 pd.testing.assert_frame_equal(theirs.reset_index(drop=True), ours.reset_index(drop=True))

@@ -141,9 +141,10 @@ def test_a_distribution_whose_difference_with_a_wider_one_is_unanimous_is_withhe
 
 def _live_company(tmp_path):
     con = attack.survey_db({"w1": {("A", "a1"): 6, ("B", "b1"): 2}})
-    con.execute("CREATE TABLE int_assignments (employee_id VARCHAR, org VARCHAR, valid_from DATE, valid_to DATE)")
-    con.executemany("INSERT INTO int_assignments VALUES (?, ?, DATE '2020-01-01', NULL)",
-                    [(f"E{i}", "A" if i < 20 else "B") for i in range(30)])
+    con.execute("CREATE TABLE int_assignments (employee_id VARCHAR, org VARCHAR, team VARCHAR, valid_from DATE, "
+                "valid_to DATE)")
+    con.executemany("INSERT INTO int_assignments VALUES (?, ?, ?, DATE '2020-01-01', NULL)",
+                    [(f"E{i}", "A" if i < 20 else "B", "a1" if i < 20 else "b1") for i in range(30)])
     con.execute("UPDATE stg_survey_waves SET closes_on = DATE '2026-01-20'")
     return con
 
@@ -245,3 +246,57 @@ def org_trees(draw):
 def test_random_org_trees_release_no_small_group(atoms, min_n):
     assert attack.recovered_small_groups(atoms, min_n) == []
     assert attack.released_below_minimum(atoms, min_n) == []
+
+
+# ---------------------------------------------------------------------------------------------
+# Live participation per team (issue 17): the bands of an org and its teams, of the company and
+# its orgs, and of one team on two days, attacked together as ranges of respondent counts.
+
+LIVE_DAY = date(2026, 1, 6)  # counts the submissions of 5 January
+
+
+def _live_days(con, days):
+    return [surveys.live_rates(con, ADMIN, "w1", day) for day in days]
+
+
+def test_an_org_band_less_its_team_bands_does_not_give_away_a_small_team():
+    # A: 14 of a1's 20 answered (50–74%), all 4 of a2 (too few to show); A as a whole 18 of 24
+    # (75% or more). From A's band and a1's, a2 answered 18 − 14 = 4 of 4: each of them answered.
+    con = attack.live_company({("A", "a1"): (20, 14), ("A", "a2"): (4, 4), ("B", "b1"): (30, 10)})
+    rows = surveys.live_rates(con, ADMIN, "w1", LIVE_DAY)
+    assert attack.live_given_away([rows], 5) == []
+    by_group = rows.set_index(["org", rows["team"].fillna("")])
+    assert by_group.loc[("A", ""), "participation"] == "75% or more"  # the org's band stays
+    assert not by_group.loc[("A", "a1"), "shown"]  # a1's band would give a2 away
+    assert by_group.loc[("B", "b1"), "participation"] == "25–49%"  # a team alone in its org: nothing to take away
+
+
+def test_a_complete_team_of_five_is_not_shown():
+    con = attack.live_company({("A", "a1"): (5, 5), ("A", "a2"): (40, 12)})
+    rows = surveys.live_rates(con, ADMIN, "w1", LIVE_DAY)
+    assert attack.live_given_away([rows], 5) == []
+    assert not rows.loc[rows["team"] == "a1", "shown"].iloc[0]
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_live_bands_never_tell_whether_someone_answered(data):
+    """Random companies of 1–3 orgs with teams of 1–24 people, answers on two days: the org and team
+    bands of both days, with the "All orgs" band, leave every group's answering in doubt, and HR
+    partners get their own orgs' rows only."""
+    teams = {}
+    for o in range(data.draw(st.integers(1, 3))):
+        for t in range(data.draw(st.integers(1, 4))):
+            size = data.draw(st.integers(1, 24))
+            teams[(f"O{o}", f"O{o}t{t}")] = (size, data.draw(st.integers(0, size)))
+    con = attack.live_company(teams)
+    for (org, team), (size, answered) in teams.items():
+        later = data.draw(st.integers(0, size - answered))
+        if later:
+            attack.answer_live(con, org, team, later, LIVE_DAY)
+    days = _live_days(con, [LIVE_DAY, LIVE_DAY + timedelta(days=1)])
+    assert attack.live_given_away(days, 5) == []
+    hr = Viewer("hr", Role.HR_PARTNER, frozenset({"O0"}))
+    mine = surveys.live_rates(con, hr, "w1", LIVE_DAY)
+    assert set(mine["org"]) == {"O0"}
+    assert "respondents" not in mine.columns

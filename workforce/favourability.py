@@ -13,6 +13,7 @@ Definitions: docs/people.md ("Favourability"). Never imports streamlit.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -94,19 +95,30 @@ def change_label(low: float, high: float) -> str:
 
 
 def groups_for(
-    con: duckdb.DuckDBPyConnection, viewer: Viewer, wave_id: str, by: str, orgs: list[str] | None = None,
+    con: duckdb.DuckDBPyConnection, viewer: Viewer, wave_id: str, by: str, orgs: Sequence[str] | None = None,
+    teams: Sequence[str] | None = None,
 ) -> list[Group]:
     """The groups of a request within the viewer's scope: the selection as a whole ("all"), or each
-    org or team of it. Employees get the company only."""
+    org or team of it. `teams` (team names, as the page filters give them: that team in every org
+    of the selection) narrows each group to those teams' cells. Employees get the company only."""
     if by not in BY_CHOICES:
         raise ValueError(f"by must be one of {', '.join(BY_CHOICES)}; got {by!r}")
     if viewer.role == Role.EMPLOYEE:
-        if by != "all" or orgs:
+        if by != "all" or orgs or teams:
             raise ScopeError(f"{viewer.username} sees company-level survey results only")
         return [Group(COMPANY, COMPANY_CELL)]
-    scope = allowed_orgs(con, viewer, orgs or None)
+    orgs = list(orgs) if orgs else None
+    scope = allowed_orgs(con, viewer, orgs)
     if not scope:
         raise ScopeError(f"{viewer.username} may not see survey results of {orgs or 'any org'}")
+    if teams:
+        lattice = privacy.wave_lattices(con, [wave_id], privacy.current_rules(con).min_scores)[wave_id]
+        chosen = [(o, t) for o, t in lattice.teams if o in set(scope) and t in set(teams)]
+        if by == "all":
+            return [Group(", ".join(f"{o} / {t}" for o, t in chosen), tuple(chosen))] if chosen else []
+        if by == "org":
+            return [Group(o, tuple(p for p in chosen if p[0] == o)) for o in scope if any(p[0] == o for p in chosen)]
+        return [Group(f"{o} / {t}", ((o, t),), (o, ((o, privacy.ALL),))) for o, t in chosen]
     if by == "all":
         if viewer.whole_company and not orgs:
             return [Group(COMPANY, COMPANY_CELL)]
@@ -152,7 +164,8 @@ def _members(groups: list[Group], extra: dict[str, tuple[tuple[str, str], ...]])
 
 def favourability(
     con: duckdb.DuckDBPyConnection, viewer: Viewer, wave_id: str, *, by: str = "all",
-    orgs: list[str] | None = None, against: str = "company", today: date | None = None,
+    orgs: Sequence[str] | None = None, teams: Sequence[str] | None = None, against: str = "company",
+    today: date | None = None,
 ) -> pd.DataFrame:
     """Favourability of every likert5 item and theme of a closed wave, per group of the request.
 
@@ -172,7 +185,8 @@ def favourability(
     rules = privacy.current_rules(con)
     before = previous_wave(con, wave_id, today)
     wave_ids = [wave_id] + ([before] if before else [])
-    groups = groups_for(con, viewer, wave_id, by, orgs)
+    orgs, teams = (list(orgs) if orgs else None), (list(teams) if teams else None)
+    groups = groups_for(con, viewer, wave_id, by, orgs, teams)
     released = released_item_counts(con, wave_ids, rules)
     questions = query(con, "favourability/wave_items", {"wave_ids": wave_ids}).df()
     parents = {g.parent[0]: g.parent[1] for g in groups if g.parent is not None and against == "org"}
@@ -204,7 +218,7 @@ def favourability(
     out["gap"] = out["favourable"] - out["parent_favourable"]
     out.loc[out["parent_favourable"].isna(), "parent"] = None
     # respondents and means: an item's answers and mean; a theme's released respondents and score
-    scores = _theme_scores(con, viewer, wave_id, by, orgs, rules)
+    scores = _theme_scores(con, viewer, wave_id, by, orgs, teams, groups, rules)
     item = out["kind"] == "item"
     out["respondents_band"] = [privacy.count_band(int(n), rules.min_scores)[1] if i else scores.get((g, t), (None, None))[0]
                                for n, i, g, t in zip(out["answers"], item, out["group"], out["theme"], strict=True)]
@@ -237,7 +251,8 @@ def _change(r) -> dict[str, object]:
             "change_high": round(100 * high), "change_label": change_label(low, high)}
 
 
-def _theme_scores(con, viewer, wave_id, by, orgs, rules) -> dict[tuple[str, str], tuple[str | None, float | None]]:
+def _theme_scores(con, viewer, wave_id, by, orgs, teams, groups,
+                  rules) -> dict[tuple[str, str], tuple[str | None, float | None]]:
     """(group label, theme) → (respondents band, released theme score) from `privacy.survey_groups`."""
     if viewer.role == Role.EMPLOYEE:
         cell = privacy.company_cell(con, wave_id, rules)
@@ -246,13 +261,14 @@ def _theme_scores(con, viewer, wave_id, by, orgs, rules) -> dict[tuple[str, str]
         return {(COMPANY, t): (cell["respondents_band"], cell[f"score_{t}"]) for t in privacy.THEMES}
     layer_by = None if by == "all" else by
     whole = viewer.whole_company and not orgs
-    frame = privacy.survey_groups(con, viewer, wave_id, by=layer_by, orgs=None if whole else orgs, rules=rules)
+    frame = privacy.survey_groups(con, viewer, wave_id, by=layer_by, orgs=None if whole else orgs, teams=teams,
+                                  rules=rules)
     frame = frame[~frame["suppressed"]]
     out = {}
     for r in frame.to_dict("records"):
         label = r["group"]
         if label == "All":
-            label = COMPANY if whole else ", ".join(allowed_orgs(con, viewer, orgs or None))
+            label = groups[0].label if groups else COMPANY
         for t in privacy.THEMES:
             score = r[f"score_{t}"]
             out[(label, t)] = (r["respondents_band"], None if pd.isna(score) else float(score))

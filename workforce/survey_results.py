@@ -19,7 +19,7 @@ import duckdb
 import pandas as pd
 
 from etl.contract import THEMES
-from workforce import people, privacy, sentiment
+from workforce import favourability, people, privacy, sentiment
 from workforce.db import query
 from workforce.filters import Filters
 from workforce.viewer import Role, ScopeError, Viewer, allowed_orgs
@@ -163,6 +163,29 @@ def theme_heatmap(
     )
     current["respondents"] = current["respondents"].astype(int)
     return current.drop(columns="previous").sort_values(["group", "theme"], ignore_index=True)
+
+
+def favourability_of(
+    con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters, wave_id: str, by: str = "org",
+    kind: str = "theme",
+) -> pd.DataFrame:
+    """% favourable / neutral / unfavourable beside the page's means: per theme of each group of
+    `by` (kind "theme", beside the heat map), or per item and theme of the selection as a whole
+    (kind "item", beside the answer distributions), with the same filters and scope as the rest
+    of the page, the change since the previous closed wave and the gap to the company
+    (`workforce.favourability`, every count released by `workforce.privacy.items`).
+    Columns: `favourability.COLUMNS`; a group, theme or item the layer does not release has no row."""
+    if kind not in ("theme", "item"):
+        raise ValueError(f"kind must be theme or item; got {kind!r}")
+    _by(by)  # the page's groupings are favourability's
+    try:
+        table = favourability.favourability(con, viewer, wave_id, by=by,
+                                            orgs=filters.orgs or None, teams=filters.teams or None)
+    except ScopeError:
+        return pd.DataFrame(columns=favourability.COLUMNS)
+    if kind == "theme":
+        table = table[table["kind"] == "theme"]
+    return table.reset_index(drop=True)
 
 
 def likert_distribution(

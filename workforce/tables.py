@@ -271,3 +271,64 @@ def table_view(
     sizes = {label: _column_widths(label, shown[label], column_kinds[label]) for label in relabelled.columns}
     widths = fit_widths({k: w for k, (w, _) in sizes.items()}, width, {k: least for k, (_, least) in sizes.items()})
     return TableView(relabelled, column_kinds, widths)
+
+
+# ---------------------------------------------------------------------------------------------
+# Favourability (workforce.favourability) in few columns: every figure of a row, none hidden, in a
+# table that fits a page at 1,400 px (Survey waves, Morale and Pulse survey pages).
+
+FAVOURABILITY_LABELS = {
+    "group": "Group",
+    "item": "Item",
+    "respondents_band": "Answers",
+    "split": "Fav / neutral / unfav %",
+    "mean": "Mean (1–5)",
+    "change_text": "Change (points, 95% interval)",
+    "gap_text": "Gap (points)",
+}
+
+
+def _signed(points: object) -> str:
+    value = int(points)  # type: ignore[arg-type]
+    return f"+{value}" if value > 0 else f"−{-value}" if value < 0 else "0"
+
+
+def _change_text(row: Mapping[str, object]) -> str:
+    """"+4 (−2 to +10) no clear change", or why there is none (the previous figure is the current one
+    less the change)."""
+    if _missing(row["change"]):
+        return str(row["change_label"]) if not _missing(row["change_label"]) else MISSING
+    return f"{_signed(row['change'])} ({_signed(row['change_low'])} to {_signed(row['change_high'])}) {row['change_label']}"
+
+
+def _gap_text(row: Mapping[str, object]) -> str:
+    """"−3 vs Company" (the company's figure is this one less the gap)."""
+    if _missing(row["gap"]) or _missing(row["parent"]):
+        return MISSING
+    return f"{_signed(row['gap'])} vs {row['parent']}"
+
+
+def compact_favourability(table: pd.DataFrame, *, groups: bool | None = None) -> dict[str, object]:
+    """The arguments of `ui.tables.show_table` for a favourability frame (`favourability.COLUMNS`):
+    the three shares as "62 / 21 / 17", the change as "+4 (−2 to +10) no clear change" and the gap
+    as "−3 vs Company", so every figure shows within a page's width (the previous and the compared
+    group's % favourable are the current one less the change or the gap). `groups`: keep the
+    group column (default: when the frame holds more than one group)."""
+    rows = table.to_dict("records")
+    keep_groups = table["group"].nunique() > 1 if groups is None else groups
+    frame = pd.DataFrame({
+        "group": table["group"],
+        "item": [f"Theme: {r['text']}" if r["kind"] == "theme" else r["text"] for r in rows],
+        "respondents_band": table["respondents_band"],
+        "split": [f"{int(r['favourable'])} / {int(r['neutral'])} / {int(r['unfavourable'])}" for r in rows],
+        "mean": table["mean"],
+        "change_text": [_change_text(r) for r in rows],
+        "gap_text": [_gap_text(r) for r in rows],
+    }, index=table.index)
+    if not keep_groups:
+        frame = frame.drop(columns="group")
+    if frame["gap_text"].eq(MISSING).all():
+        frame = frame.drop(columns="gap_text")  # compared with nothing (the company itself)
+    labels = {c: FAVOURABILITY_LABELS[c] for c in frame.columns}
+    return {"frame": frame.reset_index(drop=True), "labels": labels,
+            "kinds": {"mean": "number", **{c: "text" for c in frame.columns if c != "mean"}}}

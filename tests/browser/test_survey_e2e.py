@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser import layout_checks
 from tests.browser.conftest import RESPONDENT_PASSWORD, RESPONDENTS
 from tests.browser.helpers import AppPage
 from tests.browser.pages_expected import spec
@@ -52,7 +53,15 @@ def hr_org_response_row(app: AppPage) -> dict[str, str]:
     app.open(spec("survey_waves"), default=False)
     header, *rows = app.table_rows(1)
     assert len(rows) == 1, f"the HR partner should see exactly their org: {rows}"
-    return dict(zip(header, rows[0], strict=True))
+    org = dict(zip(header, rows[0], strict=True))
+    # below it, the org's teams: bands only, none shown while fewer than 5 of the org answered
+    header, *teams = app.table_rows(2)
+    assert teams and "Team" in header and "Respondents" not in header, header
+    for team in (dict(zip(header, row, strict=True)) for row in teams):
+        assert team["Org"] == org["Org"], team
+        if org["Enough answers to show"] == "false":
+            assert team["Enough answers to show"] == "false", team
+    return org | {f"team {i}": "|".join(row) for i, row in enumerate(teams)}
 
 
 def test_submit_once_refuse_second_and_hr_sees_no_live_count(new_page, app_server):
@@ -128,5 +137,16 @@ def test_hr_partner_reads_favourability_and_the_focus_grid(new_page, app_server)
             assert word in text, (tab, word, text[:400])
     grid = main.get_by_role("tabpanel", name="Focus areas").locator('[data-testid="stVegaLiteChart"]').first
     assert "focus here" in grid.inner_text() or grid.locator("text", has_text="focus here").count() >= 1
+    # every favourability figure has its column, and the table fits the page without scrolling sideways
+    main.get_by_role("tab", name="Favourability").click()
+    hr.wait_idle()
+    panel = main.get_by_role("tabpanel", name="Favourability")
+    panel.locator('[data-testid="stDataFrame"] [role="gridcell"]').first.wait_for(state="attached")
+    table = next(t for t in panel.evaluate(layout_checks.TABLES_JS) if "Gap (points)" in t["header"])
+    for column in ("Item", "Answers", "Fav / neutral / unfav %", "Mean (1–5)", "Change (points, 95% interval)"):
+        assert column in table["header"], table["header"]
+    assert table["overflow"] <= 1, table
+    main.get_by_role("tab", name="Focus areas").click()
+    hr.wait_idle()
     hr.assert_no_exception()
     hr.screenshot("hr_partner-survey_waves-focus_areas")

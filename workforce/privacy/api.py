@@ -8,8 +8,10 @@
   explorer), pooled over the waves in which that team's cell is itself released;
 - `release_distribution`: answer distributions of a released group, none where one answer
   holds everyone or all but one;
-- `live_participation`: an open wave's participation per org, as coarse bands, counted to the
-  end of the previous day, only for groups of at least 5 respondents;
+- `live_participation`: an open wave's participation per org and team, as coarse bands,
+  counted to the end of the previous day, only for groups of at least 5 respondents, and never
+  where bands of an org and its teams (or of the company and its orgs) together would tell
+  whether someone answered;
 - `closed_survey_rows`: how many submissions and answers the data holds, closed waves only.
 
 Scores and counts of a wave are released only for cells of that wave's lattice
@@ -24,6 +26,7 @@ This module never imports streamlit and never returns a respondent-level row.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from datetime import date
 
@@ -36,10 +39,10 @@ from workforce.privacy.rules import (
     DISTRIBUTION_MINORITY,
     LIVE_MIN,
     MEASURES,
+    PARTICIPATION_BANDS,
     PrivacyRules,
     count_band,
     current_rules,
-    participation_band,
     round_measure,
 )
 from workforce.privacy.store import wave_lattice, wave_lattices
@@ -315,31 +318,126 @@ def release_distribution(frame: pd.DataFrame, min_n: int, wider: Sequence[pd.Dat
     return out.drop(columns=["answers"])
 
 
+LIVE_COLUMNS = ["org", "team", "audience", "participation", "shown"]
+ALL_ORGS = "All orgs"
+
+
 def live_participation(
     con: duckdb.DuckDBPyConnection, wave_id: str, audience: pd.DataFrame, today: date,
     rules: PrivacyRules | None = None,
 ) -> pd.DataFrame:
-    """Participation of a wave per org of `audience` (org, audience: people in it), plus an "All
-    orgs" row: the response rate's band (`rules.PARTICIPATION_BANDS`), counted over submissions
-    made before `today` (so it moves once a day, not with each submission), and only for groups
-    of at least max(5, minimum) respondents; other groups read "too few answers yet". No count
-    of respondents is released.
+    """Participation of a wave per org of `audience` and per team of each org, plus an "All orgs"
+    row: the response rate's band (`rules.PARTICIPATION_BANDS`), counted over submissions made
+    before `today` (so it moves once a day, not with each submission), and only for groups of at
+    least max(5, minimum) respondents; other groups read "too few answers yet". No count of
+    respondents is released.
 
-    Columns: org, audience, participation (text), shown (bool)."""
+    `audience`: (org, team, audience) people in each org (team None) and each team of it.
+
+    Columns: org, team (None: the org's row, and the "All orgs" row), audience, participation
+    (text), shown (bool)."""
     rules = rules or current_rules(con)
     floor = max(LIVE_MIN, rules.min_scores)
-    counts = query(con, "surveys/respondents_by_org", {"wave_id": wave_id, "before": today}).df()
-    table = audience.merge(counts, on="org", how="left").fillna({"respondents": 0})
-    total = pd.DataFrame({"org": ["All orgs"], "audience": [int(table["audience"].sum())],
-                          "respondents": [int(counts["respondents"].sum())]})
+    counts = query(con, "surveys/respondents_by_group", {"wave_id": wave_id, "before": today}).df()
+    keys = ["org", "team"]
+    table = audience.merge(counts[counts["org"].notna()], on=keys, how="left").fillna({"respondents": 0})
+    orgs = counts[counts["team"].isna()]
+    total = pd.DataFrame({"org": [ALL_ORGS], "team": [None], "respondents": [int(orgs["respondents"].sum())],
+                          "audience": [int(audience.loc[audience["team"].isna(), "audience"].sum())]})
     table = pd.concat([table, total], ignore_index=True)
-    shown = (table["respondents"] >= floor) & (table["audience"] > 0)
-    rate = (table["respondents"] / table["audience"].where(table["audience"] > 0)).clip(upper=1.0)
-    table["participation"] = [participation_band(r) if s else f"too few answers yet (under {floor})"
-                              for r, s in zip(rate.fillna(0.0), shown, strict=True)]
-    table["shown"] = shown
+    table["team"] = table["team"].astype(object).where(table["team"].notna(), None)
     table["audience"] = table["audience"].astype("int64")
-    return table[["org", "audience", "participation", "shown"]].reset_index(drop=True)
+    table["respondents"] = table["respondents"].astype("int64")
+    enough = (table["respondents"] >= floor) & (table["audience"] > 0)
+    rate = (table["respondents"] / table["audience"].where(table["audience"] > 0)).clip(upper=1.0).fillna(0.0)
+    table["band"] = pd.Series([_band_index(r) if ok else None for r, ok in zip(rate, enough, strict=True)],
+                              index=table.index, dtype=object)
+    table["withheld"] = False
+    _withhold_what_gives_away(table, floor)
+    table["shown"] = enough & ~table["withheld"]
+    table["participation"] = [
+        LIVE_WITHHELD if w else PARTICIPATION_BANDS[b][1] if ok else f"too few answers yet (under {floor})"
+        for b, ok, w in zip(table["band"], enough, table["withheld"], strict=True)]
+    return table[LIVE_COLUMNS].reset_index(drop=True)
+
+
+LIVE_WITHHELD = "not shown: with the other bands it would tell whether someone answered"
+
+
+def _band_index(rate: float) -> int:
+    return max(i for i, (low, _) in enumerate(PARTICIPATION_BANDS) if rate >= low)
+
+
+def _live_ranges(table: pd.DataFrame, floor: int) -> list[list[int]]:
+    """Per row, the respondent counts a reader of its released text can infer it holds."""
+    out = []
+    for n, band, withheld in zip(table["audience"], table["band"], table["withheld"], strict=True):
+        if withheld:
+            out.append([0, int(n)])
+        elif band is None:
+            out.append([0, min(floor - 1, int(n))])
+        else:
+            b = int(band)
+            high = n if b + 1 == len(PARTICIPATION_BANDS) else math.ceil(PARTICIPATION_BANDS[b + 1][0] * n) - 1
+            out.append([max(floor, math.ceil(PARTICIPATION_BANDS[b][0] * n)), int(high)])
+    return out
+
+
+def _given_away(table: pd.DataFrame, floor: int) -> list[tuple[int, int | None]]:
+    """Groups whose members' answering follows from the rows as they would be released: (parent,
+    member) row pairs of a line, member None for the people of the parent in none of its rows.
+    The lines are the org tree's: "All orgs" = its orgs + the rest, an org = its teams + the rest;
+    each row's range is narrowed by the others' until nothing moves (the rows of one day; counts
+    only grow, so a later day's rows narrow nothing further: docs/security.md)."""
+    ranges = _live_ranges(table, floor)
+    sizes = table["audience"].tolist()
+    orgs = table.index[table["team"].isna() & (table["org"] != ALL_ORGS)].tolist()
+    lines = [(int(table.index[table["org"] == ALL_ORGS][0]), orgs)]
+    lines += [(i, table.index[(table["org"] == table.at[i, "org"]) & table["team"].notna()].tolist()) for i in orgs]
+    rest_sizes = [max(sizes[p] - sum(sizes[c] for c in kids), 0) for p, kids in lines]
+    rests = [[0, n] for n in rest_sizes]
+    moved = True
+    while moved:
+        moved = False
+        for (parent, kids), rest in zip(lines, rests, strict=True):
+            members, top = [ranges[c] for c in kids] + [rest], ranges[parent]
+            for m in [top, *members]:
+                low, high = sum(x[0] for x in members), sum(x[1] for x in members)
+                new = ([max(top[0], low), min(top[1], high)] if m is top
+                       else [max(m[0], top[0] - (high - m[1])), min(m[1], top[1] - (low - m[0]))])
+                if new != m:
+                    m[:], moved = new, True
+    found = []
+    for (parent, kids), rest, rest_size in zip(lines, rests, rest_sizes, strict=True):
+        for member, (low, high), n in [*((c, ranges[c], sizes[c]) for c in [parent, *kids]), (None, rest, rest_size)]:
+            if n >= 1 and (low >= n or high <= 0 or low > high):
+                found.append((parent, member))
+    return found
+
+
+def _withhold_what_gives_away(table: pd.DataFrame, floor: int) -> None:
+    """Withhold rows until no group's answering follows from the others (`_given_away`): a shown
+    row pinned down, itself; else, for a leak within an org, its team rows; for a leak among the
+    orgs, the "All orgs" row; when that is not enough, the org and its teams (or every row)."""
+    company = table["org"] == ALL_ORGS
+    while leaks := _given_away(table, floor):
+        parent, member = leaks[0]
+        if bool(company[parent]):
+            line = table.index[~company].tolist()
+            widen = table.index[company].tolist()
+        else:
+            line = table.index[table["org"] == table.at[parent, "org"]].tolist()
+            widen = [i for i in line if table.at[i, "team"] is not None]
+        if member is not None and member != parent and table.at[member, "band"] is not None \
+                and not table.at[member, "withheld"]:
+            chosen = [member]  # a shown row pinned down by the others
+        elif not table.loc[widen, "withheld"].all():
+            chosen = widen
+        elif not table.loc[line, "withheld"].all():
+            chosen = line
+        else:
+            chosen = table.index.tolist()  # never needed: every row withheld gives nothing away
+        table.loc[chosen, "withheld"] = True
 
 
 def closed_survey_rows(con: duckdb.DuckDBPyConnection, today: date) -> dict[str, int]:

@@ -12,7 +12,7 @@ Never imports streamlit.
 """
 
 from workforce.surveys.bank import BANK_BY_ID, COMMENT_MAX, LIKERT_LABELS, QUESTION_BANK, Question
-from workforce.surveys.results import company_results, response_rates
+from workforce.surveys.results import company_results, live_rates, response_rates, team_response_rates
 from workforce.surveys.submission import (
     CONFIDENTIALITY_NOTE,
     KEY_UNAVAILABLE,
@@ -50,6 +50,6 @@ __all__ = [
     "LIKERT_LABELS", "MAX_WAVE_DAYS", "QUESTION_BANK", "RESPONDENT_MARTS", "TITLE_MAX", "Question", "SubmitResult",
     "Wave", "WaveForm", "WaveResult", "all_waves", "cache_version", "can_manage", "close_wave", "company_results",
     "create_wave", "ensure_demo_wave", "ensure_tables", "get_wave", "has_submitted", "list_waves",
-    "open_waves_for", "sees_wave", "submit_response", "update_wave", "validate_answers", "response_rates",
+    "open_waves_for", "sees_wave", "submit_response", "update_wave", "validate_answers", "response_rates", "live_rates", "team_response_rates",
     "wave_questions",
 ]

@@ -1,5 +1,5 @@
 """What the survey pages show of a wave, through the confidentiality layer: an open wave's live
-participation (Survey waves page) and the company's released figures of closed waves (Pulse
+participation per org and team (Survey waves page) and the company's released figures of closed waves (Pulse
 survey page). Group results of closed waves are `workforce.survey_results`. Never imports streamlit.
 """
 
@@ -19,29 +19,45 @@ from workforce.viewer import Role, ScopeError, Viewer, require_role
 COMPANY = Viewer("company-results", Role.EMPLOYEE)
 
 
-def response_rates(
+def live_rates(
     con: duckdb.DuckDBPyConnection, viewer: Viewer, wave_id: str, today: date
 ) -> pd.DataFrame:
-    """Live participation of one wave by org (`privacy.live_participation`): a band of the
-    response rate, counted to the end of the previous day, only for orgs with at least 5
-    respondents; never a count that moves with each submission. HR partners get their orgs;
-    admins every org and an "All orgs" row. (Closed waves' response rates by group are
-    `survey_results.group_response_rates`.)
+    """Live participation of one wave by org and by team (`privacy.live_participation`): a band of
+    the response rate, counted to the end of the previous day, only for groups with at least 5
+    respondents; never a count that moves with each submission. HR partners get their orgs and
+    their teams; admins every org and team and an "All orgs" row.
 
-    Columns: org, audience, participation, shown.
+    Columns: org, team (None on an org's row), audience, participation, shown.
     """
     require_role(viewer, Role.ADMIN, Role.HR_PARTNER)
     wave = get_wave(con, wave_id)
     if wave is None or not sees_wave(viewer, wave):
         raise ScopeError(f"{viewer.username} may not see wave {wave_id}")
     on = min(today, wave.closes_on)
-    audience = query(con, "surveys/audience_by_org",
+    audience = query(con, "surveys/audience_by_group",
                      {"on": on, "audience": list(wave.audience_orgs) if wave.audience_orgs else None}).df()
     # After the close every submission counts; before, those of earlier days only.
     shown = privacy.live_participation(con, wave_id, audience, min(today, wave.closes_on + timedelta(days=1)))
     if viewer.role != Role.ADMIN:
         shown = shown[shown["org"].isin(viewer.orgs)]
     return shown.reset_index(drop=True)
+
+
+def response_rates(
+    con: duckdb.DuckDBPyConnection, viewer: Viewer, wave_id: str, today: date
+) -> pd.DataFrame:
+    """The org rows of `live_rates` (and "All orgs" for admins). (Closed waves' response rates by
+    group are `survey_results.group_response_rates`.) Columns: org, audience, participation, shown."""
+    rates = live_rates(con, viewer, wave_id, today)
+    return rates[rates["team"].isna()].drop(columns="team").reset_index(drop=True)
+
+
+def team_response_rates(
+    con: duckdb.DuckDBPyConnection, viewer: Viewer, wave_id: str, today: date
+) -> pd.DataFrame:
+    """The team rows of `live_rates`. Columns: org, team, audience, participation, shown."""
+    rates = live_rates(con, viewer, wave_id, today)
+    return rates[rates["team"].notna()].reset_index(drop=True)
 
 
 def company_results(con: duckdb.DuckDBPyConnection, viewer: Viewer, today: date) -> pd.DataFrame:
