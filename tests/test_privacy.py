@@ -162,6 +162,17 @@ def test_no_displayed_group_is_small_or_differs_from_another_by_a_small_group(at
             assert gap >= min_n, (shown[a], shown[b], gap)
 
 
+def test_company_less_a_team_of_a_hidden_org_is_not_a_small_group():
+    """Found by the property test above: O0 (4) and O1 (1) are hidden, so the company line holds;
+    O0's team T1 (3) was released under its hidden org, and company − T1 = 2 people (O0/T0 and
+    O1/T0), across two levels the line rules look at one at a time."""
+    atoms = pd.DataFrame({"org": ["O0", "O0", "O1"], "team": ["T0", "T1", "T0"], "level": "IC3",
+                          "tenure_band": "<1y", "n": [1, 3, 1]})
+    lattice = build_lattice(atoms, 3)
+    assert lattice.visible(Selection())
+    assert not lattice.visible(Selection(teams=(("O0", "T1"),)))
+
+
 def test_lattice_known_answer_small_team_takes_a_sibling_with_it():
     atoms = pd.DataFrame(
         [

@@ -25,7 +25,7 @@ so no hidden cell follows from released ones (tests/privacy_attack.py checks thi
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -41,14 +41,17 @@ class Line:
     remainder: int = 0  # respondents of the parent in no member cell: never released
 
 
-def complementary(counts: Sequence[int], lines: Sequence[Line], min_n: int, order: Sequence[int] | None = None) -> list[bool]:
+def complementary(counts: Sequence[int], lines: Sequence[Line], min_n: int, order: Sequence[int] | None = None,
+                  also_hidden: Collection[int] = ()) -> list[bool]:
     """Hidden flags of the cells after primary and complementary suppression (see the module).
 
     `order` ranks cells for tie-breaking (smaller first), so the result depends on the data only.
+    `also_hidden`: cells hidden from the start, whatever their count (a caller's own rule).
     """
     counts = [int(c) for c in counts]
     rank = list(range(len(counts))) if order is None else [int(o) for o in order]
-    hidden = [0 < c < min_n for c in counts]
+    forced = set(also_hidden)
+    hidden = [0 < c < min_n or i in forced for i, c in enumerate(counts)]
     same = [(ln.parent, nonempty[0]) for ln in lines if ln.parent >= 0 and ln.remainder == 0
             for nonempty in [[m for m in ln.members if counts[m] > 0]] if len(nonempty) == 1]
     changed = True

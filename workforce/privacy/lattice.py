@@ -8,6 +8,9 @@ The groups form one tree of equations a reader can write from released counts an
 On a tree, the engine's rule (none or at least two unknowns per equation, parent included)
 leaves no hidden cell determined by released ones: combining two equations that share one cell
 eliminates it and leaves at least two unknowns (tests/privacy_attack.py checks this exactly).
+A team may be released under a hidden org, so one more rule looks across the two levels: the
+company less every released org and every released team of a hidden org must leave 0 or at
+least the minimum (else its smallest such cell is hidden too, and the engine runs again).
 
 Level and tenure band cuts are not released. Any second classification beside the org tree
 breaks the argument: the sets overlap through the people, and a reader who knows from the HR
@@ -121,26 +124,21 @@ class Lattice:
         return pd.DataFrame(rows, columns=["org", "team", "n", "hidden"])
 
 
-def _present(value: object) -> bool:
-    return value is not None and not (isinstance(value, float) and value != value) and value is not pd.NA
-
-
 def build_lattice(atoms: pd.DataFrame, min_n: int) -> Lattice:
     """Count every cell from the finest cells (columns org, team, n; None: withheld; other columns
     such as level are ignored) and suppress the lattice (see the module)."""
-    company = 0
-    orgs: dict[str, int] = {}
-    teams: dict[tuple[str, str], int] = {}
-    for org, team, n in atoms[["org", "team", "n"]].itertuples(index=False):
-        n = int(n or 0)
-        company += n
-        if _present(org):
-            orgs[str(org)] = orgs.get(str(org), 0) + n
-            if _present(team):
-                key = (str(org), str(team))
-                teams[key] = teams.get(key, 0) + n
-    labels: list[Label] = [("company",), *(("org", o) for o in sorted(orgs)), *(("team", o, t) for o, t in sorted(teams))]
-    counts = [company, *(orgs[o] for o in sorted(orgs)), *(teams[p] for p in sorted(teams))]
+    n = pd.to_numeric(atoms["n"], errors="coerce").fillna(0).astype("int64")
+    has_org = atoms["org"].notna()
+    has_team = has_org & atoms["team"].notna()
+    org_names = atoms["org"][has_org].astype(str)
+    orgs = {str(o): int(c) for o, c in n[has_org].groupby(org_names, sort=True).sum().items()}
+    team_keys = [atoms["org"][has_team].astype(str), atoms["team"][has_team].astype(str)]
+    teams = {(str(o), str(t)): int(c) for (o, t), c in n[has_team].groupby(team_keys, sort=True).sum().items()}
+    teams_of: dict[str, list[str]] = {o: [] for o in orgs}
+    for o, t in teams:  # sorted by org, then team
+        teams_of[o].append(t)
+    labels: list[Label] = [("company",), *(("org", o) for o in orgs), *(("team", o, t) for o, t in teams)]
+    counts = [int(n.sum()), *orgs.values(), *teams.values()]
     index = {label: i for i, label in enumerate(labels)}
 
     def line(parent: Label, members: list[Label]) -> Line:
@@ -148,7 +146,28 @@ def build_lattice(atoms: pd.DataFrame, min_n: int) -> Lattice:
         ids = tuple(index[m] for m in members)
         return Line(p, ids, counts[p] - sum(counts[i] for i in ids))
 
-    lines = [line(("company",), [("org", o) for o in sorted(orgs)])]
-    lines += [line(("org", o), [("team", o, t) for oo, t in sorted(teams) if oo == o]) for o in sorted(orgs)]
-    hidden = complementary(counts, lines, min_n)  # cells are listed in label order: ties break on labels
+    lines = [line(("company",), [("org", o) for o in orgs])]
+    lines += [line(("org", o), [("team", o, t) for t in teams_of[o]]) for o in orgs]
+    # Cells are listed in label order: ties break on labels.
+    hidden = complementary(counts, lines, min_n)
+    forced: set[int] = set()
+    while (pick := _company_residue_leak(labels, counts, hidden, min_n, index)) is not None:
+        forced.add(pick)
+        hidden = complementary(counts, lines, min_n, also_hidden=forced)
     return Lattice(labels, counts, hidden, min_n)
+
+
+def _company_residue_leak(labels: list[Label], counts: list[int], hidden: list[bool], min_n: int,
+                          index: dict[Label, int]) -> int | None:
+    """The cell to hide when the company, less every released org and every released team of a
+    hidden org, leaves a group of 1 to min_n − 1 people (a reader subtracts across two levels:
+    the line rules see one level at a time); None when there is no such group."""
+    if hidden[0]:
+        return None
+    released = [i for i, label in enumerate(labels) if not hidden[i] and counts[i] > 0 and (
+        label[0] == "org" or (label[0] == "team" and hidden[index[("org", label[1])]]))]
+    residue = counts[0] - sum(counts[i] for i in released)
+    if not 0 < residue < min_n:
+        return None
+    return min(released, key=lambda i: (counts[i], i)) if released else 0
+
