@@ -16,7 +16,8 @@ import pytest
 from tests.favourability_data import ITEM_IDS, TODAY, build
 from tests.privacy_attack import Span
 from workforce import favourability, focus_areas, privacy
-from workforce.privacy.items import BUCKETS, fails, released_item_counts
+from workforce.privacy.items import BUCKETS, _release_item, fails, released_item_counts
+from workforce.privacy.lattice import ALL
 from workforce.viewer import Role, Viewer
 
 ADMIN = Viewer("admin", Role.ADMIN)
@@ -206,3 +207,19 @@ def test_a_wave_below_the_minimum_shows_no_row_to_anyone():
     for viewer in (ADMIN, EMPLOYEE):
         out = favourability.favourability(con, viewer, "w2", today=TODAY)
         assert out.empty and list(out.columns) == favourability.COLUMNS
+
+
+def test_the_company_less_a_team_of_a_hidden_org_is_not_a_unanimous_group():
+    """Across two levels: O0 and O1 are hidden for the item, O0's team T1 is shown under it, and
+    the company less T1 is O0/T0 and O1 together: 5 people who all answered favourably. Shown
+    as it was, company − T1 would tell each of them answered favourably."""
+    cells = pd.DataFrame([  # org, team, answers, favourable, neutral, unfavourable, answer_sum
+        (ALL, ALL, 11, 7, 2, 2, 40), ("O0", ALL, 9, 5, 2, 2, 32), ("O1", ALL, 2, 2, 0, 0, 8),
+        ("O0", "T0", 3, 3, 0, 0, 12), ("O0", "T1", 6, 2, 2, 2, 20), ("O1", "T0", 2, 2, 0, 0, 8),
+    ], columns=["org", "team", "answers", *BUCKETS, "answer_sum"])
+    visible = {(ALL, ALL), ("O0", "T1")}  # as the lattice left it: both orgs hidden, T1 shown
+    shown = _release_item(cells, visible, 5)
+    rest = cells.set_index(["org", "team"]).loc[(ALL, ALL)] - sum(
+        cells.set_index(["org", "team"]).loc[k] for k in shown if k != (ALL, ALL))
+    assert (ALL, ALL) not in shown or rest["answers"] == 0 or not fails(rest, 5), shown
+    assert shown  # the company's split is still shown, without T1's

@@ -10,7 +10,9 @@ an item of a cell is released only when:
    its most common bucket (the layer's rule for answer distributions, `rules.DISTRIBUTION_MINORITY`);
 3. on every line of the lattice (company = orgs + rest, org = teams + rest) whose parent is
    released for the item, what a reader gets by subtracting the released children from the
-   parent (the hidden children and the withheld rest together) is empty or passes rule 2 too.
+   parent (the hidden children and the withheld rest together) is empty or passes rule 2 too;
+   and so is the company less its released orgs and the released teams of unreleased orgs (a
+   team can be released under a hidden org: a difference across two levels).
    A line that fails hides its smallest released child for that item (ties on the label), and
    this runs to a fixed point; with no child left to hide, the parent is hidden.
 
@@ -73,10 +75,13 @@ def _release_item(cells: pd.DataFrame, visible: set[tuple[str, str]], min_n: int
     orgs = sorted({o for o, t in counts if o != ALL})
     lines = [((ALL, ALL), [(o, ALL) for o in orgs])]
     lines += [((o, ALL), sorted(k for k in counts if k[0] == o and k[1] != ALL)) for o in orgs]
+    teams = [k for k in counts if k[0] != ALL and k[1] != ALL]
     changed = True
     while changed:
         changed = False
-        for parent, members in lines:
+        # and across two levels: the company less its shown orgs and the shown teams of hidden orgs
+        across = ((ALL, ALL), [(o, ALL) for o in orgs] + [k for k in teams if (k[0], ALL) not in shown])
+        for parent, members in [*lines, across]:
             if parent not in shown:
                 continue
             released = [m for m in members if m in shown]
