@@ -130,10 +130,11 @@ def build_lattice(atoms: pd.DataFrame, min_n: int) -> Lattice:
     n = pd.to_numeric(atoms["n"], errors="coerce").fillna(0).astype("int64")
     has_org = atoms["org"].notna()
     has_team = has_org & atoms["team"].notna()
-    org_names = atoms["org"][has_org].astype(str)
-    orgs = {str(o): int(c) for o, c in n[has_org].groupby(org_names, sort=True).sum().items()}
-    team_keys = [atoms["org"][has_team].astype(str), atoms["team"][has_team].astype(str)]
-    teams = {(str(o), str(t)): int(c) for (o, t), c in n[has_team].groupby(team_keys, sort=True).sum().items()}
+    by_org = n[has_org].groupby(atoms["org"][has_org].astype(str), sort=True).sum()
+    orgs = dict(zip(by_org.index.tolist(), by_org.to_numpy().tolist(), strict=True))
+    by_team = n[has_team].groupby([atoms["org"][has_team].astype(str), atoms["team"][has_team].astype(str)],
+                                  sort=True).sum()
+    teams = dict(zip(by_team.index.tolist(), by_team.to_numpy().tolist(), strict=True))
     teams_of: dict[str, list[str]] = {o: [] for o in orgs}
     for o, t in teams:  # sorted by org, then team
         teams_of[o].append(t)
