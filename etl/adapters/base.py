@@ -335,11 +335,6 @@ def data_items(obj: Any) -> list[Any]:
     return items
 
 
-def numbered_results(obj: Any):
-    """(n, (bucket, result)) for every result of an Admin-API report, numbered from 1."""
-    return enumerate(bucket_results(obj), start=1)
-
-
 def bucket_results(obj: Any):
     """(bucket, result) pairs of the Admin-API report shape that Anthropic and OpenAI share:
     pages of time buckets, each holding a list of grouped results."""
@@ -363,7 +358,7 @@ def read_usage_report(source: str, obj: Any, row: Callable[[Mapping[str, Any], M
 def read_cost_report(source: str, obj: Any, row: Callable[[Mapping[str, Any], Any], dict[str, Any]],
                      *, file: str) -> AdapterResult:
     """A cost report of the Admin-API shape: `row(bucket, result)` is the cost row of each result."""
-    return read_records(source, numbered_results(obj), lambda item: Rows(costs=[row(*item)]), file=file,
+    return read_records(source, enumerate(bucket_results(obj), start=1), lambda item: Rows(costs=[row(*item)]), file=file,
                         column="amount", source_rows=sum(1 for _ in bucket_results(obj)), tables=("costs",))
 
 

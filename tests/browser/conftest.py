@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -55,19 +54,11 @@ SEEDED_RESPONDENTS = 3
 class TestServer:
     base_url: str
     db_path: Path
-    log_path: Path
-    process: subprocess.Popen
     accounts: dict[str, str] = field(default_factory=dict)  # extra username -> employee_id
     wave_id: str = ""  # the open whole-company demo wave
     # Respondents to the demo wave in the HR partner's org: seeded before start, plus each
     # browser submission a test confirmed (tests of one process share this server).
     hr_org_respondents: int = 0
-
-    def log_tail(self, chars: int = 4000) -> str:
-        try:
-            return self.log_path.read_text(encoding="utf-8", errors="replace")[-chars:]
-        except OSError:
-            return "(no server log)"
 
 
 def _add_survey_accounts(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, str], list[str]]:
@@ -150,8 +141,8 @@ def server(browser_db, tmp_path_factory) -> Iterator[TestServer]:
     log_path = tmp_path_factory.mktemp("server") / "streamlit.log"
     try:
         with streamlit_server(db_path, db_path.parent / "pseudonym.key", log_path, SERVER_START_TIMEOUT_S) as running:
-            yield TestServer(running.base_url, db_path, log_path, running.process, accounts,
-                             wave_id=wave_id, hr_org_respondents=SEEDED_RESPONDENTS)
+            yield TestServer(running.base_url, db_path, accounts, wave_id=wave_id,
+                             hr_org_respondents=SEEDED_RESPONDENTS)
     except ServerError as exc:
         pytest.fail(str(exc))
 
