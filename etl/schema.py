@@ -25,6 +25,7 @@ History: 2 – per-wave respondent keys, generalised placement, no manager key o
     without next_week, no stored tokenmaxxing flags.
 5 – mart_employee_month stores each person's depth in the management tree (management layers read
     it; the per-view walk is gone).
+6 – mart_tokenmaxxing_person_week is stored in person order (employee_id, week), not week order.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ import duckdb
 from etl.pseudonym import KeyProblem, open_key
 from workforce.db import table_exists
 
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"
 LOADED_LAYERS = ("stg_", "int_", "mart_")
 
 

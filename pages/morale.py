@@ -51,7 +51,8 @@ with trend_tab:
         for measure, title in (("morale_index", "Morale index by wave (1–5)"), ("enps", "eNPS by wave (−100 to 100)")):
             st.altair_chart(charts.trend_chart(trend, measure, events)
                             .properties(title=wrap_title(drill.scoped_title(title, level, by))), width="stretch")
-        rates = cached(survey_results.group_response_rates, viewer, filters, by)
+        eligible = cached(survey_results.eligible_counts, viewer, filters, by, tuple(trend["wave_id"].unique()))
+        rates = survey_results.response_rates(trend, eligible)
         st.altair_chart(charts.response_rate_chart(rates).properties(
             title=wrap_title(drill.scoped_title("Response rate per wave (%)", level, by))), width="stretch")
         show_table(rates)

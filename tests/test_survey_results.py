@@ -160,3 +160,15 @@ def test_shown_groups_cannot_be_subtracted_to_reach_a_small_group(con):
     """Every figure of every wave, filter and breakdown, and the pooled team figures, attacked
     together (tests/privacy_attack.py): no group of 1–4 respondents follows from them."""
     assert attack.db_hidden_recovered(con, EXEC, 5) == []
+
+
+def test_response_rates_from_the_pages_trend_match_the_one_call(con):
+    """The Morale page joins its own trend to the eligible headcounts: the same rows as the one call."""
+    for by in ("org", "all"):
+        trend = survey_results.morale_trend(con, EXEC, ALL, by)
+        eligible = survey_results.eligible_counts(con, EXEC, ALL, by, tuple(trend["wave_id"].unique()))
+        joined = survey_results.response_rates(trend, eligible)
+        pd.testing.assert_frame_equal(joined, survey_results.group_response_rates(con, EXEC, ALL, by))
+        assert (joined["eligible"] > 0).all()
+    with pytest.raises(ValueError, match="group by must be one of"):
+        survey_results.eligible_counts(con, EXEC, ALL, "level", ("W1",))

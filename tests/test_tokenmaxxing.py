@@ -49,6 +49,8 @@ def test_analysts_see_counts_only(generated):
     with pytest.raises(ScopeError):
         tokenmaxxing.flagged_people(con, EXEC, Filters())
     with pytest.raises(ScopeError):
+        tokenmaxxing.flagged(con, EXEC, Filters())
+    with pytest.raises(ScopeError):
         tokenmaxxing.person_signals(con, EXEC, Filters())
 
 

@@ -1,8 +1,8 @@
-"""The flags by org and the flagged people are every person's signals, counted.
+"""The flags by org, the flagged ids and the flagged people are every person's signals, counted.
 
-`flags_by_org` and `flagged_people` run the rule on the candidates only (people with enough
-far-above weeks in the range to be flagged) and count everyone with a scored week; `person_signals`
-runs it on every person. On the loaded sample they must agree for several ranges, scopes and rules.
+`flags_by_org` and `flagged` read the rule alone (person_flags.sql); `flagged_people` adds the
+ratios of the flagged people only and `person_signals` those of everyone (person_ratios.sql). On the
+loaded sample they must agree for several ranges, scopes and rules.
 """
 
 from __future__ import annotations
@@ -43,5 +43,11 @@ def test_flags_are_every_persons_signals_counted(sample_con, rules):
         assert by_org[["people", "flagged"]].astype(int).to_dict() == expected.astype(int).to_dict(), view
         named = tokenmaxxing.flagged_people(sample_con, ADMIN, filters, rules)
         assert set(named["employee_id"]) == set(signals.loc[signals["flagged"], "employee_id"]), view
+        ids = tokenmaxxing.flagged(sample_con, ADMIN, filters, rules).set_index("employee_id")
+        expected_ids = signals.loc[signals["flagged"]].set_index("employee_id")[["org", "team"]]
+        assert ids.sort_index().to_dict() == expected_ids.sort_index().to_dict(), view
+        shown = signals.set_index("employee_id").loc[named["employee_id"]]
+        for column in ("median_token_ratio", "median_agent_ratio", "cost_usd_in_those_weeks"):
+            assert named[column].to_numpy() == pytest.approx(shown[column].to_numpy()), (view, column)
         flagged_somewhere += len(named)
     assert flagged_somewhere >= 10  # enough flags to compare

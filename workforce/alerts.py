@@ -279,15 +279,15 @@ def case_queue(
     cases: list[CaseRef] = []
     if not kinds or set(kinds) & set(KINDS):
         found = _run(con, "alert_cases", params)
-        cases += [CaseRef(r.case_id, r.kind, r.org, r.team, r.status) for r in found.itertuples()]
+        cases += map(CaseRef, found["case_id"], found["kind"], found["org"], found["team"], found["status"])
     if not kinds or SUSTAINED in kinds:
-        flagged = tokenmaxxing.flagged_people(con, viewer, filters).sort_values("employee_id")
+        flagged = tokenmaxxing.flagged(con, viewer, filters).sort_values("employee_id")
         ids = [_sustained_id(e) for e in flagged["employee_id"]]
         decided = dict(_reviews(con, ids)[["case_id", "status"]].itertuples(index=False)) if ids else {}
-        for case_id, r in zip(ids, flagged.itertuples(), strict=True):
+        for case_id, org, team in zip(ids, flagged["org"], flagged["team"], strict=True):
             status = decided.get(case_id, "open")
             if not statuses or status in statuses:
-                cases.append(CaseRef(case_id, SUSTAINED, r.org, r.team, status))
+                cases.append(CaseRef(case_id, SUSTAINED, org, team, status))
     return cases
 
 

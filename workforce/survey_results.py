@@ -94,21 +94,29 @@ def morale_trend(
     return out
 
 
-def group_response_rates(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters, by: str = "org") -> pd.DataFrame:
-    """Respondents over people employed in the wave's audience on its opening day, per wave and group.
-
-    Respondent counts are the confidentiality layer's (under 20 a band, whose lower edge the rate
-    uses: an "at least" rate); a rate above 1 (people who moved into the group after the opening
-    day) is capped at 1 and flagged in `capped`.
-    """
-    trend = morale_trend(con, viewer, filters, by)
+def eligible_counts(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters, by: str,
+                    wave_ids: Sequence[str]) -> pd.DataFrame:
+    """wave_id, group, eligible: people employed in each wave's audience on its opening day, per
+    group of `by` within the viewer's scope (headcounts only, no survey data)."""
+    _by(by)
     params = {
         "orgs": allowed_orgs(con, viewer, filters.orgs or None),
         "teams": Filters.as_list(filters.teams),
         "by": by,
-        "wave_ids": list(trend["wave_id"].unique()),
+        "wave_ids": list(wave_ids),
     }
-    eligible = query(con, "survey_results/eligible", params).df()
+    return query(con, "survey_results/eligible", params).df()
+
+
+def response_rates(trend: pd.DataFrame, eligible: pd.DataFrame) -> pd.DataFrame:
+    """Respondents over people employed in the wave's audience on its opening day, per wave and
+    group of a `morale_trend` frame, from its `eligible_counts`.
+
+    Respondent counts are the confidentiality layer's (under 20 a band, whose lower edge the rate
+    uses: an "at least" rate); a rate above 1 (people who moved into the group after the opening
+    day) is capped at 1 and flagged in `capped`. A page that shows the trend passes its frame:
+    the rates need no second pass through the layer.
+    """
     out = trend[["wave_id", "title", "opens_on", "group", "respondents", "respondents_band"]].merge(
         eligible, on=["wave_id", "group"], how="left"
     )
@@ -117,6 +125,12 @@ def group_response_rates(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters
     out["capped"] = raw > 1
     out["response_rate"] = raw.astype(float).clip(upper=1.0).round(2)
     return out
+
+
+def group_response_rates(con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters, by: str = "org") -> pd.DataFrame:
+    """`response_rates` of this view's `morale_trend` (for callers without the trend at hand)."""
+    trend = morale_trend(con, viewer, filters, by)
+    return response_rates(trend, eligible_counts(con, viewer, filters, by, trend["wave_id"].unique()))
 
 
 def _previous_wave(con: duckdb.DuckDBPyConnection, wave_id: str) -> str | None:

@@ -1,7 +1,7 @@
 """Tokenmaxxing: usage that rises far above one's peers without a rise in delivered work, and
 the value side of usage (cost and tokens per change landed).
 
-A person is flagged (rule in `workforce/sql/tokenmaxxing/person_signals.sql`) when, in at least
+A person is flagged (rule in `workforce/sql/tokenmaxxing/person_flags.sql`) when, in at least
 `min_weeks` weeks that make up at least `min_share` of the weeks since the first of them, both
 their tokens and their agent time were `ratio` times their job family's median that week, while
 in those weeks they landed no more than `output_margin` times the larger of their own weekly
@@ -31,15 +31,13 @@ PERSON_WEEKS = "mart_tokenmaxxing_person_week"  # every person-week beside its p
 
 # The rule's steps, as common table expressions in front of each query (workforce.db.query);
 # `python -m workforce render tokenmaxxing/NAME --relation ALIAS=tokenmaxxing/FILE ...` prints one.
-# Every person's signals: the rule over every scored week of the range.
-SIGNALS = {"scored": "scored_weeks", "signals": "person_signals"}
-# Flags only: the rule over the candidates' weeks (people with enough far-above weeks to be
-# flagged), which changes no flag; at company scale a few thousand of 85,000 people. The
-# scored weeks are read twice, so they are scanned twice rather than held in memory.
-CANDIDATE_SIGNALS = {"candidate_weeks": "scored_weeks", "candidates": "candidates",
-                     "scored": "scored_candidates", "signals": "person_signals"}
-FLAGS = CANDIDATE_SIGNALS | {"last_weeks": "last_weeks", "flags": "flags_of_candidates"}
-_NOT_MATERIALIZED = frozenset({"candidate_weeks"})
+# The flag needs sums and counts only: one scan of the range's person-weeks, one group-by.
+FLAGS = {"scored": "scored_weeks", "flags": "person_flags"}
+# Beside a flag, the medians of how far above their peers a person was: taken only for the people
+# shown, reading the person-weeks a second time rather than holding the range's weeks in memory.
+FLAGGED = FLAGS | {"shown": "flagged", "ratios": "person_ratios"}
+SIGNALS = FLAGS | {"shown": "everyone", "ratios": "person_ratios", "signals": "person_signals"}
+_NOT_MATERIALIZED = frozenset({"scored"})
 
 
 @dataclass(frozen=True)
@@ -79,7 +77,15 @@ def flagged_people(
 ) -> pd.DataFrame:
     """The flagged people with names, for the admins' review."""
     require_role(viewer, Role.ADMIN)
-    return _signals(con, "flagged_people", CANDIDATE_SIGNALS, viewer, filters, rules)
+    return _signals(con, "flagged_people", FLAGGED, viewer, filters, rules)
+
+
+def flagged(
+    con: duckdb.DuckDBPyConnection, viewer: Viewer, filters: Filters, rules: Rules = Rules()
+) -> pd.DataFrame:
+    """employee_id, org, team of the flagged people (ids only; the cases of the admins' queue)."""
+    require_role(viewer, Role.ADMIN)
+    return _signals(con, "flagged", FLAGS, viewer, filters, rules)
 
 
 def flags_by_org(

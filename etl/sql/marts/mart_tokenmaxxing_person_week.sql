@@ -2,9 +2,12 @@
 -- spend and changes landed (contract and vendor outcomes, mart_outcomes_week; a week without a
 -- row = 0), and for the people of the same job family with usage that week, the median tokens,
 -- the median agent time among those who ran agents, the mean changes landed and how many they
--- are. The tokenmaxxing rule (workforce/sql/tokenmaxxing/scored_weeks.sql, person_signals.sql)
+-- are. The tokenmaxxing rule (workforce/sql/tokenmaxxing/scored_weeks.sql, person_flags.sql)
 -- reads this for any rules and date range: peers are per week, so leaving weeks out leaves the
--- other weeks' peers unchanged. Ordered by week, so a date range reads only its weeks' blocks.
+-- other weeks' peers unchanged. Stored in person order: the rule groups the weeks by person, and
+-- a person's weeks side by side make that group-by 3-4 times faster at 85,000 people than weeks
+-- in date order did (0.13 s against 0.52 s for the flags by org), which costs a date range its
+-- skipped blocks (a 90-day range: 0.10 s against 0.13 s).
 -- Built after mart_usage_person_week and mart_outcomes_week.
 WITH in_range AS NOT MATERIALIZED (SELECT * FROM mart_usage_person_week),
 -- A person has more than one row in a week only when their usage counted against two orgs or
@@ -46,4 +49,4 @@ peers AS (
 SELECT w.*, p.peer_tokens, p.peer_agent_seconds, p.peer_changes, p.peers
 FROM with_work AS w
 JOIN peers AS p USING (week, job_family)
-ORDER BY week
+ORDER BY employee_id, week
