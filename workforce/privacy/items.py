@@ -65,36 +65,74 @@ def _cells(atoms: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([company, orgs, teams], ignore_index=True)[["org", "team", "question_id", *COUNTS]]
 
 
+class _Tree:
+    """A wave's cells (company, orgs, teams) as arrays, and the lines rule 3 checks: built once per
+    wave, then run for each item on that item's counts (a cell without answers to it: zeros)."""
+
+    def __init__(self, keys: Sequence[tuple[str, str]]) -> None:
+        self.keys = list(keys)
+        self.index = {key: i for i, key in enumerate(self.keys)}
+        index = self.index
+        orgs = sorted({o for o, _ in self.keys if o != ALL})
+        teams = sorted(k for k in self.keys if k[0] != ALL and k[1] != ALL)
+        org_cells = np.array([index[(o, ALL)] for o in orgs], dtype=np.int64)
+        team_cells = np.array([index[k] for k in teams], dtype=np.int64)
+        team_org = np.array([index[(o, ALL)] for o, _ in teams], dtype=np.int64)
+        self.company = index[(ALL, ALL)]
+        # Each line as (parent, members in label order): ties on the count break on the label.
+        self.lines = [(self.company, org_cells)]
+        self.lines += [(index[(o, ALL)], team_cells[team_org == index[(o, ALL)]]) for o in orgs]
+        labels = [*((o, ALL) for o in orgs), *teams]  # orgs and teams together, in label order
+        order = np.array(sorted(range(len(labels)), key=labels.__getitem__), dtype=np.int64)
+        self.across_cells = np.concatenate([org_cells, team_cells])[order]
+        self.across_is_org = np.concatenate([np.ones(len(orgs), bool), np.zeros(len(teams), bool)])[order]
+        self.across_org = np.concatenate([org_cells, team_org])[order]
+
+    def release(self, values: np.ndarray, visible: np.ndarray, min_n: int) -> np.ndarray:
+        """Which cells are released for one item (rules 1–3 of the module), as a mask over `keys`;
+        `values` holds the item's COUNTS per cell, `visible` the lattice's released cells."""
+        shown = visible & (values[:, 0] > 0) & ~_failing(values, min_n)
+        changed = True
+        while changed:
+            changed = False
+            # and across two levels: the company less its shown orgs and the shown teams of hidden orgs
+            across = self.across_cells[self.across_is_org | ~shown[self.across_org]]
+            for parent, members in [*self.lines, (self.company, across)]:
+                if not shown[parent]:
+                    continue
+                released = members[shown[members]]
+                rest = values[parent] - values[released].sum(axis=0)
+                if rest[0] == 0 or not _failing(rest[None, :], min_n)[0]:
+                    continue
+                # the smallest released child (first in label order among equals), else the parent
+                shown[released[np.argmin(values[released, 0])] if len(released) else parent] = False
+                changed = True
+        return shown
+
+
 def _release_item(cells: pd.DataFrame, visible: set[tuple[str, str]], min_n: int) -> set[tuple[str, str]]:
-    """The (org, team) cells released for one item (rules 1–3 of the module)."""
-    keys = list(zip(cells["org"], cells["team"], strict=True))
-    values = cells[list(COUNTS)].to_numpy(dtype=np.int64)
-    counts = dict(zip(keys, values, strict=True))
-    passing = (values[:, 0] > 0) & ~_failing(values, min_n)
-    shown = {key for key, ok in zip(keys, passing, strict=True) if ok and key in visible}
-    orgs = sorted({o for o, t in counts if o != ALL})
-    lines = [((ALL, ALL), [(o, ALL) for o in orgs])]
-    lines += [((o, ALL), sorted(k for k in counts if k[0] == o and k[1] != ALL)) for o in orgs]
-    teams = [k for k in counts if k[0] != ALL and k[1] != ALL]
-    changed = True
-    while changed:
-        changed = False
-        # and across two levels: the company less its shown orgs and the shown teams of hidden orgs
-        across = ((ALL, ALL), [(o, ALL) for o in orgs] + [k for k in teams if (k[0], ALL) not in shown])
-        for parent, members in [*lines, across]:
-            if parent not in shown:
-                continue
-            released = [m for m in members if m in shown]
-            rest = counts[parent] - sum((counts[m] for m in released), np.zeros(len(COUNTS), dtype=np.int64))
-            if rest[0] == 0 or not _failing(rest[None, :], min_n)[0]:
-                continue
-            if released:
-                smallest = min(released, key=lambda m: (counts[m][0], m))
-                shown.discard(smallest)
-            else:
-                shown.discard(parent)
-            changed = True
-    return shown
+    """The (org, team) cells of one item's rows (`_cells`) released for it."""
+    tree = _Tree(zip(cells["org"], cells["team"], strict=True))
+    shown = tree.release(cells[list(COUNTS)].to_numpy(dtype=np.int64),
+                         np.array([key in visible for key in tree.keys], dtype=bool), min_n)
+    return {key for key, ok in zip(tree.keys, shown, strict=True) if ok}
+
+
+def _release_wave(cells: pd.DataFrame, visible: set[tuple[str, str]], min_n: int) -> pd.DataFrame:
+    """The rows of one wave's `_cells` released for their item: the wave's tree built once, then
+    each item run on it (a cell nobody answered the item in counts zeros for it)."""
+    if cells.empty:
+        return cells
+    rows, keys = pd.MultiIndex.from_frame(cells[["org", "team"]]).factorize()
+    tree = _Tree(keys.tolist())
+    seen = np.array([key in visible for key in tree.keys], dtype=bool)
+    counts = cells[list(COUNTS)].to_numpy(dtype=np.int64)
+    kept = []
+    for _question_id, positions in sorted(cells.groupby("question_id").indices.items()):
+        values = np.zeros((len(tree.keys), len(COUNTS)), dtype=np.int64)
+        values[rows[positions]] = counts[positions]
+        kept.append(positions[tree.release(values, seen, min_n)[rows[positions]]])
+    return cells.iloc[np.concatenate(kept)]
 
 
 def released_item_counts(
@@ -116,11 +154,9 @@ def released_item_counts(
         grid = lattices[wave_id].cells
         visible = {(o, t) for o, t, n, hidden in grid[["org", "team", "n", "hidden"]].itertuples(index=False)
                    if n >= rules.min_scores and not hidden}
-        cells = _cells(atoms[atoms["wave_id"] == wave_id])
-        for _question_id, item in cells.groupby("question_id", sort=True):
-            shown = _release_item(item, visible, rules.min_scores)
-            keep = [(o, t) in shown for o, t in zip(item["org"], item["team"], strict=True)]
-            frames.append(item[keep].assign(wave_id=wave_id))
+        released = _release_wave(_cells(atoms[atoms["wave_id"] == wave_id]), visible, rules.min_scores)
+        if not released.empty:
+            frames.append(released.assign(wave_id=wave_id))
     if not frames:
         return released_item_counts(con, [], rules)
     out = pd.concat(frames, ignore_index=True)[COLUMNS]
