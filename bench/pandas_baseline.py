@@ -9,6 +9,7 @@ comparison that matters per view is the aggregation itself.
 from __future__ import annotations
 
 import json
+import os
 import resource
 import statistics
 import sys
@@ -16,10 +17,27 @@ import time
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 
 from workforce.db import connect
 
 REPEATS = 3
+# pandas' peak per token_usage row, all seven frames and the five aggregations included: 11.4 GB
+# for the 85,000-employee company's 20.6 million rows (docs/performance.md). Past
+# MEMORY_SHARE of the machine's memory the baseline is not run (it would swap or be killed).
+BYTES_PER_USAGE_ROW = 560
+MEMORY_SHARE = 0.8
+
+
+def too_big_for_pandas(source: Path) -> str | None:
+    """Why the pandas baseline cannot run on this machine (None when it can)."""
+    rows = pq.ParquetFile(source / "token_usage.parquet").metadata.num_rows
+    need, have = rows * BYTES_PER_USAGE_ROW, os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    if need <= MEMORY_SHARE * have:
+        return None
+    return (f"not run: pandas would need about {need / 2**30:,.0f} GB for {rows:,} usage rows "
+            f"({BYTES_PER_USAGE_ROW} B a row, as measured at 85,000 employees), more than "
+            f"{MEMORY_SHARE:.0%} of this machine's {have / 2**30:,.0f} GB")
 
 
 def _median_time(fn) -> float:
@@ -134,6 +152,8 @@ if __name__ == "__main__":
     source, db, out = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
     if sys.argv[4:] == ["duckdb"]:
         out.write_text(json.dumps({"duckdb": duckdb_aggregations(db)}))
+    elif (reason := too_big_for_pandas(source)) is not None:
+        out.write_text(json.dumps({"pandas": None, "pandas_skipped": reason}))
     else:
         timings, read_seconds = pandas_aggregations(source)
         out.write_text(json.dumps({

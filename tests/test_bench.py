@@ -81,3 +81,19 @@ def test_table_lists_every_query_over_a_target_and_every_failure():
     assert "`people.z` default warm 10 ms (5×), cold 20 ms; filtered warm failed (0×), cold failed; " \
            "filtered view FAILED: OutOfMemoryException: no" in listed
     assert "usage." not in listed  # the fast page's queries are within both targets
+
+
+def test_pandas_baseline_too_big_for_the_machine_is_said_not_faked(tmp_path, monkeypatch):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from bench import pandas_baseline
+
+    pq.write_table(pa.table({"x": list(range(1000))}), tmp_path / "token_usage.parquet")
+    assert pandas_baseline.too_big_for_pandas(tmp_path) is None  # 1,000 rows fit anywhere
+    monkeypatch.setattr(pandas_baseline, "BYTES_PER_USAGE_ROW", 10**12)  # 1 TB a row: fits nowhere
+    reason = pandas_baseline.too_big_for_pandas(tmp_path)
+    assert reason.startswith("not run: pandas would need about") and "1,000 usage rows" in reason
+    result = _result(0.2) | {"pandas": None, "pandas_skipped": reason}
+    table = build_table(result)
+    assert f"pandas vs ours: {reason}." in table and "| x |" not in table
