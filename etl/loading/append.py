@@ -20,8 +20,9 @@ person, week) is already loaded. A refused append changes nothing. Otherwise, in
    (the trailing baselines of earlier days do not change when a later day arrives), and
    app_meta gets a new data_version (pages refresh) and as_of.
 
-The models fitted over the whole history (tokenmaxxing flags, drivers) keep the state of the
-last full load (`app_meta.models_as_of`) until the next one: see etl/loading/derived.py.
+The drivers models, fitted over the whole history, keep the state of the last full load
+(`app_meta.models_as_of`) until the next one: see etl/loading/derived.py. Tokenmaxxing flags are
+not stored: the rule reads `mart_tokenmaxxing_person_week`, which the append updates by week.
 """
 
 from __future__ import annotations
@@ -60,23 +61,29 @@ Progress = Callable[[str, float], None]
 @dataclass(frozen=True)
 class Incremental:
     """A mart updated period by period: `grain` is its period column, `period` its length,
-    `source` the appended table whose dates name the affected periods, `reads` the inputs its
-    SQL is given restricted to those periods (each has etl/sql/ingest/period_<name>.sql)."""
+    `sources` the appended tables whose dates name the affected periods (those of every one
+    appended), `reads` the inputs its SQL is given restricted to those periods (each has
+    etl/sql/ingest/period_<name>.sql)."""
 
     grain: str
     period: str  # "day", "week" or "month"
-    source: str
+    sources: tuple[str, ...]
     reads: tuple[str, ...]
 
 
+USAGE, OUTCOMES = ("token_usage",), ("outcomes",)
 INCREMENTAL: dict[str, Incremental] = {
-    "mart_usage_daily": Incremental("usage_date", "day", "token_usage", ("stg_token_usage", "mart_vendor_usage_daily")),
-    "mart_usage_day": Incremental("usage_date", "day", "token_usage", ("mart_usage_daily",)),
-    "mart_usage_team_day_people": Incremental("usage_date", "day", "token_usage", ("mart_usage_daily",)),
-    "mart_usage_person_week": Incremental("week", "week", "token_usage", ("mart_usage_daily",)),
-    "mart_usage_person_month": Incremental("month", "month", "token_usage", ("mart_usage_daily",)),
-    "mart_usage_active_week": Incremental("week", "week", "token_usage", ("mart_usage_person_week",)),
-    "mart_outcomes_week": Incremental("week_start", "week", "outcomes", ("stg_outcomes", "stg_vendor_outcomes")),
+    "mart_usage_daily": Incremental("usage_date", "day", USAGE, ("stg_token_usage", "mart_vendor_usage_daily")),
+    "mart_usage_day": Incremental("usage_date", "day", USAGE, ("mart_usage_daily",)),
+    "mart_usage_team_day_people": Incremental("usage_date", "day", USAGE, ("mart_usage_daily",)),
+    "mart_usage_person_week": Incremental("week", "week", USAGE, ("mart_usage_daily",)),
+    "mart_usage_person_month": Incremental("month", "month", USAGE, ("mart_usage_daily",)),
+    "mart_usage_active_week": Incremental("week", "week", USAGE, ("mart_usage_person_week",)),
+    "mart_outcomes_week": Incremental("week_start", "week", OUTCOMES, ("stg_outcomes", "stg_vendor_outcomes")),
+    # peers are per week: the weeks of new usage or new outcomes are all that change (3.8 million
+    # rows at 85,000 people, rebuilt whole, were half of a day's append)
+    "mart_tokenmaxxing_person_week": Incremental("week", "week", USAGE + OUTCOMES,
+                                                 ("mart_usage_person_week", "mart_outcomes_week")),
 }
 
 
@@ -293,10 +300,12 @@ def _update_models(con: duckdb.DuckDBPyConnection, spans: dict[str, tuple]) -> d
         if spec is None:
             updated[name] = build_model(con, name, files[name])
             continue
-        if spec.source not in spans:
-            raise MartBuildError(f"{name} is updated from {spec.source} by period but reads another appended table")
-        first, last, _rows = spans[spec.source]
-        lo, hi = period_bounds(spec.period, first, last)
+        appended = [spans[source] for source in spec.sources if source in spans]
+        if not appended:
+            raise MartBuildError(f"{name} is updated by period of {', '.join(spec.sources)} but reads another "
+                                 "appended table")
+        lo = min(period_bounds(spec.period, first, last)[0] for first, last, _rows in appended)
+        hi = max(period_bounds(spec.period, first, last)[1] for first, last, _rows in appended)
         params = {"lo": lo, "hi": hi}
         # identifiers from the INCREMENTAL whitelist; values bound
         con.execute(f"DELETE FROM {name} WHERE {spec.grain} >= $lo AND {spec.grain} < $hi", params)

@@ -30,7 +30,7 @@ class DerivedStep:
     # loaded with, other callers None (the step then finds the key beside the database).
     uses_key: bool = False
     # Rerun by `python -m etl load --append` (etl/loading/append.py) when its inputs changed.
-    # Steps that refit a model over the whole history (tokenmaxxing flags, drivers models) are
+    # Steps that refit a model over the whole history (the drivers models) are
     # not: they would take most of the append's budget at company scale, so they keep the state
     # of the last full load (app_meta.models_as_of) until the next one.
     on_append: bool = False
