@@ -35,7 +35,7 @@ from etl.loading.checks import run_checks
 from etl.loading.columns import column_specs
 from etl.loading.formula import scratch_formula_problems
 from etl.loading.problems import LoadRejected, MartBuildError, Problem
-from etl.loading.read import ReadTable, SourceFile, discover, read_table, type_problems
+from etl.loading.read import ReadTable, SourceFile, discover, read_table, scratch_database, type_problems
 from etl.loading.rules import PANDERA_MAX_ROWS, validate_table
 from etl.loading.write import build_marts, create_staging_views, write_target
 from workforce.db import transaction
@@ -138,11 +138,8 @@ def load_folder(
     # hashing runs beside DuckDB's reading (hashlib releases the GIL on large buffers)
     with ThreadPoolExecutor(max_workers=1) as pool:
         version_future = pool.submit(_content_hash, found)
-        scratch = duckdb.connect(":memory:")
+        scratch = scratch_database(db_path)
         try:
-            # offsets without a zone are UTC (contract); TIMESTAMPTZ casts use the session zone
-            scratch.execute("SET TimeZone = 'UTC'")
-            scratch.execute("SET enable_progress_bar = false")
             reads, tables = _read_all(scratch, found, engine, errors, warnings, step, timings)
             step("cross-table checks", 0.55)
             t = time.perf_counter()

@@ -13,6 +13,7 @@ from etl.load import load_folder
 from etl.loading.checks import load_checks
 from etl.loading.columns import column_specs
 from etl.loading.problems import RowNumbers
+from etl.loading.read import scratch_database
 from etl.loading.rules import _bind, compile_rules
 from etl.loading.sqlfiles import build_order, header, mentions, model_files, read_sql
 from etl.schemas import SCHEMAS
@@ -93,3 +94,13 @@ def test_tenure_bands_in_python_and_sql_agree(tmp_path: Path) -> None:
     assert ("<1y", "1-2y") == tuple(
         b for m, h, b in sorted(rows) if h == date(2024, 2, 29) and m in (date(2025, 2, 1), date(2025, 3, 1))
     )
+
+
+def test_the_scratch_database_spills_beside_the_target_not_into_the_working_directory(tmp_path):
+    con = scratch_database(tmp_path / "workforce.duckdb")
+    try:
+        assert con.execute("SELECT current_setting('temp_directory')").fetchone()[0] == \
+            str(tmp_path / "workforce.duckdb.tmp")
+        assert con.execute("SELECT current_setting('TimeZone')").fetchone()[0] == "UTC"
+    finally:
+        con.close()

@@ -42,7 +42,7 @@ from etl.loading.checks import run_checks
 from etl.loading.formula import scratch_formula_problems
 from etl.loading.models import check_columns
 from etl.loading.problems import LoadRejected, MartBuildError, Problem
-from etl.loading.read import discover, read_table, type_problems
+from etl.loading.read import discover, read_table, scratch_database, type_problems
 from etl.loading.rules import validate_table
 from etl.loading.sqlfiles import MARTS_DIR, build_order, mentions, model_files, read_sql, staging_sql
 from etl.loading.write import PLAIN_STAGING, build_model
@@ -158,10 +158,8 @@ def append_folder(source_dir: Path, db_path: Path, *, progress: Progress | None 
     if errors:
         raise LoadRejected(errors, warnings)
 
-    scratch = duckdb.connect(":memory:")
+    scratch = scratch_database(db_path)
     try:
-        scratch.execute("SET TimeZone = 'UTC'")
-        scratch.execute("SET enable_progress_bar = false")
         step("reading", 0.0)
         t = time.perf_counter()
         reads = {}

@@ -57,6 +57,17 @@ class ReadTable:
         return self.source.name if self.source else None
 
 
+def scratch_database(db_path: Path) -> duckdb.DuckDBPyConnection:
+    """The in-memory database a load or an append reads and checks the files in. Contract
+    timestamps without a zone are UTC; what does not fit in memory spills beside the target
+    database (`<db>.tmp`, as the app's own connections do), not into the working directory."""
+    scratch = duckdb.connect(":memory:")
+    scratch.execute("SET TimeZone = 'UTC'")
+    scratch.execute("SET enable_progress_bar = false")
+    scratch.execute("SET temp_directory = ?", [f"{db_path}.tmp"])
+    return scratch
+
+
 def discover(source_dir: Path) -> tuple[dict[str, SourceFile], list[Problem], list[Problem]]:
     """The contract files of a folder; unknown entries are warnings, missing required tables errors."""
     errors: list[Problem] = []
