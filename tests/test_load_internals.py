@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 
@@ -102,5 +103,21 @@ def test_the_scratch_database_spills_beside_the_target_not_into_the_working_dire
         assert con.execute("SELECT current_setting('temp_directory')").fetchone()[0] == \
             str(tmp_path / "workforce.duckdb.tmp")
         assert con.execute("SELECT current_setting('TimeZone')").fetchone()[0] == "UTC"
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+        limit = con.execute("SELECT current_setting('memory_limit')").fetchone()[0]  # e.g. "13.4 GiB"
+        number, unit = limit.split()
+        assert float(number) * {"GiB": 2**30, "MiB": 2**20}[unit] == pytest.approx(0.6 * total, rel=0.02)
     finally:
         con.close()
+
+
+def test_the_loaders_memory_limit_can_be_set_and_a_bad_one_is_named(tmp_path, monkeypatch):
+    monkeypatch.setenv("WORKFORCE_LOAD_MEMORY_LIMIT", "3GB")
+    con = scratch_database(tmp_path / "workforce.duckdb")
+    try:
+        assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == "2.7 GiB"
+    finally:
+        con.close()
+    monkeypatch.setenv("WORKFORCE_LOAD_MEMORY_LIMIT", "lots")
+    with pytest.raises(ValueError, match="WORKFORCE_LOAD_MEMORY_LIMIT='lots' is not a memory size"):
+        scratch_database(tmp_path / "workforce.duckdb")
