@@ -28,7 +28,7 @@ Never imports streamlit; never returns a respondent-level row.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import duckdb
 import numpy as np
@@ -69,7 +69,7 @@ class _Tree:
     """A wave's cells (company, orgs, teams) as arrays, and the lines rule 3 checks: built once per
     wave, then run for each item on that item's counts (a cell without answers to it: zeros)."""
 
-    def __init__(self, keys: Sequence[tuple[str, str]]) -> None:
+    def __init__(self, keys: Iterable[tuple[str, str]]) -> None:
         self.keys = list(keys)
         self.index = {key: i for i, key in enumerate(self.keys)}
         index = self.index
