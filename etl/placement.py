@@ -120,11 +120,14 @@ def storage_minimum(configured: int) -> int:
     return max(STORAGE_MIN_GROUP, int(configured))
 
 
+DAY_CELLS = {"days": RELATIONS_DIR / "days", **PLACED_ON}  # survey_day_cells.sql's relations
+
+
 def day_cells(con: duckdb.DuckDBPyConnection, days: Iterable[date]) -> pd.DataFrame:
     """People employed on each day by exact cell (day, org, team, level, tenure_band, n), from
     `int_assignments` (in the loader's scratch database, a view of the same SQL)."""
     return query(con, "survey_day_cells", {"days": sorted(set(days))}, folder=STAGING_DIR,
-                 relations={"days": RELATIONS_DIR / "days", **PLACED_ON}).df()
+                 relations=DAY_CELLS).df()
 
 
 _DAY_CACHE: OrderedDict[tuple, dict[Cell, Cell]] = OrderedDict()

@@ -9,6 +9,8 @@ from datetime import datetime
 from pathlib import Path
 
 import duckdb
+import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -170,3 +172,17 @@ def test_generalisation_properties_on_random_workforces(rows, minimum):
     for cell, n in counts.items():
         if n >= minimum:
             assert stored[cell] in (cell, (None, None, None, None))
+
+
+def test_each_days_placement_depends_on_that_day_only():
+    """The load coarsens a day at a time (etl/loading/write.py): the same cells as all days at once."""
+    rng = np.random.default_rng(7)
+    rows = [(day, f"O{rng.integers(3)}", f"t{rng.integers(6)}", f"IC{rng.integers(3, 6)}",
+             ["<1y", "1-2y", "2-5y", "5y+"][rng.integers(4)], int(rng.integers(1, 9)))
+            for day in pd.date_range("2026-03-02", periods=4) for _ in range(60)]
+    cells = pd.DataFrame(rows, columns=["day", *placement.CELL, "n"]).groupby(
+        ["day", *placement.CELL], as_index=False)["n"].sum()
+    whole = placement.coarsen(cells, 5)
+    by_day = pd.concat([placement.coarsen(cells[cells["day"] == day], 5) for day in cells["day"].unique()])
+    pd.testing.assert_frame_equal(whole.reset_index(drop=True), by_day.reset_index(drop=True))
+    assert whole["stored_team"].isna().any() and whole["stored_team"].notna().any()  # both rungs occur

@@ -40,7 +40,7 @@ from etl.loading.sqlfiles import (
 )
 from etl.loading.vendor import rebuild_vendor_marts
 from etl.pseudonym import KeyProblem, key_fingerprint, open_key, respondent_key
-from workforce.db import keep_private, transaction
+from workforce.db import keep_private, render, transaction
 from workforce.privacy import current_rules
 
 # Plain staging tables: replaced whole by every load. (stg_ name -> contract table)
@@ -172,18 +172,39 @@ def _pseudonyms(submissions: pyarrow.Table, key: bytes) -> pyarrow.Table:
     })
 
 
-def survey_day_cells(scratch: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+def survey_day_cells(scratch: duckdb.DuckDBPyConnection) -> None:
     """People employed per exact cell on every day a file submission was made, from the scratch
-    tables (run before the target is attached, while unqualified names are the scratch's)."""
+    tables (run before the target is attached, while unqualified names are the scratch's), kept
+    in the scratch database as `temp.main.survey_day_cells`: at 850,000 people they are tens of
+    millions of rows, which `_stored_placements` coarsens a day at a time."""
     days = [r[0] for r in scratch.execute("SELECT DISTINCT CAST(submitted_at AS DATE) FROM stg_survey_submissions").fetchall()]
     scratch.execute(f"CREATE OR REPLACE TEMP VIEW int_assignments AS {read_sql(INTERMEDIATE_DIR / 'int_assignments.sql')}")
     try:
-        return placement.day_cells(scratch, days)
+        text = render("survey_day_cells", folder=STAGING_DIR, relations=placement.DAY_CELLS)
+        scratch.execute(f"CREATE OR REPLACE TEMP TABLE survey_day_cells AS {text}", {"days": sorted(days)})
     finally:
         scratch.execute("DROP VIEW IF EXISTS temp.int_assignments")
 
 
-def _write_surveys(scratch: duckdb.DuckDBPyConnection, target: _Target, key: bytes, cells: pd.DataFrame) -> None:
+def _stored_placements(scratch: duckdb.DuckDBPyConnection, minimum: int) -> pd.DataFrame:
+    """The stored cell (etl.placement.coarsen) of every exact cell a file submission sits in, on
+    the day it was made. A day's workforce is coarsened on its own (its classes never reach into
+    another day), so the days are taken one at a time and only the cells a submission needs are
+    kept: memory follows a day's workforce, not the year's (4 GB for 85,000 people when every day
+    was coarsened at once)."""
+    submitted = scratch.sql(
+        "SELECT DISTINCT CAST(submitted_at AS DATE) AS day, org, team, level, CAST(tenure_band AS VARCHAR) AS tenure_band "
+        "FROM memory.main.stg_survey_submissions"
+    ).df()
+    keys = ["day", *placement.CELL]
+    frames = [placement.coarsen(scratch.sql("SELECT * FROM temp.main.survey_day_cells WHERE false").df(), minimum)]
+    for day, wanted in submitted.groupby("day", sort=True):
+        cells = scratch.execute("SELECT * FROM temp.main.survey_day_cells WHERE day = ?", [day]).df()
+        frames.append(placement.coarsen(cells, minimum).merge(wanted[keys], on=keys))
+    return pd.concat(frames, ignore_index=True)
+
+
+def _write_surveys(scratch: duckdb.DuckDBPyConnection, target: _Target, key: bytes) -> None:
     # submissions are few (one per person and wave): held as Arrow tables, they can be read
     # twice (conflict check, then insert) in either target mode
     submissions = scratch.sql("SELECT * FROM memory.main.stg_survey_submissions").to_arrow_table()
@@ -191,7 +212,7 @@ def _write_surveys(scratch: duckdb.DuckDBPyConnection, target: _Target, key: byt
     con = target.con
     # the day's workforce decides how coarsely each placement is stored (etl.placement)
     minimum = placement.storage_minimum(current_rules(con).min_scores)
-    stored = pyarrow.Table.from_pandas(placement.coarsen(cells, minimum), preserve_index=False)
+    stored = pyarrow.Table.from_pandas(_stored_placements(scratch, minimum), preserve_index=False)
     views = {"_submissions": submissions, "_incoming_waves": waves, "_pseudonyms": _pseudonyms(submissions, key),
              "_placements": stored}
     for name, table in views.items():
@@ -301,7 +322,7 @@ def write_target(
     timings: dict[str, float] = {}
     db_path.parent.mkdir(parents=True, exist_ok=True)
     keep_private(db_path)
-    cells = survey_day_cells(scratch)
+    survey_day_cells(scratch)
     target = _Target(scratch, db_path)
     con = target.con
     try:
@@ -314,7 +335,7 @@ def write_target(
             _run_script(con, "ddl_survey_tables")
             key = _resolve_key(con, key_path)
             step("writing survey tables", 0.66)
-            _write_surveys(scratch, target, key, cells)
+            _write_surveys(scratch, target, key)
             for i, name in enumerate(PLAIN_STAGING):
                 step(f"writing {name}", 0.67 + 0.15 * i / len(PLAIN_STAGING))
                 _replace_table(scratch, target, name)
