@@ -298,12 +298,11 @@ def _update_models(con: duckdb.DuckDBPyConnection, spans: dict[str, tuple]) -> d
         if spec is None:
             updated[name] = build_model(con, name, files[name])
             continue
-        appended = [spans[source] for source in spec.sources if source in spans]
-        if not appended:
+        bounds = [period_bounds(spec.period, *spans[source][:2]) for source in spec.sources if source in spans]
+        if not bounds:
             raise MartBuildError(f"{name} is updated by period of {', '.join(spec.sources)} but reads another "
                                  "appended table")
-        lo = min(period_bounds(spec.period, first, last)[0] for first, last, _rows in appended)
-        hi = max(period_bounds(spec.period, first, last)[1] for first, last, _rows in appended)
+        lo, hi = min(b[0] for b in bounds), max(b[1] for b in bounds)
         params = {"lo": lo, "hi": hi}
         # identifiers from the INCREMENTAL whitelist; values bound
         con.execute(f"DELETE FROM {name} WHERE {spec.grain} >= $lo AND {spec.grain} < $hi", params)
